@@ -1,0 +1,59 @@
+import { expect, test, type Page } from '@playwright/test';
+
+/** Records every request the page makes, to prove nothing leaves localhost. */
+function recordRequests(page: Page): string[] {
+  const urls: string[] = [];
+  page.on('request', (request) => urls.push(request.url()));
+  return urls;
+}
+
+async function openReady(page: Page) {
+  await page.goto('/');
+  await expect(page.getByTestId('python-status')).toContainText('ready', { timeout: 60_000 });
+}
+
+async function runProgram(page: Page, code: string, input: string) {
+  await page.getByLabel('Program').fill(code);
+  await page.getByLabel('Input').fill(input);
+  await page.getByRole('button', { name: 'Run' }).click();
+}
+
+test('the page is cross-origin isolated and loads Python with no request leaving localhost', async ({ page }) => {
+  const urls = recordRequests(page);
+  await page.goto('/');
+  await expect(page.getByRole('progressbar', { name: 'Python runtime' })).toBeVisible();
+  await expect(page.getByTestId('python-status')).toContainText('ready', { timeout: 60_000 });
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+  const outside = urls.filter((url) => !/^(https?:\/\/(127\.0\.0\.1|localhost)(:\d+)?\/|blob:|data:)/.test(url));
+  expect(outside).toEqual([]);
+  expect(urls.some((url) => url.endsWith('/pyodide/pyodide.asm.wasm'))).toBe(true);
+});
+
+test('verifies a program in the worker and shows its output', async ({ page }) => {
+  await openReady(page);
+  await runProgram(page, 'def f(xs):\n    return sorted(xs)[::-1]', '[3, 1, 2]');
+  await expect(page.getByTestId('verdict-reason')).toHaveAttribute('data-reason', 'ok');
+  await expect(page.getByTestId('verdict-output')).toHaveText('f([3, 1, 2]) == [3, 2, 1]');
+});
+
+test('refuses a forbidden import with a clear reason', async ({ page }) => {
+  await openReady(page);
+  await runProgram(page, "import os\ndef f(x):\n    return os.getcwd()", '1');
+  await expect(page.getByTestId('verdict-reason')).toHaveAttribute('data-reason', 'forbidden-import');
+  await expect(page.getByTestId('verdict')).toContainText('import of os is not allowed');
+});
+
+test('times out an infinite loop while the page keeps answering clicks', async ({ page }) => {
+  await openReady(page);
+  await runProgram(page, 'def f(n):\n    while True:\n        n += 1', '0');
+  await expect(page.getByRole('button', { name: 'Running…' })).toBeDisabled();
+  // While Python spins in its worker, a click on the page is answered at once.
+  const clicked = Date.now();
+  await page.getByRole('button', { name: 'Reverse the words' }).click();
+  await expect(page.getByLabel('Program')).toHaveValue(/reversed\(words\)/);
+  expect(Date.now() - clicked).toBeLessThan(1000);
+  await expect(page.getByTestId('verdict-reason')).toHaveAttribute('data-reason', 'timeout', { timeout: 5_000 });
+  // The executor still answers afterwards.
+  await page.getByRole('button', { name: 'Run' }).click();
+  await expect(page.getByTestId('verdict-reason')).toHaveAttribute('data-reason', 'ok');
+});

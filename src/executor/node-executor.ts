@@ -1,0 +1,28 @@
+/** The executor in Node: Python workers on worker_threads. */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { FromWorker } from './protocol';
+import { ExecutorPool, type ExecutorOptions, type WorkerHandle } from './pool';
+
+const ENTRY = new URL('../../workers/python.node.mjs', import.meta.url);
+
+function spawnNodeWorker(): WorkerHandle {
+  const worker = new Worker(ENTRY);
+  return {
+    post: (message) => worker.postMessage(message),
+    onMessage: (handler) => worker.on('message', (message: FromWorker) => handler(message)),
+    onDeath: (handler) => {
+      worker.on('error', (error) => handler(String(error)));
+      worker.on('exit', (code) => handler(`exit code ${code}`));
+    },
+    terminate: () => void worker.terminate(),
+  };
+}
+
+export function defaultWorkerCount(): number {
+  return Math.max(1, availableParallelism());
+}
+
+export function createNodeExecutor(options: ExecutorOptions = {}): Promise<ExecutorPool> {
+  return ExecutorPool.create(spawnNodeWorker, { workers: defaultWorkerCount(), ...options });
+}

@@ -1,0 +1,18 @@
+/** Node entry of the Python worker (worker_threads). Started through python.node.mjs. */
+import { readFileSync } from 'node:fs';
+import { parentPort } from 'node:worker_threads';
+import { loadPyodide } from 'pyodide';
+import { startPythonWorker } from '../src/executor/worker-core';
+import type { ToWorker } from '../src/executor/protocol';
+import { PYTHON_ENV } from '../src/executor/python-env';
+
+const port = parentPort!;
+startPythonWorker({
+  post: (message) => port.postMessage(message),
+  onMessage: (handler) => port.on('message', (message: ToWorker) => handler(message)),
+  harnessSource: readFileSync(new URL('../src/executor/harness.py', import.meta.url), 'utf8'),
+  loadPyodide: async (onProgress) => {
+    onProgress({ stage: 'start', fraction: 0.1, message: 'Starting Python' });
+    return loadPyodide({ jsglobals: {}, env: PYTHON_ENV, stdout: () => {}, stderr: () => {} });
+  },
+});
