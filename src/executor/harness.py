@@ -154,7 +154,7 @@ _state = {'in_program': False, 'violation': None, 'exec_pass': False}
 
 def _module_copy(name):
     """A fresh module object per import, so a program cannot change what the next one sees."""
-    real = __import__(name, fromlist=['_'])
+    real = sys.modules[name]  # every allowed module was imported by install_sandbox
     copy = types.ModuleType(name)
     hidden = HIDDEN_MODULE_ATTRS.get(name, ())
     for key, value in vars(real).items():
@@ -292,6 +292,8 @@ def _check_literal_value(value):
         inner = path + (id(item),)
         if len(inner) > 100:
             raise Rejected('output-too-large', 'nested more than 100 deep')
+        if len(item) > budget:
+            raise Rejected('output-too-large', 'too many items')
         if kind is dict:
             for key, val in item.items():
                 stack.append((key, inner))

@@ -67,6 +67,8 @@ class Slot {
   readonly interrupt = new Int32Array(new SharedArrayBuffer(4));
   readonly ready: Promise<{ loadMs: number; version: string }>;
   busy: Unit[] | null = null;
+  /** The busy batch has been posted: the time limit only runs from then (not while loading). */
+  posted = false;
   batch = 0;
   received = 0;
   lastSeq = 0;
@@ -214,13 +216,15 @@ export class ExecutorPool {
       const size = Math.min(32, Math.max(1, Math.ceil(this.queue.length / (this.slots.length * 4))));
       const units = this.queue.splice(0, size);
       slot.busy = units;
+      slot.posted = false;
       slot.batch = this.nextBatch++;
       slot.received = 0;
-      slot.seqSince = now();
-      slot.lastSeq = Atomics.load(slot.control, CONTROL_RUNNING);
       slot.ready.then(
         () => {
-          if (slot.busy === units) slot.seqSince = now();
+          if (slot.busy !== units || slot.dead) return;
+          slot.lastSeq = Atomics.load(slot.control, CONTROL_RUNNING);
+          slot.seqSince = now();
+          slot.posted = true;
           slot.handle.post({ type: 'run', batch: slot.batch, requests: units.map((u) => u.job.requests[u.index]!) });
         },
         (error: Error) => this.replace(slot, crashed(error.message)),
@@ -243,7 +247,7 @@ export class ExecutorPool {
   private tick(): void {
     const time = now();
     for (const slot of this.slots) {
-      if (!slot.busy) continue;
+      if (!slot.busy || !slot.posted) continue;
       const seq = Atomics.load(slot.control, CONTROL_RUNNING);
       if (seq !== slot.lastSeq) {
         slot.lastSeq = seq;
