@@ -46,7 +46,11 @@ export default defineConfig({
   plugins: [react(), pyodideAssets()],
   optimizeDeps: { exclude: ['pyodide'] },
   worker: { format: 'es' },
-  build: { target: 'es2022', chunkSizeWarningLimit: 2000 },
+  build: {
+    target: 'es2022',
+    chunkSizeWarningLimit: 2000,
+    rollupOptions: { input: { main: 'index.html', bench: 'bench.html' } },
+  },
   server: { headers: ISOLATION_HEADERS },
   preview: { headers: ISOLATION_HEADERS, port, strictPort: true, host: '127.0.0.1' },
 });

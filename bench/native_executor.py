@@ -3,7 +3,8 @@
   single: one process checks every task in turn (the ceiling).
   pool:   a process pool with one task per program (chunksize 1), the way the Absolute Zero
           reference runs its executor.
-Reads CRUXEval JSONL on stdin, prints one JSON object: {"mode", "programs", "seconds", "ok"}.
+Reads CRUXEval JSONL on stdin. One warm-up round, then ROUNDS timed rounds over all tasks.
+Prints one JSON object: {"mode", "workers", "programs", "seconds": [per round], "ok"}.
 """
 import json
 import multiprocessing
@@ -24,21 +25,29 @@ def check(text):
     return json.loads(harness.check_json(text))['ok']
 
 
+def timed_rounds(run_all, requests, rounds):
+    run_all(requests)  # warm-up
+    seconds, ok = [], 0
+    for _ in range(rounds):
+        start = time.perf_counter()
+        ok = sum(run_all(requests))
+        seconds.append(time.perf_counter() - start)
+    return seconds, ok
+
+
 def main():
     mode = sys.argv[1]
-    workers = int(sys.argv[2]) if len(sys.argv) > 2 else os.cpu_count()
+    rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+    workers = int(sys.argv[3]) if len(sys.argv) > 3 else os.cpu_count()
     requests = [request_of(line) for line in sys.stdin if line.strip()]
     if mode == 'single':
+        workers = 1
         harness.install_sandbox()
-        start = time.perf_counter()
-        results = [check(r) for r in requests]
+        seconds, ok = timed_rounds(lambda rs: [check(r) for r in rs], requests, rounds)
     else:
         with multiprocessing.Pool(workers, initializer=harness.install_sandbox) as pool:
-            pool.map(check, requests[:workers * 4], chunksize=1)  # warm the workers
-            start = time.perf_counter()
-            results = list(pool.imap(check, requests, chunksize=1))
-    seconds = time.perf_counter() - start
-    print(json.dumps({'mode': mode, 'programs': len(requests), 'seconds': seconds, 'ok': sum(results)}))
+            seconds, ok = timed_rounds(lambda rs: list(pool.imap(check, rs, chunksize=1)), requests, rounds)
+    print(json.dumps({'mode': mode, 'workers': workers, 'programs': len(requests), 'seconds': seconds, 'ok': ok}))
 
 
 if __name__ == '__main__':

@@ -240,7 +240,8 @@ def _audit(event, args):
 def install_sandbox():
     """Once per process: caps and the audit hook (which cannot be removed afterwards)."""
     sys.setrecursionlimit(LIMITS['recursion'] + 50)
-    sys.set_int_max_str_digits(4300)
+    if hasattr(sys, 'set_int_max_str_digits'):  # Python 3.11+; older ones have no such limit
+        sys.set_int_max_str_digits(4300)
     warnings.simplefilter('ignore')  # compile warnings about a program are not worth printing
     for name in ALLOWED_MODULES:
         __import__(name)  # import now, so that no import runs while a program does

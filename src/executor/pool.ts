@@ -140,6 +140,11 @@ export class ExecutorPool {
     return pool;
   }
 
+  /** Resolves once the warm spare has loaded (at once if there is none): benchmarks wait for it. */
+  async spareReady(): Promise<void> {
+    await this.spare?.ready.catch(() => {});
+  }
+
   get workerCount(): number {
     return this.slots.length;
   }
