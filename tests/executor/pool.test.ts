@@ -1,0 +1,84 @@
+/**
+ * Scheduling logic of the pool with scripted fake workers (pure logic; the real workers are
+ * covered by hostile.test.ts). A fake answers requests by their code: 'hang' never answers,
+ * 'die' kills the worker, 'grow' reports a huge heap.
+ */
+import { describe, expect, it } from 'vitest';
+import type { FromWorker, ToWorker } from '../../src/executor/protocol';
+import { ExecutorPool, type WorkerHandle } from '../../src/executor/pool';
+import type { ExecRequest } from '../../src/executor/types';
+
+function fakeSpawner() {
+  const spawned: { terminated: boolean }[] = [];
+  const spawn = (): WorkerHandle => {
+    const state = { terminated: false };
+    spawned.push(state);
+    const listeners: ((m: FromWorker) => void)[] = [];
+    const deaths: ((reason: string) => void)[] = [];
+    const emit = (m: FromWorker) => setTimeout(() => !state.terminated && listeners.forEach((l) => l(m)), 1);
+    return {
+      onMessage: (handler) => listeners.push(handler),
+      onDeath: (handler) => deaths.push(handler),
+      terminate: () => void (state.terminated = true),
+      post: (message: ToWorker) => {
+        if (message.type === 'init') return emit({ type: 'ready', loadMs: 1, version: 'fake' });
+        message.requests.forEach((request, index) => {
+          const code = 'code' in request ? request.code : '';
+          if (code === 'hang') return; // never answers: the watchdog must act
+          if (code === 'die') return setTimeout(() => deaths.forEach((d) => d('boom')), 2);
+          const heapBytes = code === 'grow' ? 2 ** 31 : 1;
+          emit({ type: 'result', batch: message.batch, index, heapBytes, verdict: { ok: true, reason: 'ok', detail: code, ms: 0 } });
+        });
+        if (!message.requests.some((r) => 'code' in r && (r.code === 'hang' || r.code === 'die'))) {
+          emit({ type: 'done', batch: message.batch });
+        }
+      },
+    };
+  };
+  return { spawn, spawned };
+}
+
+const req = (code: string): ExecRequest => ({ kind: 'validate', code, inputs: ['1'] });
+
+describe('ExecutorPool scheduling', () => {
+  it('replaces a worker that does not stop, and finishes the rest of its batch elsewhere', async () => {
+    const { spawn, spawned } = fakeSpawner();
+    const pool = await ExecutorPool.create(spawn, { workers: 1, limits: { timeoutMs: 40, graceMs: 40 } });
+    const verdicts = await pool.run([req('a'), req('hang'), req('b'), req('c')]);
+    expect(verdicts.map((v) => v.reason)).toEqual(['ok', 'timeout', 'ok', 'ok']);
+    expect(verdicts.map((v) => v.detail).filter((d) => d.length === 1)).toEqual(['a', 'b', 'c']);
+    expect(pool.stats.interrupts).toBe(1);
+    expect(pool.stats.replacements).toBe(1);
+    expect(spawned[0]!.terminated).toBe(true);
+    pool.close();
+  });
+
+  it('gives a crash verdict to the request a dying worker held, and retries the others', async () => {
+    const { spawn } = fakeSpawner();
+    const pool = await ExecutorPool.create(spawn, { workers: 1 });
+    const verdicts = await pool.run([req('die'), req('x')]);
+    expect(verdicts.map((v) => v.reason)).toEqual(['crash', 'ok']);
+    expect(verdicts[0]!.detail).toContain('boom');
+    pool.close();
+  });
+
+  it('retires a worker whose memory grew past the cap once its batch is done', async () => {
+    const { spawn, spawned } = fakeSpawner();
+    const pool = await ExecutorPool.create(spawn, { workers: 1, limits: { maxHeapBytes: 2 ** 30 } });
+    expect((await pool.run([req('grow')]))[0]!.ok).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(spawned[0]!.terminated).toBe(true);
+    expect((await pool.run([req('after')]))[0]!.detail).toBe('after');
+    pool.close();
+  });
+
+  it('fails to start with a clear error when Python cannot load', async () => {
+    const spawn = (): WorkerHandle => ({
+      onMessage: (handler) => setTimeout(() => handler({ type: 'fatal', message: 'Python failed to start: no wasm' }), 1),
+      onDeath: () => {},
+      post: () => {},
+      terminate: () => {},
+    });
+    await expect(ExecutorPool.create(spawn, { workers: 1 })).rejects.toThrow('no wasm');
+  });
+});
