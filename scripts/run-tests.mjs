@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 
-const RESULTS = 'test-results';
+const RESULTS = 'test-reports'; // not Playwright's outputDir, which it empties on start
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 function run(command, args, env = {}) {
