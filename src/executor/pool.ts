@@ -61,14 +61,13 @@ interface Job {
 }
 
 const WATCHDOG_MS = 20;
+const MAX_LOAD_FAILURES = 3;
 
 class Slot {
   readonly control = new Int32Array(new SharedArrayBuffer(8));
   readonly interrupt = new Int32Array(new SharedArrayBuffer(4));
   readonly ready: Promise<{ loadMs: number; version: string }>;
   busy: Unit[] | null = null;
-  /** The busy batch has been posted: the time limit only runs from then (not while loading). */
-  posted = false;
   batch = 0;
   received = 0;
   lastSeq = 0;
@@ -76,6 +75,8 @@ class Slot {
   interruptedSeq = -1;
   retire = false;
   dead = false;
+  /** Only loaded workers get batches, so the time limit never counts loading time. */
+  loaded = false;
   progress = 0;
 
   constructor(
@@ -114,6 +115,9 @@ export class ExecutorPool {
   private watchdog: ReturnType<typeof setInterval> | null = null;
   private nextBatch = 1;
   private closed = false;
+  private started = false;
+  private loadFailures = 0;
+  private broken = '';
 
   private constructor(
     private readonly spawn: () => WorkerHandle,
@@ -135,6 +139,7 @@ export class ExecutorPool {
       pool.close();
       throw error;
     }
+    pool.started = true;
     options.onProgress?.({ stage: 'ready', fraction: 1, message: 'Python is ready' });
     if (options.spare ?? true) pool.spare = pool.startSlot(false);
     return pool;
@@ -153,6 +158,7 @@ export class ExecutorPool {
   run(requests: ExecRequest[]): Promise<Verdict[]> {
     if (this.closed) return Promise.reject(new Error('the executor is closed'));
     if (requests.length === 0) return Promise.resolve([]);
+    if (this.broken) return Promise.resolve(requests.map(() => crashed(this.broken)));
     return new Promise((resolve) => {
       const job: Job = { requests, verdicts: new Array(requests.length), remaining: requests.length, resolve };
       for (let index = 0; index < requests.length; index++) this.queue.push({ job, index });
@@ -180,11 +186,30 @@ export class ExecutorPool {
 
   private startSlot(reportProgress: boolean): Slot {
     const slot = new Slot(this.spawn(), this.limits);
+    slot.ready.then(
+      () => {
+        slot.loaded = true;
+        this.loadFailures = 0;
+        this.dispatch();
+      },
+      (error: Error) => this.onLoadFailure(slot, error),
+    );
     slot.handle.onMessage((message) => this.onMessage(slot, message, reportProgress));
     slot.handle.onDeath((reason) => {
       if (!slot.dead) this.replace(slot, crashed(`the Python worker died: ${reason}`));
     });
     return slot;
+  }
+
+  /** A worker that cannot start is replaced; after several in a row, Python is unusable here. */
+  private onLoadFailure(slot: Slot, error: Error): void {
+    if (this.closed || slot.dead || !this.started) return;
+    this.loadFailures += 1;
+    if (this.loadFailures >= MAX_LOAD_FAILURES) {
+      this.broken = `Python workers fail to start: ${error.message}`;
+      for (const unit of this.queue.splice(0)) this.settle(unit, crashed(this.broken));
+    }
+    this.replace(slot, null);
   }
 
   private onMessage(slot: Slot, message: FromWorker, reportProgress: boolean): void {
@@ -216,24 +241,16 @@ export class ExecutorPool {
     if (this.closed) return;
     for (const slot of this.slots) {
       if (this.queue.length === 0) break;
-      if (slot.busy || slot.dead) continue;
+      if (slot.busy || slot.dead || !slot.loaded) continue;
       // Small batches balance the workers; large ones save messages. Aim for ~4 per worker.
       const size = Math.min(32, Math.max(1, Math.ceil(this.queue.length / (this.slots.length * 4))));
       const units = this.queue.splice(0, size);
       slot.busy = units;
-      slot.posted = false;
       slot.batch = this.nextBatch++;
       slot.received = 0;
-      slot.ready.then(
-        () => {
-          if (slot.busy !== units || slot.dead) return;
-          slot.lastSeq = Atomics.load(slot.control, CONTROL_RUNNING);
-          slot.seqSince = now();
-          slot.posted = true;
-          slot.handle.post({ type: 'run', batch: slot.batch, requests: units.map((u) => u.job.requests[u.index]!) });
-        },
-        (error: Error) => this.replace(slot, crashed(error.message)),
-      );
+      slot.lastSeq = Atomics.load(slot.control, CONTROL_RUNNING);
+      slot.seqSince = now();
+      slot.handle.post({ type: 'run', batch: slot.batch, requests: units.map((u) => u.job.requests[u.index]!) });
     }
     this.armWatchdog();
   }
@@ -252,7 +269,7 @@ export class ExecutorPool {
   private tick(): void {
     const time = now();
     for (const slot of this.slots) {
-      if (!slot.busy || !slot.posted) continue;
+      if (!slot.busy) continue;
       const seq = Atomics.load(slot.control, CONTROL_RUNNING);
       if (seq !== slot.lastSeq) {
         slot.lastSeq = seq;

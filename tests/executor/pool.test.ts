@@ -8,10 +8,11 @@ import type { FromWorker, ToWorker } from '../../src/executor/protocol';
 import { ExecutorPool, type WorkerHandle } from '../../src/executor/pool';
 import type { ExecRequest } from '../../src/executor/types';
 
-function fakeSpawner() {
+function fakeSpawner(startable = Infinity) {
   const spawned: { terminated: boolean }[] = [];
   const spawn = (): WorkerHandle => {
     const state = { terminated: false };
+    const broken = spawned.length >= startable;
     spawned.push(state);
     const listeners: ((m: FromWorker) => void)[] = [];
     const deaths: ((reason: string) => void)[] = [];
@@ -21,7 +22,9 @@ function fakeSpawner() {
       onDeath: (handler) => deaths.push(handler),
       terminate: () => void (state.terminated = true),
       post: (message: ToWorker) => {
-        if (message.type === 'init') return emit({ type: 'ready', loadMs: 1, version: 'fake' });
+        if (message.type === 'init') {
+          return emit(broken ? { type: 'fatal', message: 'Python failed to start: gone' } : { type: 'ready', loadMs: 1, version: 'fake' });
+        }
         message.requests.forEach((request, index) => {
           const code = 'code' in request ? request.code : '';
           if (code === 'hang') return; // never answers: the watchdog must act
@@ -80,5 +83,16 @@ describe('ExecutorPool scheduling', () => {
       terminate: () => {},
     });
     await expect(ExecutorPool.create(spawn, { workers: 1 })).rejects.toThrow('no wasm');
+  });
+
+  it('stops respawning when replacements cannot start, and says so in every verdict', async () => {
+    const { spawn, spawned } = fakeSpawner(1);
+    const pool = await ExecutorPool.create(spawn, { workers: 1, spare: false });
+    const verdicts = await pool.run([req('die'), req('x'), req('y')]);
+    expect(verdicts.map((v) => v.reason)).toEqual(['crash', 'crash', 'crash']);
+    expect(verdicts[1]!.detail).toContain('fail to start: Python failed to start: gone');
+    expect(spawned.length).toBeLessThanOrEqual(5);
+    expect((await pool.run([req('z')]))[0]!.reason).toBe('crash');
+    pool.close();
   });
 });
