@@ -15,6 +15,7 @@ The host adds the time limit (interrupt, then terminate) and hides JS from Pytho
 
 import ast
 import builtins
+import gc
 import json
 import math
 import sys
@@ -247,6 +248,10 @@ def install_sandbox():
         __import__(name)  # import now, so that no import runs while a program does
     _import_all_encodings()
     sys.addaudithook(_audit)
+    # Move everything loaded so far out of the collector's sight: programs then pay for
+    # their own garbage only (steadier and ~15% faster in Pyodide).
+    gc.collect()
+    gc.freeze()
 
 
 def _import_all_encodings():
