@@ -57,3 +57,13 @@ test('times out an infinite loop while the page keeps answering clicks', async (
   await page.getByRole('button', { name: 'Run' }).click();
   await expect(page.getByTestId('verdict-reason')).toHaveAttribute('data-reason', 'ok');
 });
+
+test('a program that overflows the stack in C code is rejected and Python keeps answering', async ({ page }) => {
+  await openReady(page);
+  // In the browser the engine's stack cannot be enlarged: this kills Pyodide in its worker,
+  // which the pool replaces while the verdict blames the program.
+  await runProgram(page, 'def f(x):\n    a = []\n    for i in range(200000):\n        a = [a]\n    return len(repr(a))', '1');
+  await expect(page.getByTestId('verdict-reason')).toHaveAttribute('data-reason', 'runtime-error', { timeout: 15_000 });
+  await runProgram(page, 'def f(x):\n    return x * 3', '14');
+  await expect(page.getByTestId('verdict-output')).toHaveText('f(14) == 42');
+});

@@ -7,6 +7,9 @@ import type { ToWorker } from '../src/executor/protocol';
 import { PYTHON_ENV } from '../src/executor/python-env';
 
 const port = parentPort!;
+// Verdicts and messages carry everything worth saying; Pyodide's own reports of a program that
+// killed it (a stack overflow) would only clutter the command line's stderr.
+console.error = () => {};
 startPythonWorker({
   post: (message) => port.postMessage(message),
   onMessage: (handler) => port.on('message', (message: ToWorker) => handler(message)),

@@ -7,7 +7,9 @@ import { ExecutorPool, type ExecutorOptions, type WorkerHandle } from './pool';
 const ENTRY = new URL('../../workers/python.node.mjs', import.meta.url);
 
 function spawnNodeWorker(): WorkerHandle {
-  const worker = new Worker(ENTRY);
+  // CPython's C recursion in WebAssembly (freeing or printing a deeply nested list) needs
+  // more engine stack than a worker's default 4 MB, or Pyodide dies of a stack overflow.
+  const worker = new Worker(ENTRY, { resourceLimits: { stackSizeMb: 32 } });
   return {
     post: (message) => worker.postMessage(message),
     onMessage: (handler) => worker.on('message', (message: FromWorker) => handler(message)),

@@ -221,6 +221,8 @@ export class ExecutorPool {
       slot.received += 1;
       this.settle(slot.busy[message.index]!, message.verdict);
       if (message.heapBytes > this.limits.maxHeapBytes) slot.retire = true;
+    } else if (message.type === 'fatal' && slot.loaded) {
+      this.replace(slot, null);
     } else if (message.type === 'done' && slot.busy && message.batch === slot.batch) {
       slot.busy = null;
       if (slot.retire) this.replace(slot, null);

@@ -29,6 +29,8 @@ export function startPythonWorker(host: WorkerHost): void {
   let control: Int32Array | undefined;
   let interrupt: Int32Array | undefined;
   let seq = 0;
+  /** Set when Pyodide suffered a fatal error: this runtime cannot run anything more. */
+  let fatal = '';
 
   function runOne(request: ExecRequest): Verdict {
     // A stale interrupt aimed at the previous request lands here at most once: run it again.
@@ -41,11 +43,18 @@ export function startPythonWorker(host: WorkerHost): void {
       try {
         parsed = JSON.parse(check!(JSON.stringify(request)));
       } catch (error) {
-        // KeyboardInterrupt that escaped the harness between two of its own statements.
         const message = String((error as Error)?.message ?? error);
-        parsed = message.includes('KeyboardInterrupt')
-          ? { ok: false, reason: 'timeout', detail: 'interrupted at the time limit' }
-          : { ok: false, reason: 'crash', detail: message.slice(-300) };
+        if ((error as { pyodide_fatal_error?: boolean })?.pyodide_fatal_error || /fatal error/i.test(message)) {
+          // Deep recursion in C code (repr or == of a deeply nested list) overflows the
+          // engine's stack and kills Pyodide: the program's failure, and this worker's end.
+          fatal = message.split('\n')[0]!;
+          parsed = { ok: false, reason: 'runtime-error', detail: 'the program exhausted the stack (deep recursion in C code)' };
+        } else if (message.includes('KeyboardInterrupt')) {
+          // A KeyboardInterrupt that escaped the harness between two of its own statements.
+          parsed = { ok: false, reason: 'timeout', detail: 'interrupted at the time limit' };
+        } else {
+          parsed = { ok: false, reason: 'crash', detail: message.slice(-300) };
+        }
       }
       const ms = performance.now() - started;
       if (parsed.reason === 'timeout') {
@@ -106,7 +115,11 @@ install_sandbox()`,
       }
       for (let index = 0; index < message.requests.length; index++) {
         const verdict = runOne(message.requests[index]!);
-        host.post({ type: 'result', batch: message.batch, index, verdict, heapBytes: heapBytes() });
+        host.post({ type: 'result', batch: message.batch, index, verdict, heapBytes: fatal ? 0 : heapBytes() });
+        if (fatal) {
+          host.post({ type: 'fatal', message: `Pyodide stopped: ${fatal}` });
+          return; // the pool replaces this worker and runs the rest of the batch elsewhere
+        }
       }
       host.post({ type: 'done', batch: message.batch });
     }

@@ -91,6 +91,24 @@ describe('recursion', () => {
   });
 });
 
+describe('deep nesting that recurses in C', () => {
+  it('printing a deeply nested list is a runtime error, not a dead executor', async () => {
+    const code = 'def f(x):\n    a = []\n    for i in range(200000):\n        a = [a]\n    return len(repr(a))';
+    await expectVerdict(program(code), 'runtime-error');
+  });
+  it('comparing two deeply nested lists is a runtime error', async () => {
+    const code = 'def f(x):\n    a, b = [], []\n    for i in range(200000):\n        a, b = [a], [b]\n    return a == b';
+    await expectVerdict(program(code), 'runtime-error');
+  });
+  it('returning a deeply nested list is too large', async () => {
+    const code = 'def f(x):\n    a = []\n    for i in range(50000):\n        a = [a]\n    return a';
+    await expectVerdict(program(code), 'output-too-large');
+  });
+  it('a deeply nested input is not a literal', async () => {
+    await expectVerdict(program('def f(x):\n    return 1', '['.repeat(5000) + ']'.repeat(5000)), 'non-literal-input');
+  });
+});
+
 describe('imports', () => {
   for (const module of ['os', 'sys', 'js', 'pyodide', 'importlib', 'pyodide_js', 'subprocess', 'ctypes']) {
     it(`import ${module} is refused`, async () => {
