@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createNodeExecutor, defaultWorkerCount } from '../executor/node-executor';
 import type { ExecRequest } from '../executor/types';
+import { timedRounds, type TimedRounds } from '../bench/timed-rounds';
 import { intOption, parseArgs } from './args';
 import { withBenchPage } from './bench-browser';
 import { parseTaskLines } from './tasks-file';
@@ -78,17 +79,8 @@ export async function benchExecutorCommand(argv: string[]): Promise<number> {
 async function measureNode(requests: ExecRequest[], rounds: number, workers: number): Promise<Measurement> {
   const pool = await createNodeExecutor({ workers });
   try {
-    await pool.spareReady();
-    await pool.run(requests);
-    const seconds: number[] = [];
-    let ok = 0;
-    for (let i = 0; i < rounds; i++) {
-      const started = performance.now();
-      const verdicts = await pool.run(requests);
-      seconds.push((performance.now() - started) / 1000);
-      ok = verdicts.filter((v) => v.ok).length;
-    }
-    return { label: '(a) Tabula, Node worker threads', workers, programsPerSec: requests.length / median(seconds), ok };
+    const result = await timedRounds(pool, requests, rounds);
+    return { label: '(a) Tabula, Node worker threads', workers, programsPerSec: requests.length / median(result.seconds), ok: result.ok };
   } finally {
     pool.close();
   }
@@ -99,7 +91,8 @@ async function measureBrowser(requests: ExecRequest[], rounds: number): Promise<
   try {
     const result = await withBenchPage((page) =>
       page.evaluate(
-        ([tasks, n]) => (window as any).tabulaBench.executor(tasks, n),
+        ([tasks, n]) =>
+          (window as unknown as { tabulaBench: { executor(r: ExecRequest[], n: number): Promise<TimedRounds> } }).tabulaBench.executor(tasks, n),
         [requests, rounds] as const,
       ),
     );
