@@ -10,31 +10,50 @@ const ISOLATION_HEADERS = {
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
 
-/** Pyodide's runtime files, served from the npm package under /pyodide/: never from a CDN. */
-const PYODIDE_FILES: Record<string, string> = {
-  'pyodide.asm.mjs': 'text/javascript',
-  'pyodide.asm.wasm': 'application/wasm',
-  'python_stdlib.zip': 'application/zip',
-  'pyodide-lock.json': 'application/json',
+/**
+ * Runtime files served from their npm packages under a local path (never from a CDN), in dev
+ * by middleware and in the build as emitted assets: Pyodide's runtime and tfjs's wasm kernels.
+ */
+const LOCAL_ASSETS: Record<string, { dir: string; files: Record<string, string> }> = {
+  pyodide: {
+    dir: fileURLToPath(new URL('./node_modules/pyodide/', import.meta.url)),
+    files: {
+      'pyodide.asm.mjs': 'text/javascript',
+      'pyodide.asm.wasm': 'application/wasm',
+      'python_stdlib.zip': 'application/zip',
+      'pyodide-lock.json': 'application/json',
+    },
+  },
+  'tfjs-wasm': {
+    dir: fileURLToPath(new URL('./node_modules/@tensorflow/tfjs-backend-wasm/dist/', import.meta.url)),
+    files: {
+      'tfjs-backend-wasm.wasm': 'application/wasm',
+      'tfjs-backend-wasm-simd.wasm': 'application/wasm',
+      'tfjs-backend-wasm-threaded-simd.wasm': 'application/wasm',
+    },
+  },
 };
-const pyodideDir = fileURLToPath(new URL('./node_modules/pyodide/', import.meta.url));
 
-function pyodideAssets(): Plugin {
+function localAssets(): Plugin {
   return {
-    name: 'tabula-pyodide-assets',
+    name: 'tabula-local-assets',
     configureServer(server) {
-      server.middlewares.use('/pyodide/', (req, res, next) => {
-        const name = (req.url ?? '').split('?')[0]!.replace(/^\//, '');
-        const type = PYODIDE_FILES[name];
-        if (!type) return next();
-        res.setHeader('Content-Type', type);
-        for (const [key, value] of Object.entries(ISOLATION_HEADERS)) res.setHeader(key, value);
-        createReadStream(pyodideDir + name).pipe(res);
-      });
+      for (const [prefix, { dir, files }] of Object.entries(LOCAL_ASSETS)) {
+        server.middlewares.use(`/${prefix}/`, (req, res, next) => {
+          const name = (req.url ?? '').split('?')[0]!.replace(/^\//, '');
+          const type = files[name];
+          if (!type) return next();
+          res.setHeader('Content-Type', type);
+          for (const [key, value] of Object.entries(ISOLATION_HEADERS)) res.setHeader(key, value);
+          createReadStream(dir + name).pipe(res);
+        });
+      }
     },
     generateBundle() {
-      for (const name of Object.keys(PYODIDE_FILES)) {
-        this.emitFile({ type: 'asset', fileName: `pyodide/${name}`, source: readFileSync(pyodideDir + name) });
+      for (const [prefix, { dir, files }] of Object.entries(LOCAL_ASSETS)) {
+        for (const name of Object.keys(files)) {
+          this.emitFile({ type: 'asset', fileName: `${prefix}/${name}`, source: readFileSync(dir + name) });
+        }
       }
     },
   };
@@ -43,7 +62,7 @@ function pyodideAssets(): Plugin {
 const port = Number(process.env.PORT ?? 4173);
 
 export default defineConfig({
-  plugins: [react(), pyodideAssets()],
+  plugins: [react(), localAssets()],
   optimizeDeps: { exclude: ['pyodide'] },
   worker: { format: 'es' },
   build: {
