@@ -1,12 +1,14 @@
 /**
  * `tabula bench executor`: validates all CRUXEval tasks (two runs each plus the literal
  * comparison) and prints programs per second for
- *   (a) our executor in Node worker threads,
- *   (b) our executor in Chromium module workers (the built page, through Playwright),
- *   (c) native CPython, a process pool with one task per program (how the reference runs),
- *   (d) native CPython in one process, the ceiling.
- * All four run the same harness with the sandbox on, one after another in this one command;
- * (a) and (b) also have the time limit armed. Each: one warm-up round, then the median of N.
+ *   (a)  our executor in Node worker threads,
+ *   (b)  our executor in Chromium module workers (the built page, through Playwright),
+ *   (c)  native CPython, a process pool with one task per program, the way the Absolute Zero
+ *        reference runs its executor (its pattern, no sandbox),
+ *   (c2) native CPython, the same pool running our own harness (stricter: same sandboxed work),
+ *   (d)  native CPython in one process running our harness, the ceiling.
+ * All run one after another in this one command; (a) and (b) have the time limit armed.
+ * Each: one warm-up round, then the median of N timed rounds.
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -44,8 +46,10 @@ export async function benchExecutorCommand(argv: string[]): Promise<number> {
   const node = await measureNode(requests, rounds, workers);
   log('(b) Chromium module workers…');
   const browser = await measureBrowser(requests, rounds);
-  log('(c) native CPython process pool…');
-  const pool = await measureNative('pool', text, rounds, workers);
+  log('(c) native CPython process pool, reference-style…');
+  const pool = await measureNative('reference', text, rounds, workers);
+  log('(c2) native CPython process pool, our harness…');
+  const harnessPool = await measureNative('pool', text, rounds, workers);
   log('(d) native CPython, one process…');
   const single = await measureNative('single', text, rounds, 1);
 
@@ -57,22 +61,28 @@ export async function benchExecutorCommand(argv: string[]): Promise<number> {
     node,
     browser,
     pool,
+    harnessPool,
     single,
     nodeVsPool: ratio(node, pool),
     browserVsPool: ratio(browser, pool),
+    nodeVsHarnessPool: ratio(node, harnessPool),
+    browserVsHarnessPool: ratio(browser, harnessPool),
   };
   if (json) {
     process.stdout.write(`${JSON.stringify(report)}\n`);
     return 0;
   }
-  const rows = [node, browser, pool, single];
+  const rows = [node, browser, pool, harnessPool, single];
   process.stdout.write(`\nExecutor throughput on ${requests.length} CRUXEval tasks (validate: two runs + literal compare)\n\n`);
   process.stdout.write('| executor | workers | programs/s | valid |\n|---|---:|---:|---:|\n');
   for (const row of rows) {
     const rate = row.programsPerSec === null ? `n/a (${row.note})` : Math.round(row.programsPerSec).toLocaleString('en-US');
     process.stdout.write(`| ${row.label} | ${row.workers} | ${rate} | ${row.ok}/${requests.length} |\n`);
   }
-  process.stdout.write(`\nnodeVsPool (a/c): ${report.nodeVsPool ?? 'n/a'}   browserVsPool (b/c): ${report.browserVsPool ?? 'n/a'}\n`);
+  process.stdout.write(
+    `\nnodeVsPool (a/c): ${report.nodeVsPool ?? 'n/a'}   browserVsPool (b/c): ${report.browserVsPool ?? 'n/a'}` +
+      `\nagainst our harness in the pool: a/c2 ${report.nodeVsHarnessPool ?? 'n/a'}   b/c2 ${report.browserVsHarnessPool ?? 'n/a'}\n`,
+  );
   return 0;
 }
 
@@ -102,8 +112,14 @@ async function measureBrowser(requests: ExecRequest[], rounds: number): Promise<
   }
 }
 
-function measureNative(mode: 'pool' | 'single', text: string, rounds: number, workers: number): Promise<Measurement> {
-  const label = mode === 'pool' ? '(c) native CPython, process pool, one task per program' : '(d) native CPython, one process';
+const NATIVE_LABELS = {
+  reference: '(c) native CPython, process pool, one task per program, reference-style (no sandbox)',
+  pool: '(c2) native CPython, process pool, one task per program, our harness',
+  single: '(d) native CPython, one process, our harness',
+};
+
+function measureNative(mode: keyof typeof NATIVE_LABELS, text: string, rounds: number, workers: number): Promise<Measurement> {
+  const label = NATIVE_LABELS[mode];
   return new Promise((resolve) => {
     const child = execFile(
       'python3',
