@@ -4,6 +4,7 @@
  */
 import { createBrowserExecutor } from '../executor/browser-executor';
 import type { ExecRequest } from '../executor/types';
+import { modelWorkerCheck } from './model-check';
 import { timedRounds, type TimedRounds } from './timed-rounds';
 
 async function benchExecutor(requests: ExecRequest[], rounds: number): Promise<TimedRounds> {
@@ -15,4 +16,4 @@ async function benchExecutor(requests: ExecRequest[], rounds: number): Promise<T
   }
 }
 
-(window as unknown as { tabulaBench: unknown }).tabulaBench = { executor: benchExecutor };
+(window as unknown as { tabulaBench: unknown }).tabulaBench = { executor: benchExecutor, modelWorkerCheck };

@@ -1,0 +1,231 @@
+/**
+ * The model side of Tabula Zero behind one object: tokenizer, grammar constraints, transformer,
+ * optimiser and checkpoints. The page runs it in the model worker behind comlink
+ * (workers/model.worker.ts); Node code uses it directly. No DOM, no React.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { argumentsConstraint, literalConstraint } from '../lang/literal-grammar';
+import { messageConstraint, unconstrained, type TokenConstraint } from '../lang/constraint';
+import { programConstraint } from '../lang/program-grammar';
+import { createTokenizer, TOKENIZER_VERSION, type Tokenizer } from '../lang/tokenizer';
+import type { ParamType } from '../lang/types';
+import { activateBackend, selectBackend, type BackendChoice, type BackendName, type WasmPaths } from '../model/backend';
+import { decodeCheckpoint, encodeCheckpoint, restoreCheckpoint, snapshotCheckpoint } from '../model/checkpoint';
+import { configFor, parameterCount, type ModelConfig, type PresetName } from '../model/config';
+import { createOptimizer, disposeOptimizer, type Optimizer, type OptimizerOptions } from '../model/optimizer';
+import { createRng, type Rng } from '../model/rng';
+import { sampleBatch, type SampleResult } from '../model/sample';
+import { trainStep, type TrainBatch, type TrainOptions, type TrainStats } from '../model/train';
+import { createModel, disposeModel, forward, type Model } from '../model/transformer';
+
+/** WebGPU last: initialising it first broke the wasm backend's results in Chromium here. */
+const SAFE_ORDER: BackendName[] = ['wasm', 'webgl', 'webgpu', 'cpu'];
+
+export interface ModelInit {
+  preset: PresetName;
+  seed: number;
+  /** Where tfjs's wasm binaries are (a URL prefix in the browser, a directory in Node). */
+  wasmPaths?: WasmPaths;
+  /** Backends to consider, in order of preference (default: all). */
+  candidates?: BackendName[];
+  optimizer?: Partial<OptimizerOptions>;
+}
+
+export interface ModelInfo {
+  backend: BackendChoice;
+  config: ModelConfig;
+  parameters: number;
+  tokenizerVersion: string;
+  vocabSize: number;
+  step: number;
+}
+
+/** What the model writes: each kind has its own grammar. */
+export type WriteKind = 'program' | 'arguments' | 'literal' | 'message';
+
+export interface SampleJob {
+  kind: WriteKind;
+  prompt: number[];
+  /** For `arguments`: the parameter types of the program they are for, when known. */
+  signature?: ParamType[] | null;
+  maxTokens: number;
+}
+
+export interface SampleOutcome extends SampleResult {
+  text: string;
+}
+
+export interface SampleSettings {
+  temperature: number;
+  /** Grammar-constrained decoding (the default); false shows what a random model writes unaided. */
+  constrained?: boolean;
+}
+
+export interface MemoryReport {
+  backend: string;
+  tensors: number;
+  bytes: number;
+}
+
+export class ModelService {
+  readonly tokenizer: Tokenizer = createTokenizer();
+  private model: Model | null = null;
+  private optimizer: Optimizer | null = null;
+  private backend: BackendChoice | null = null;
+  private rng: Rng = createRng(0);
+  private step = 0;
+
+  async init(options: ModelInit): Promise<ModelInfo> {
+    const config = configFor(options.preset, this.tokenizer.size, { seed: options.seed });
+    // Self-test and time each backend on this model's own shapes: a backend can pass on small
+    // ones and fail on the real vocabulary (SwiftShader's WebGPU refuses large buffers).
+    const choice = await selectBackend({ candidates: options.candidates ?? SAFE_ORDER, wasmPaths: options.wasmPaths, benchConfig: config });
+    this.backend = await this.createOnWorkingBackend(choice, config, options);
+    this.rng = createRng(options.seed);
+    this.step = 0;
+    return this.info();
+  }
+
+  info(): ModelInfo {
+    const model = this.require();
+    return {
+      backend: this.backend!,
+      config: model.config,
+      parameters: parameterCount(model.config),
+      tokenizerVersion: TOKENIZER_VERSION,
+      vocabSize: this.tokenizer.size,
+      step: this.step,
+    };
+  }
+
+  /** A token's id by its text (a marker such as `<program>`); usable across comlink, unlike the tokenizer. */
+  tokenId(text: string): number {
+    return this.tokenizer.id(text);
+  }
+
+  /** Samples one continuation per job, each under its own grammar. */
+  async sample(jobs: SampleJob[], settings: SampleSettings): Promise<SampleOutcome[]> {
+    const model = this.require();
+    const maxNewTokens = Math.max(1, ...jobs.map((job) => job.maxTokens));
+    const results = await sampleBatch(
+      model,
+      jobs.map((job) => ({ prompt: job.prompt, constraint: this.constraintFor(job, settings.constrained ?? true) })),
+      { maxNewTokens, temperature: settings.temperature, rng: this.rng, eosId: this.tokenizer.eos },
+    );
+    return results.map((result) => ({ ...result, text: this.tokenizer.decode(result.tokens.filter((t) => t !== this.tokenizer.eos)) }));
+  }
+
+  async train(batch: TrainBatch, options: TrainOptions): Promise<TrainStats> {
+    const stats = await trainStep(this.require(), this.optimizer!, batch, options);
+    if (!stats.skipped) this.step += 1;
+    return stats;
+  }
+
+  /** The whole state (weights, optimiser, step) as one checkpoint blob. */
+  async save(metadata?: unknown): Promise<Uint8Array> {
+    const data = await snapshotCheckpoint(this.require(), this.optimizer, { tokenizerVersion: TOKENIZER_VERSION, step: this.step, metadata });
+    return encodeCheckpoint(data);
+  }
+
+  /** Restores a checkpoint; a corrupt or mismatched one throws a CheckpointError and changes nothing. */
+  async load(bytes: Uint8Array): Promise<ModelInfo> {
+    const data = decodeCheckpoint(bytes, { tokenizerVersion: TOKENIZER_VERSION });
+    const { model, optimizer } = restoreCheckpoint(data);
+    this.replace(model, optimizer);
+    this.step = data.step;
+    return this.info();
+  }
+
+  memory(): MemoryReport {
+    const { numTensors, numBytes } = tf.memory();
+    return { backend: tf.getBackend(), tensors: numTensors, bytes: numBytes };
+  }
+
+  dispose(): void {
+    if (this.optimizer) disposeOptimizer(this.optimizer);
+    if (this.model) disposeModel(this.model);
+    this.model = null;
+    this.optimizer = null;
+  }
+
+  /**
+   * Creates the model and checks the chosen backend on it: the same weights must give the CPU
+   * backend's logits. On a failure or a disagreement it moves down the ranking, ending on the
+   * CPU backend, and says why in the reason shown to the user. (Seen in Chromium here: once
+   * WebGPU has been initialised, the wasm backend computes wrong values.)
+   */
+  private async createOnWorkingBackend(choice: BackendChoice, config: ModelConfig, options: ModelInit): Promise<BackendChoice> {
+    const ranked = choice.results
+      .filter((r) => r.selfTest === 'pass' && r.stepMs !== null)
+      .sort((a, b) => a.stepMs! - b.stepMs!)
+      .map((r) => r.name);
+    const order = [...new Set<BackendName>([choice.backend, ...ranked, 'cpu'])];
+    await activateBackend('cpu');
+    const model = createModel(config);
+    const reference = await probeLogits(model);
+    const failures: string[] = [];
+    for (const name of order) {
+      try {
+        await activateBackend(name, options.wasmPaths);
+        const error = maxRelativeDifference(await probeLogits(model), reference);
+        if (!(error <= 1e-3)) throw new Error(`its logits differ from the CPU backend's by ${error.toExponential(1)}`);
+        this.replace(model, null, options.optimizer);
+        if (failures.length === 0) return choice;
+        return { ...choice, backend: name, reason: `${failures.join(' ')} Using ${name} instead.` };
+      } catch (error) {
+        failures.push(`${name} failed on this model (${(error as Error).message.split('\n')[0]}).`);
+      }
+    }
+    disposeModel(model);
+    throw new Error(`no backend can run this model: ${failures.join(' ')}`);
+  }
+
+  private constraintFor(job: SampleJob, constrained: boolean): TokenConstraint {
+    const options = { maxTokens: job.maxTokens };
+    if (!constrained) return unconstrained(this.tokenizer, options);
+    switch (job.kind) {
+      case 'program':
+        return programConstraint(this.tokenizer, options);
+      case 'arguments':
+        return argumentsConstraint(this.tokenizer, job.signature ?? null, options);
+      case 'literal':
+        return literalConstraint(this.tokenizer, options);
+      case 'message':
+        return messageConstraint(this.tokenizer, options);
+    }
+  }
+
+  private replace(model: Model, optimizer: Optimizer | null, options?: Partial<OptimizerOptions>): void {
+    this.dispose();
+    this.model = model;
+    this.optimizer = optimizer ?? createOptimizer(model, options);
+  }
+
+  private require(): Model {
+    if (!this.model) throw new Error('the model is not initialised: call init() or load() first');
+    return this.model;
+  }
+}
+
+/** Logits of a fixed probe sequence, read back to the CPU. */
+async function probeLogits(model: Model): Promise<Float32Array> {
+  const probe = tf.tidy(() => {
+    const ids = Array.from({ length: 16 }, (_, i) => (i * 37 + 11) % model.config.vocabSize);
+    return forward(model, tf.tensor2d(ids, [2, 8], 'int32'));
+  });
+  try {
+    return (await probe.data()) as Float32Array;
+  } finally {
+    probe.dispose();
+  }
+}
+
+function maxRelativeDifference(values: Float32Array, reference: Float32Array): number {
+  let scale = 1e-6;
+  let worst = 0;
+  for (let i = 0; i < reference.length; i++) {
+    scale = Math.max(scale, Math.abs(reference[i]!));
+    worst = Math.max(worst, Math.abs(values[i]! - reference[i]!));
+  }
+  return values.length === reference.length ? worst / scale : Infinity;
+}

@@ -1,0 +1,30 @@
+// Node only: checkpoints on disk. Saving is atomic: the bytes go to a temporary file in the same
+// directory, are flushed, and the file is renamed over the target, so a crash mid-save leaves the
+// previous checkpoint intact rather than a truncated one.
+
+import { open, readFile, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { decodeCheckpoint, type CheckpointData, type CheckpointExpectations } from './checkpoint';
+
+export async function writeCheckpointFile(path: string, bytes: Uint8Array): Promise<void> {
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  try {
+    const handle = await open(temp, 'w');
+    try {
+      await handle.writeFile(bytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, path);
+  } catch (error) {
+    await unlink(temp).catch(() => {});
+    throw error;
+  }
+}
+
+/** Reads and checks a checkpoint file (see decodeCheckpoint for the errors). */
+export async function readCheckpointFile(path: string, expected: CheckpointExpectations): Promise<CheckpointData> {
+  const bytes = await readFile(path);
+  return decodeCheckpoint(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), expected);
+}

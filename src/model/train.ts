@@ -1,0 +1,289 @@
+// Learning from sampled sequences: per-token log-probs, the PPO-clipped policy-gradient loss with
+// one advantage per sequence (TRR++), an optional entropy bonus, and one AdamW step.
+//
+// A batch is padded to a bucket of rows and of length (buckets.ts) so that its shapes repeat.
+// Sequence i is fed as tokens[i][0 .. n-2] and predicts tokens[i][1 .. n-1]; only the predictions
+// of generated tokens (index >= promptLengths[i]) enter the loss, with weight 1 / (number of
+// generated tokens in the batch): the loss is a mean over generated tokens.
+
+import * as tf from '@tensorflow/tfjs';
+import { batchBucket, lengthBucket } from './buckets';
+import { maskAllows, type PackedMask } from './masks';
+import { applyAdamW, globalNorm, type Optimizer } from './optimizer';
+import { MASKED, oneHotFloat } from './kernels';
+import { forwardHidden, outputLogits, trainableVariables, type Model } from './transformer';
+
+export interface TrainBatch {
+  /** full sequences: prompt followed by the generated tokens */
+  tokens: number[][];
+  /** index of the first generated token in each */
+  promptLengths: number[];
+  /** one advantage per sequence, given to each of its generated tokens */
+  advantages: number[];
+  /** per sequence, the log-prob of each generated token when it was sampled */
+  oldLogProbs: number[][];
+  /**
+   * Optional, per sequence (null: unconstrained), per generated token: the allowed-token set it was
+   * sampled under (SampleResult.masks), so training sees the same masked distribution.
+   */
+  masks?: ((PackedMask | null)[] | null)[];
+}
+
+export interface TrainOptions {
+  /** PPO clip range: the ratio is clipped to [1 - clipEpsilon, 1 + clipEpsilon] (paper: 0.2) */
+  clipEpsilon: number;
+  /** weight of the entropy bonus (0: none) */
+  entropyCoef: number;
+  /** the sampling temperature, so the trained distribution is the sampled one (default 1) */
+  temperature?: number;
+}
+
+export interface TrainStats {
+  /** the clipped surrogate loss minus the entropy bonus, mean over generated tokens */
+  loss: number;
+  /** mean entropy (nats) of the (masked) distribution over generated tokens */
+  entropy: number;
+  /** global gradient norm before clipping */
+  gradNorm: number;
+  /** fraction of generated tokens whose ratio fell outside [1 - eps, 1 + eps] */
+  clipFraction: number;
+  /** mean of (old log-prob - new log-prob): an estimate of KL(old || new) */
+  approxKl: number;
+  /** generated tokens that entered the loss */
+  tokens: number;
+  /** true when the loss or gradient was not finite: no update was applied */
+  skipped: boolean;
+}
+
+/** The batch as flat, bucketed arrays ready to upload. */
+interface Prepared {
+  B: number;
+  T: number;
+  inputs: Int32Array;
+  targets: Int32Array;
+  /** 1 on generated positions, 0 elsewhere */
+  weights: Float32Array;
+  advantages: Float32Array;
+  oldLogProbs: Float32Array;
+  /** additive mask rows [U, V] (row 0: nothing masked) and each position's row, or null */
+  maskTable: Float32Array | null;
+  maskRows: number;
+  maskIndex: Int32Array | null;
+  tokenCount: number;
+}
+
+function prepare(model: Model, batch: TrainBatch, needOld: boolean): Prepared {
+  const { vocabSize: V, contextLength: C } = model.config;
+  const n = batch.tokens.length;
+  if (n === 0) throw new Error('train: empty batch');
+  const lengthsMatch = (what: string, arr: unknown[] | undefined) => {
+    if (arr && arr.length !== n) throw new Error(`train: ${what} has ${arr.length} entries for ${n} sequences`);
+  };
+  lengthsMatch('promptLengths', batch.promptLengths);
+  if (needOld) {
+    lengthsMatch('advantages', batch.advantages);
+    lengthsMatch('oldLogProbs', batch.oldLogProbs);
+  }
+  lengthsMatch('masks', batch.masks);
+
+  let longest = 1;
+  batch.tokens.forEach((seq, i) => {
+    const p = batch.promptLengths[i]!;
+    if (!(Number.isInteger(p) && p >= 1 && p <= seq.length)) {
+      throw new Error(`train: sequence ${i}: promptLength ${p} must be in [1, ${seq.length}]`);
+    }
+    if (seq.length - 1 > C) throw new Error(`train: sequence ${i} has ${seq.length} tokens; the context holds ${C} + 1`);
+    for (const t of seq) if (!(Number.isInteger(t) && t >= 0 && t < V)) throw new Error(`train: sequence ${i} has token ${t} outside the vocabulary (${V})`);
+    if (needOld) {
+      const old = batch.oldLogProbs[i]!;
+      if (old.length !== seq.length - p) throw new Error(`train: sequence ${i} has ${seq.length - p} generated tokens but ${old.length} old log-probs`);
+      if (!Number.isFinite(batch.advantages[i])) throw new Error(`train: sequence ${i} has a non-finite advantage`);
+    }
+    const masks = batch.masks?.[i];
+    if (masks && masks.length !== seq.length - p) throw new Error(`train: sequence ${i} has ${seq.length - p} generated tokens but ${masks.length} masks`);
+    longest = Math.max(longest, seq.length - 1);
+  });
+
+  const B = batchBucket(n);
+  const T = lengthBucket(longest, C);
+  const inputs = new Int32Array(B * T);
+  const targets = new Int32Array(B * T);
+  const weights = new Float32Array(B * T);
+  const advantages = new Float32Array(B * T);
+  const oldLogProbs = new Float32Array(B * T);
+  const anyMask = batch.masks?.some((m) => m && m.some((x) => x !== null)) ?? false;
+  const maskIndex = anyMask ? new Int32Array(B * T) : null;
+  const uniqueMasks: PackedMask[] = [];
+  const maskIds = new Map<PackedMask, number>();
+  const contentIds = new Map<string, number>();
+  let tokenCount = 0;
+
+  batch.tokens.forEach((seq, i) => {
+    const p = batch.promptLengths[i]!;
+    const masks = batch.masks?.[i] ?? null;
+    for (let j = 0; j + 1 < seq.length; j++) {
+      const at = i * T + j;
+      inputs[at] = seq[j]!;
+      targets[at] = seq[j + 1]!;
+      const g = j + 1 - p; // index of the predicted token among the generated ones
+      if (g < 0) continue;
+      weights[at] = 1;
+      tokenCount++;
+      if (needOld) {
+        advantages[at] = batch.advantages[i]!;
+        oldLogProbs[at] = batch.oldLogProbs[i]![g]!;
+      }
+      const mask = masks?.[g] ?? null;
+      if (mask && maskIndex) {
+        if (mask.length !== (V + 31) >>> 5) throw new Error(`train: sequence ${i} token ${g}: mask has ${mask.length} words, expected ${(V + 31) >>> 5}`);
+        if (!maskAllows(mask, seq[j + 1]!)) throw new Error(`train: sequence ${i} token ${g} (${seq[j + 1]}) is not allowed by its own mask`);
+        let id = maskIds.get(mask);
+        if (id === undefined) {
+          const key = mask.join(',');
+          id = contentIds.get(key);
+          if (id === undefined) {
+            uniqueMasks.push(mask);
+            id = uniqueMasks.length; // row 0 is "nothing masked"
+            contentIds.set(key, id);
+          }
+          maskIds.set(mask, id);
+        }
+        maskIndex[at] = id;
+      }
+    }
+  });
+
+  let maskTable: Float32Array | null = null;
+  let maskRows = 0;
+  if (maskIndex) {
+    // Bucket the table's row count too, so its shape repeats across steps.
+    maskRows = batchBucket(uniqueMasks.length + 1);
+    maskTable = new Float32Array(maskRows * V);
+    uniqueMasks.forEach((mask, u) => {
+      const row = (u + 1) * V;
+      for (let t = 0; t < V; t++) if (!maskAllows(mask, t)) maskTable![row + t] = MASKED;
+    });
+  }
+  return { B, T, inputs, targets, weights, advantages, oldLogProbs, maskTable, maskRows, maskIndex, tokenCount };
+}
+
+/**
+ * Per-position log-prob of the target token and entropy of the (masked, tempered) next-token
+ * distribution, both [B*T]. Differentiable; call inside a tidy or a gradient function.
+ */
+function tokenLogProbs(model: Model, p: Prepared, temperature: number): { logProb: tf.Tensor1D; entropy: tf.Tensor1D } {
+  const V = model.config.vocabSize;
+  const hidden = forwardHidden(model, tf.tensor2d(p.inputs, [p.B, p.T], 'int32'));
+  let logits = outputLogits(model, hidden);
+  if (temperature !== 1) logits = tf.mul(logits, 1 / temperature);
+  if (p.maskTable && p.maskIndex) {
+    const table = tf.tensor2d(p.maskTable, [p.maskRows, V]);
+    logits = tf.add(logits, tf.gather(table, tf.tensor1d(p.maskIndex, 'int32')));
+  }
+  const logp = tf.logSoftmax(logits);
+  const logProb = tf.sum(tf.mul(logp, oneHotFloat(tf.tensor1d(p.targets, 'int32'), V)), -1) as tf.Tensor1D;
+  const entropy = tf.neg(tf.sum(tf.mul(tf.exp(logp), logp), -1)) as tf.Tensor1D;
+  return { logProb, entropy };
+}
+
+/** The loss and the reported statistics as scalars, built from a prepared batch. */
+function lossGraph(model: Model, p: Prepared, options: Required<TrainOptions>) {
+  const { clipEpsilon: eps, entropyCoef, temperature } = options;
+  const weights = tf.tensor1d(p.weights);
+  const advantages = tf.tensor1d(p.advantages);
+  const old = tf.tensor1d(p.oldLogProbs);
+  const { logProb, entropy } = tokenLogProbs(model, p, temperature);
+  const inv = 1 / Math.max(1, p.tokenCount);
+  const meanOverGenerated = (x: tf.Tensor): tf.Scalar => tf.mul(tf.sum(tf.mul(x, weights)), inv);
+  const logRatio = tf.sub(logProb, old);
+  const ratio = tf.exp(logRatio);
+  const surrogate = tf.minimum(tf.mul(ratio, advantages), tf.mul(tf.clipByValue(ratio, 1 - eps, 1 + eps), advantages));
+  const meanEntropy = meanOverGenerated(entropy);
+  let loss = tf.neg(meanOverGenerated(surrogate));
+  if (entropyCoef > 0) loss = tf.sub(loss, tf.mul(meanEntropy, entropyCoef));
+  return {
+    loss,
+    entropy: meanEntropy,
+    clipFraction: meanOverGenerated(tf.cast(tf.greater(tf.abs(tf.sub(ratio, 1)), eps), 'float32')),
+    approxKl: meanOverGenerated(tf.neg(logRatio)),
+  };
+}
+
+/**
+ * The PPO-clipped loss of a batch as a differentiable scalar (what trainStep minimises), for
+ * inspection and gradient checks. Call inside tf.tidy or a gradient function.
+ */
+export function policyLoss(model: Model, batch: TrainBatch, options: TrainOptions): tf.Scalar {
+  const p = prepare(model, batch, true);
+  return lossGraph(model, p, { temperature: 1, ...options }).loss;
+}
+
+/**
+ * Log-probs of the generated tokens of each sequence (index >= promptLengths[i]) under the current
+ * model, with optional masks and temperature as in training. One forward pass, one read.
+ */
+export async function sequenceLogProbs(
+  model: Model, batch: Pick<TrainBatch, 'tokens' | 'promptLengths' | 'masks'>, temperature = 1,
+): Promise<number[][]> {
+  const p = prepare(model, { ...batch, advantages: [], oldLogProbs: [] }, false);
+  const out = tf.tidy(() => tokenLogProbs(model, p, temperature).logProb);
+  const data = await out.data();
+  out.dispose();
+  return batch.tokens.map((seq, i) => {
+    const start = batch.promptLengths[i]!;
+    const row: number[] = [];
+    for (let j = start - 1; j + 1 < seq.length; j++) row.push(data[i * p.T + j]!);
+    return row;
+  });
+}
+
+/**
+ * One PPO-clipped policy-gradient update:
+ *   ratio = exp(logp_new - logp_old) per generated token
+ *   loss  = mean over generated tokens of -min(ratio A, clip(ratio, 1-eps, 1+eps) A) - c H
+ * then global-norm clipping and AdamW. Reads the stats from the device once; skips the update
+ * (and says so) if the loss or gradient norm is not finite.
+ */
+export async function trainStep(model: Model, optimizer: Optimizer, batch: TrainBatch, options: TrainOptions): Promise<TrainStats> {
+  const { clipEpsilon: eps, entropyCoef } = options;
+  const temperature = options.temperature ?? 1;
+  if (!(eps > 0 && eps < 1)) throw new Error(`trainStep: clipEpsilon must be in (0, 1), got ${eps}`);
+  if (!(entropyCoef >= 0)) throw new Error(`trainStep: entropyCoef must be >= 0, got ${entropyCoef}`);
+  if (!(temperature > 0)) throw new Error(`trainStep: temperature must be > 0, got ${temperature}`);
+  const p = prepare(model, batch, true);
+  if (p.tokenCount === 0) {
+    return { loss: 0, entropy: 0, gradNorm: 0, clipFraction: 0, approxKl: 0, tokens: 0, skipped: true };
+  }
+
+  const variables = trainableVariables(model);
+  let extras: tf.Tensor | null = null;
+  const { value, grads } = tf.variableGrads(() => {
+    const parts = lossGraph(model, p, { clipEpsilon: eps, entropyCoef, temperature });
+    // Reported, not differentiated: kept alive past the gradient's tidy.
+    extras = tf.keep(tf.stack([parts.entropy, parts.clipFraction, parts.approxKl]));
+    return parts.loss;
+  }, variables);
+
+  // A parameter the loss does not reach has no gradient entry: give it zeros.
+  const zeros: tf.Tensor[] = [];
+  const ordered = optimizer.names.map((name) => {
+    const variable = model.params.get(name)!;
+    const g = grads[variable.name];
+    if (g) return g;
+    const z = tf.zerosLike(variable);
+    zeros.push(z);
+    return z;
+  });
+  let stats: Float32Array;
+  try {
+    const packed = tf.tidy(() => tf.concat([tf.reshape(value, [1]), extras!, tf.reshape(globalNorm(ordered), [1])]));
+    stats = (await packed.data()) as Float32Array;
+    packed.dispose();
+    const [loss, entropy, clipFraction, approxKl, gradNorm] = Array.from(stats) as [number, number, number, number, number];
+    const skipped = !Number.isFinite(loss) || !Number.isFinite(gradNorm);
+    if (!skipped) applyAdamW(model, optimizer, ordered, gradNorm);
+    return { loss, entropy, gradNorm, clipFraction, approxKl, tokens: p.tokenCount, skipped };
+  } finally {
+    tf.dispose([value, extras!, ...Object.values(grads), ...zeros]);
+  }
+}
