@@ -4,6 +4,10 @@
  */
 import { createBrowserExecutor } from '../executor/browser-executor';
 import type { ExecRequest } from '../executor/types';
+import type { BackendName } from '../model/backend';
+import type { PresetName } from '../model/config';
+import type { ModelMeasurement } from '../model/measure';
+import { startModelWorker } from '../model-service/model-worker-client';
 import { modelWorkerCheck } from './model-check';
 import { timedRounds, type TimedRounds } from './timed-rounds';
 
@@ -16,4 +20,14 @@ async function benchExecutor(requests: ExecRequest[], rounds: number): Promise<T
   }
 }
 
-(window as unknown as { tabulaBench: unknown }).tabulaBench = { executor: benchExecutor, modelWorkerCheck };
+/** Times one preset on one backend in a fresh model worker (a backend cannot be un-initialised). */
+async function benchModel(preset: PresetName, backend: BackendName): Promise<ModelMeasurement> {
+  const { api, terminate } = startModelWorker();
+  try {
+    return await api.measure(preset, backend);
+  } finally {
+    terminate();
+  }
+}
+
+(window as unknown as { tabulaBench: unknown }).tabulaBench = { executor: benchExecutor, model: benchModel, modelWorkerCheck };

@@ -11,7 +11,8 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-export async function withBenchPage<T>(use: (page: Page) => Promise<T>): Promise<T> {
+/** Runs `use` on the bench page; past `timeoutMs` the browser is closed and this rejects. */
+export async function withBenchPage<T>(use: (page: Page) => Promise<T>, timeoutMs = 30 * 60_000): Promise<T> {
   if (!existsSync(CHROMIUM_PATH)) throw new Error(`no Chromium at ${CHROMIUM_PATH} (apt-get install chromium)`);
   if (!existsSync(`${ROOT}dist/bench.html`)) {
     process.stderr.write('building the app for the browser benchmark…\n');
@@ -24,7 +25,15 @@ export async function withBenchPage<T>(use: (page: Page) => Promise<T>): Promise
     const page = await browser.newPage();
     await page.goto(`http://127.0.0.1:${port}/bench.html`);
     await page.waitForFunction(() => 'tabulaBench' in window);
-    return await use(page);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const overtime = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`gave up after ${Math.round(timeoutMs / 1000)} s`)), timeoutMs);
+    });
+    try {
+      return await Promise.race([use(page), overtime]);
+    } finally {
+      clearTimeout(timer);
+    }
   } finally {
     await browser.close();
     await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));

@@ -1,9 +1,11 @@
 /** `tabula bench <what>`. */
 import { UsageError } from './args';
 import { benchExecutorCommand } from './bench-executor';
+import { benchModelCommand } from './bench-model';
 
 export async function benchCommand(argv: string[]): Promise<number> {
   const [what, ...rest] = argv;
   if (what === 'executor') return benchExecutorCommand(rest);
-  throw new UsageError(`unknown benchmark "${what ?? ''}" (available: executor)`);
+  if (what === 'model') return benchModelCommand(rest);
+  throw new UsageError(`unknown benchmark "${what ?? ''}" (available: executor, model)`);
 }

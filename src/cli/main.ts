@@ -10,6 +10,8 @@ Commands:
       Validate CRUXEval-format tasks ({"id","code","input","output"} per line) in the sandbox.
   bench executor [--rounds N] [--workers N] [--json]
       Executor throughput: Node and browser workers beside native CPython.
+  bench model [--presets tiny,small] [--backends wasm,cpu] [--browser-backends wasm,webgl] [--proposals N] [--json]
+      Model speed per preset and backend, and the valid-proposal rate of a random model.
 `;
 
 export async function main(argv: string[]): Promise<number> {

@@ -2,6 +2,9 @@
  * The model service as the browser's model worker offers it: the wasm kernels served by the
  * app, and checkpoints kept in IndexedDB. workers/model.worker.ts exposes it over comlink.
  */
+import type { BackendName } from '../model/backend';
+import type { PresetName } from '../model/config';
+import { measureModel, type ModelMeasurement } from '../model/measure';
 import { deleteCheckpoint, listCheckpoints, readCheckpoint, writeCheckpoint } from './checkpoint-store';
 import { ModelService, type ModelInfo, type ModelInit } from './model-service';
 
@@ -33,5 +36,10 @@ export class BrowserModelService extends ModelService {
 
   deleteSaved(name: string): Promise<void> {
     return deleteCheckpoint(name);
+  }
+
+  /** `tabula bench model` in the browser: times a preset on one backend, in this worker. */
+  measure(preset: PresetName, backend: BackendName): Promise<ModelMeasurement> {
+    return measureModel(preset, backend, { vocab: this.tokenizer.size, wasmPaths: this.wasmPaths });
   }
 }

@@ -1,7 +1,5 @@
-// Measures the model's speed in Node: `npx tsx src/model/measure.ts [--presets tiny,small]
-// [--backends wasm,cpu] [--vocab 400]`.
-//
-// For each preset and backend it prints:
+// Measures the model's speed (`npx tabula bench model` drives it in Node and in the browser's
+// model worker). For a preset on a backend it measures:
 // - sampling tokens/s, batch 8, 256 new tokens (fewer where the context is shorter), with the KV
 //   cache and with full recomputation each step. Recomputation is timed per length bucket and
 //   summed over the 256 steps' buckets ("est."), except where a full run is affordable; on
@@ -9,11 +7,9 @@
 // - training tokens/s for batch 8 x T (T = 64 and 256; every position is a real token);
 // - the training step's achieved GFLOP/s (forward + backward FLOPs, config.trainFlopsPerToken),
 //   the same backend's plain 2-D matMul GFLOP/s at the model's own matmul shapes, and their ratio.
-// Node only (it is a script); the model code it drives is environment-agnostic.
 
 import * as tf from '@tensorflow/tfjs';
-import { activateBackend, type BackendName } from './backend';
-import { nodeWasmPaths } from './backend-node';
+import { activateBackend, type BackendName, type WasmPaths } from './backend';
 import { lengthBucket } from './buckets';
 import { configFor, parameterCount, trainFlopsPerToken, type ModelConfig, type PresetName } from './config';
 import { createOptimizer, disposeOptimizer } from './optimizer';
@@ -25,14 +21,6 @@ import { createModel, disposeModel, prefill, type Model } from './transformer';
 const BATCH = 8;
 const NEW_TOKENS = 256;
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
-}
-
-const fmt = (x: number, digits = 1) => x.toFixed(digits);
-
-/** Allows every token but eos, so every row generates the full count (a realistic CPU mask cost). */
 function noEos(vocab: number, eos: number): SampleConstraint {
   const mask = new Uint8Array(vocab).fill(1);
   mask[eos] = 0;
@@ -157,39 +145,65 @@ async function plainMatmulGflops(config: ModelConfig, rows: number): Promise<num
   return flops / (ms / 1000) / 1e9;
 }
 
-async function measure(preset: PresetName, backend: BackendName, vocab: number): Promise<void> {
-  await activateBackend(backend, nodeWasmPaths());
-  const config = configFor(preset, vocab);
+export interface ModelMeasurement {
+  preset: PresetName;
+  backend: BackendName;
+  parameters: number;
+  newTokens: number;
+  sampleTokensPerSec: number;
+  recomputeTokensPerSec: number;
+  /** true when full recomputation was timed per length bucket rather than run whole */
+  recomputeEstimated: boolean;
+  kvSpeedup: number;
+  trainLength: number;
+  trainMsPerStep: number;
+  trainTokensPerSec: number;
+  trainGflops: number;
+  matmulGflops: number;
+  trainMatmulFraction: number;
+}
+
+/**
+ * Times one preset on one backend: KV-cached and recomputed sampling (batch 8, up to 256 new
+ * tokens) and a training step (batch 8 x 64), with the step's GFLOP/s against the backend's
+ * plain matMul GFLOP/s at the model's own shapes. The caller activates nothing: this does.
+ */
+export async function measureModel(
+  preset: PresetName,
+  backend: BackendName,
+  options: { vocab: number; wasmPaths?: WasmPaths },
+): Promise<ModelMeasurement> {
+  await activateBackend(backend, options.wasmPaths);
+  const config = configFor(preset, options.vocab);
   const model = createModel(config);
-  const slow = backend === 'cpu' || preset !== 'tiny';
-  console.log(`\n${preset} (${(parameterCount(config) / 1e6).toFixed(2)}M parameters, d ${config.dModel}, ${config.nLayers} layers, context ${config.contextLength}) on ${backend}`);
-
-  const promptLength = Math.min(32, config.contextLength - NEW_TOKENS > 0 ? 32 : 16);
-  const newTokens = Math.min(NEW_TOKENS, config.contextLength - promptLength);
-  const kv = await timeKvSampling(model, promptLength, newTokens, slow ? 1 : 3, BATCH, backend === 'cpu' ? 16 : newTokens);
-  const recompute = await timeRecomputeSampling(model, promptLength, newTokens, !slow);
-  const how = slow ? (recompute.extrapolated ? ' (est., long buckets extrapolated by FLOPs)' : ' (est. per bucket)') : '';
-  console.log(`  sampling, batch ${BATCH}, prompt ${promptLength}, ${newTokens} new tokens: KV cache ${fmt(kv, 0)} tokens/s, full recomputation ${fmt(recompute.rate, 1)} tokens/s${how}, speed-up ${fmt(kv / recompute.rate, 1)}x`);
-
-  if (backend !== 'cpu') {
-    const kv64 = await timeKvSampling(model, promptLength, newTokens, 1, 64);
-    console.log(`  sampling, batch 64 (self-play's size), same lengths: KV cache ${fmt(kv64, 0)} tokens/s`);
-  }
-  const lengths = backend === 'cpu' && preset !== 'tiny' ? [64] : [64, 256];
-  for (const length of lengths.filter((l) => l <= config.contextLength)) {
-    const repeats = backend === 'cpu' && preset !== 'tiny' ? 1 : 5;
-    const ms = await timeTraining(model, length, repeats);
+  try {
+    const slow = backend === 'cpu' || preset !== 'tiny';
+    const promptLength = Math.min(32, config.contextLength - NEW_TOKENS > 0 ? 32 : 16);
+    const newTokens = Math.min(NEW_TOKENS, config.contextLength - promptLength);
+    const kv = await timeKvSampling(model, promptLength, newTokens, slow ? 1 : 3, BATCH, backend === 'cpu' ? 16 : newTokens);
+    const recompute = await timeRecomputeSampling(model, promptLength, newTokens, !slow);
+    const length = 64;
+    const ms = await timeTraining(model, length, backend === 'cpu' && preset !== 'tiny' ? 1 : 3);
     const tokens = BATCH * length;
     const gflops = (trainFlopsPerToken(config, length) * tokens) / (ms / 1000) / 1e9;
     const plain = await plainMatmulGflops(config, tokens);
-    console.log(`  training, batch ${BATCH} x ${length}: ${fmt(ms, 0)} ms/step, ${fmt(tokens / (ms / 1000), 0)} tokens/s, ${fmt(gflops, 2)} GFLOP/s achieved vs ${fmt(plain, 2)} GFLOP/s plain matMul = ${fmt((100 * gflops) / plain, 0)}%`);
+    return {
+      preset,
+      backend,
+      parameters: parameterCount(config),
+      newTokens,
+      sampleTokensPerSec: kv,
+      recomputeTokensPerSec: recompute.rate,
+      recomputeEstimated: slow,
+      kvSpeedup: kv / recompute.rate,
+      trainLength: length,
+      trainMsPerStep: ms,
+      trainTokensPerSec: tokens / (ms / 1000),
+      trainGflops: gflops,
+      matmulGflops: plain,
+      trainMatmulFraction: gflops / plain,
+    };
+  } finally {
+    disposeModel(model);
   }
-  disposeModel(model);
-}
-
-const presets = arg('presets', 'tiny,small').split(',') as PresetName[];
-const backends = arg('backends', 'wasm,cpu').split(',') as BackendName[];
-const vocab = Number(arg('vocab', '400'));
-for (const backend of backends) {
-  for (const preset of presets) await measure(preset, backend, vocab);
 }
