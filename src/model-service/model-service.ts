@@ -9,7 +9,7 @@ import { messageConstraint, unconstrained, type TokenConstraint } from '../lang/
 import { programConstraint } from '../lang/program-grammar';
 import { createTokenizer, TOKENIZER_VERSION, type Tokenizer } from '../lang/tokenizer';
 import type { ParamType } from '../lang/types';
-import { activateBackend, selectBackend, type BackendChoice, type BackendName, type WasmPaths } from '../model/backend';
+import { activateBackend, maxRelativeError, selectBackend, type BackendChoice, type BackendName, type WasmPaths } from '../model/backend';
 import { decodeCheckpoint, encodeCheckpoint, restoreCheckpoint, snapshotCheckpoint } from '../model/checkpoint';
 import { configFor, parameterCount, type ModelConfig, type PresetName } from '../model/config';
 import { createOptimizer, disposeOptimizer, type Optimizer, type OptimizerOptions } from '../model/optimizer';
@@ -167,7 +167,7 @@ export class ModelService {
     for (const name of order) {
       try {
         await activateBackend(name, options.wasmPaths);
-        const error = maxRelativeDifference(await probeLogits(model), reference);
+        const error = maxRelativeError(reference, await probeLogits(model));
         if (!(error <= 1e-3)) throw new Error(`its logits differ from the CPU backend's by ${error.toExponential(1)}`);
         this.replace(model, null, options.optimizer);
         if (failures.length === 0) return choice;
@@ -218,14 +218,4 @@ async function probeLogits(model: Model): Promise<Float32Array> {
   } finally {
     probe.dispose();
   }
-}
-
-function maxRelativeDifference(values: Float32Array, reference: Float32Array): number {
-  let scale = 1e-6;
-  let worst = 0;
-  for (let i = 0; i < reference.length; i++) {
-    scale = Math.max(scale, Math.abs(reference[i]!));
-    worst = Math.max(worst, Math.abs(values[i]! - reference[i]!));
-  }
-  return values.length === reference.length ? worst / scale : Infinity;
 }

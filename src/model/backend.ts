@@ -187,7 +187,8 @@ async function describeWebGpuAdapter(): Promise<{ adapter: string; fallback: boo
   return { adapter: name, fallback };
 }
 
-function maxRelativeError(reference: Float32Array, values: Float32Array): number {
+/** Largest absolute difference relative to the largest reference value; NaN counts as infinite. */
+export function maxRelativeError(reference: Float32Array, values: Float32Array): number {
   if (reference.length !== values.length) return Number.POSITIVE_INFINITY;
   let scale = 0;
   let worst = 0;
