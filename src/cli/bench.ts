@@ -1,11 +1,13 @@
 /** `tabula bench <what>`. */
 import { UsageError } from './args';
 import { benchExecutorCommand } from './bench-executor';
+import { benchLearnCommand } from './bench-learn';
 import { benchModelCommand } from './bench-model';
 
 export async function benchCommand(argv: string[]): Promise<number> {
   const [what, ...rest] = argv;
   if (what === 'executor') return benchExecutorCommand(rest);
   if (what === 'model') return benchModelCommand(rest);
-  throw new UsageError(`unknown benchmark "${what ?? ''}" (available: executor, model)`);
+  if (what === 'learn') return benchLearnCommand(rest);
+  throw new UsageError(`unknown benchmark "${what ?? ''}" (available: executor, model, learn)`);
 }

@@ -1,6 +1,9 @@
 /** `tabula <command>`: the command line (Node). */
 import { UsageError } from './args';
 import { benchCommand } from './bench';
+import { evalCommand } from './eval';
+import { heldoutCommand } from './heldout';
+import { trainCommand } from './train';
 import { verifyCommand } from './verify';
 
 const USAGE = `Usage: tabula <command> [options]
@@ -12,6 +15,16 @@ Commands:
       Executor throughput: Node and browser workers beside native CPython.
   bench model [--presets tiny,small] [--backends wasm,cpu] [--browser-backends wasm,webgl] [--proposals N] [--json]
       Model speed per preset and backend, and the valid-proposal rate of a random model.
+  train (--steps S | --minutes M) --out DIR [--preset tiny|small|base] [--seed N] [--set key=value ...] [--workers N]
+  train --resume DIR (--steps S | --minutes M)
+      Self-play from random weights; writes checkpoint, metrics.jsonl and the three buffers to DIR.
+      --steps is the step to reach in total; Ctrl-C saves after the current step.
+  eval --checkpoint DIR --mode deduction|abduction|induction [--tasks FILE.jsonl] [--json]
+      Greedy accuracy of a trained run on the held-out set, or on a CRUXEval-format file.
+  bench learn [--minutes M] [--preset P] [--seed N] [--eval-tasks N] [--json] [--set key=value ...]
+      Full AZR and two ablations, M/3 minutes each, evaluated before and after.
+  heldout [--seed N] [--count N] [--pairs N] [--out FILE]
+      Generate the held-out evaluation set (default data/heldout.jsonl, 192 tasks, 6 pairs each).
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -22,6 +35,12 @@ export async function main(argv: string[]): Promise<number> {
         return await verifyCommand(rest);
       case 'bench':
         return await benchCommand(rest);
+      case 'train':
+        return await trainCommand(rest);
+      case 'eval':
+        return await evalCommand(rest);
+      case 'heldout':
+        return await heldoutCommand(rest);
       case undefined:
       case 'help':
       case '--help':

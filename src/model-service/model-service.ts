@@ -7,8 +7,9 @@ import * as tf from '@tensorflow/tfjs';
 import { argumentsConstraint, literalConstraint } from '../lang/literal-grammar';
 import { messageConstraint, unconstrained, type TokenConstraint } from '../lang/constraint';
 import { programConstraint } from '../lang/program-grammar';
-import { createTokenizer, TOKENIZER_VERSION, type Tokenizer } from '../lang/tokenizer';
-import type { ParamType } from '../lang/types';
+import { ChainConstraint, splitChain } from '../lang/chain-constraint';
+import { createTokenizer, TOKENIZER_VERSION, type Marker, type Tokenizer } from '../lang/tokenizer';
+import { parseSignature, type ParamType } from '../lang/types';
 import { activateBackend, maxRelativeError, selectBackend, type BackendChoice, type BackendName, type WasmPaths } from '../model/backend';
 import { decodeCheckpoint, encodeCheckpoint, restoreCheckpoint, snapshotCheckpoint } from '../model/checkpoint';
 import { configFor, parameterCount, type ModelConfig, type PresetName } from '../model/config';
@@ -43,16 +44,28 @@ export interface ModelInfo {
 /** What the model writes: each kind has its own grammar. */
 export type WriteKind = 'program' | 'arguments' | 'literal' | 'message';
 
-export interface SampleJob {
+export interface WritePart {
   kind: WriteKind;
-  prompt: number[];
-  /** For `arguments`: the parameter types of the program they are for, when known. */
-  signature?: ParamType[] | null;
+  /** Most tokens of this part, counting the eos (or next marker) that ends it. */
   maxTokens: number;
+  /**
+   * For `arguments`: the parameter types of the program they are for, when known; 'program':
+   * those of the program written earlier in the same sequence.
+   */
+  signature?: ParamType[] | null | 'program';
+}
+
+/** One sequence to write: a part, optionally followed by more parts, each after its marker. */
+export interface SampleJob extends WritePart {
+  prompt: number[];
+  then?: (WritePart & { marker: Marker })[];
 }
 
 export interface SampleOutcome extends SampleResult {
+  /** The whole generated text (markers included, eos excluded). */
   text: string;
+  /** The text of each part, split at the markers; fewer than the parts when it stopped early. */
+  parts: string[];
 }
 
 export interface SampleSettings {
@@ -106,13 +119,21 @@ export class ModelService {
   /** Samples one continuation per job, each under its own grammar. */
   async sample(jobs: SampleJob[], settings: SampleSettings): Promise<SampleOutcome[]> {
     const model = this.require();
-    const maxNewTokens = Math.max(1, ...jobs.map((job) => job.maxTokens));
+    const budget = (job: SampleJob) => job.maxTokens + (job.then ?? []).reduce((sum, part) => sum + part.maxTokens, 0);
+    const maxNewTokens = Math.max(1, ...jobs.map(budget));
     const results = await sampleBatch(
       model,
       jobs.map((job) => ({ prompt: job.prompt, constraint: this.constraintFor(job, settings.constrained ?? true) })),
       { maxNewTokens, temperature: settings.temperature, rng: this.rng, eosId: this.tokenizer.eos },
     );
-    return results.map((result) => ({ ...result, text: this.tokenizer.decode(result.tokens.filter((t) => t !== this.tokenizer.eos)) }));
+    return results.map((result, i) => {
+      const markers = (jobs[i]!.then ?? []).map((part) => this.tokenizer.markers[part.marker]);
+      return {
+        ...result,
+        text: this.tokenizer.decode(result.tokens.filter((t) => t !== this.tokenizer.eos)),
+        parts: splitChain(this.tokenizer, result.tokens, markers),
+      };
+    });
   }
 
   async train(batch: TrainBatch, options: TrainOptions): Promise<TrainStats> {
@@ -134,6 +155,15 @@ export class ModelService {
     this.replace(model, optimizer);
     this.step = data.step;
     return this.info();
+  }
+
+  /** The sampling generator's state, saved with a run so that a resumed run draws on where it left off. */
+  samplerState(): number[] {
+    return this.rng.state();
+  }
+
+  restoreSamplerState(state: readonly number[]): void {
+    this.rng = createRng(0, state);
   }
 
   memory(): MemoryReport {
@@ -181,13 +211,24 @@ export class ModelService {
   }
 
   private constraintFor(job: SampleJob, constrained: boolean): TokenConstraint {
-    const options = { maxTokens: job.maxTokens };
+    if (!job.then?.length) return this.partConstraint(job, constrained, []);
+    const parts = [{ ...job, marker: -1 }, ...job.then.map((part) => ({ ...part, marker: this.tokenizer.markers[part.marker] }))];
+    return new ChainConstraint(
+      this.tokenizer,
+      parts.map((part) => ({ marker: part.marker, make: (previous) => this.partConstraint(part, constrained, previous) })),
+    );
+  }
+
+  private partConstraint(part: WritePart, constrained: boolean, previous: readonly string[]): TokenConstraint {
+    const options = { maxTokens: part.maxTokens };
     if (!constrained) return unconstrained(this.tokenizer, options);
-    switch (job.kind) {
+    switch (part.kind) {
       case 'program':
         return programConstraint(this.tokenizer, options);
-      case 'arguments':
-        return argumentsConstraint(this.tokenizer, job.signature ?? null, options);
+      case 'arguments': {
+        const signature = part.signature === 'program' ? parseSignature(previous[0] ?? '') : (part.signature ?? null);
+        return argumentsConstraint(this.tokenizer, signature?.length ? signature : null, options);
+      }
       case 'literal':
         return literalConstraint(this.tokenizer, options);
       case 'message':

@@ -36,6 +36,12 @@ export interface TrainOptions {
   entropyCoef: number;
   /** the sampling temperature, so the trained distribution is the sampled one (default 1) */
   temperature?: number;
+  /**
+   * Rows per forward/backward pass (default: all). Larger batches are split into micro-batches of
+   * similar length whose gradients add up to the whole batch's, so memory stays bounded and short
+   * rows are not padded to the longest.
+   */
+  microBatchRows?: number;
 }
 
 export interface TrainStats {
@@ -187,13 +193,13 @@ function tokenLogProbs(model: Model, p: Prepared, temperature: number): { logPro
 }
 
 /** The loss and the reported statistics as scalars, built from a prepared batch. */
-function lossGraph(model: Model, p: Prepared, options: Required<TrainOptions>) {
+function lossGraph(model: Model, p: Prepared, options: Required<Omit<TrainOptions, 'microBatchRows'>>, normaliser = p.tokenCount) {
   const { clipEpsilon: eps, entropyCoef, temperature } = options;
   const weights = tf.tensor1d(p.weights);
   const advantages = tf.tensor1d(p.advantages);
   const old = tf.tensor1d(p.oldLogProbs);
   const { logProb, entropy } = tokenLogProbs(model, p, temperature);
-  const inv = 1 / Math.max(1, p.tokenCount);
+  const inv = 1 / Math.max(1, normaliser);
   const meanOverGenerated = (x: tf.Tensor): tf.Scalar => tf.mul(tf.sum(tf.mul(x, weights)), inv);
   const logRatio = tf.sub(logProb, old);
   const ratio = tf.exp(logRatio);
@@ -250,40 +256,76 @@ export async function trainStep(model: Model, optimizer: Optimizer, batch: Train
   if (!(eps > 0 && eps < 1)) throw new Error(`trainStep: clipEpsilon must be in (0, 1), got ${eps}`);
   if (!(entropyCoef >= 0)) throw new Error(`trainStep: entropyCoef must be >= 0, got ${entropyCoef}`);
   if (!(temperature > 0)) throw new Error(`trainStep: temperature must be > 0, got ${temperature}`);
-  const p = prepare(model, batch, true);
-  if (p.tokenCount === 0) {
+  const chunks = microBatches(batch, options.microBatchRows ?? Infinity).map((chunk) => prepare(model, chunk, true));
+  const total = chunks.reduce((sum, p) => sum + p.tokenCount, 0);
+  if (total === 0) {
     return { loss: 0, entropy: 0, gradNorm: 0, clipFraction: 0, approxKl: 0, tokens: 0, skipped: true };
   }
 
   const variables = trainableVariables(model);
-  let extras: tf.Tensor | null = null;
-  const { value, grads } = tf.variableGrads(() => {
-    const parts = lossGraph(model, p, { clipEpsilon: eps, entropyCoef, temperature });
-    // Reported, not differentiated: kept alive past the gradient's tidy.
-    extras = tf.keep(tf.stack([parts.entropy, parts.clipFraction, parts.approxKl]));
-    return parts.loss;
-  }, variables);
-
-  // A parameter the loss does not reach has no gradient entry: give it zeros.
-  const zeros: tf.Tensor[] = [];
-  const ordered = optimizer.names.map((name) => {
-    const variable = model.params.get(name)!;
-    const g = grads[variable.name];
-    if (g) return g;
-    const z = tf.zerosLike(variable);
-    zeros.push(z);
-    return z;
-  });
-  let stats: Float32Array;
+  // Summed over micro-batches; each one's loss is already divided by the whole batch's token count.
+  let gradSums: tf.Tensor[] | null = null;
+  let statSums: tf.Tensor | null = null;
   try {
-    const packed = tf.tidy(() => tf.concat([tf.reshape(value, [1]), extras!, tf.reshape(globalNorm(ordered), [1])]));
-    stats = (await packed.data()) as Float32Array;
+    for (const p of chunks) {
+      if (p.tokenCount === 0) continue;
+      let extras: tf.Tensor | null = null;
+      const { value, grads } = tf.variableGrads(() => {
+        const parts = lossGraph(model, p, { clipEpsilon: eps, entropyCoef, temperature }, total);
+        // Reported, not differentiated: kept alive past the gradient's tidy.
+        extras = tf.keep(tf.stack([parts.loss, parts.entropy, parts.clipFraction, parts.approxKl]));
+        return parts.loss;
+      }, variables);
+      // A parameter the loss does not reach has no gradient entry: it counts as zeros.
+      const ordered = optimizer.names.map((name) => {
+        const variable = model.params.get(name)!;
+        return grads[variable.name] ?? tf.zerosLike(variable);
+      });
+      const previous: tf.Tensor[] = [value, extras!];
+      if (gradSums) {
+        const sums: tf.Tensor[] = gradSums.map((sum, i) => tf.add(sum, ordered[i]!));
+        previous.push(...gradSums, ...ordered);
+        gradSums = sums;
+      } else {
+        gradSums = ordered;
+      }
+      if (statSums) {
+        const next: tf.Tensor = tf.add(statSums, extras!);
+        previous.push(statSums);
+        statSums = next;
+      } else {
+        statSums = tf.clone(extras!);
+      }
+      tf.dispose([...previous, ...Object.values(grads).filter((g) => !gradSums!.includes(g))]);
+    }
+    const packed = tf.tidy(() => tf.concat([statSums!, tf.reshape(globalNorm(gradSums!), [1])]));
+    const stats = (await packed.data()) as Float32Array;
     packed.dispose();
     const [loss, entropy, clipFraction, approxKl, gradNorm] = Array.from(stats) as [number, number, number, number, number];
     const skipped = !Number.isFinite(loss) || !Number.isFinite(gradNorm);
-    if (!skipped) applyAdamW(model, optimizer, ordered, gradNorm);
-    return { loss, entropy, gradNorm, clipFraction, approxKl, tokens: p.tokenCount, skipped };
+    if (!skipped) applyAdamW(model, optimizer, gradSums!, gradNorm);
+    return { loss, entropy, gradNorm, clipFraction, approxKl, tokens: total, skipped };
   } finally {
-    tf.dispose([value, extras!, ...Object.values(grads), ...zeros]);
+    if (gradSums) tf.dispose(gradSums);
+    if (statSums) statSums.dispose();
   }
+}
+
+/** Splits a batch into groups of at most `rows` sequences of similar length (stable order by length). */
+function microBatches(batch: TrainBatch, rows: number): TrainBatch[] {
+  const n = batch.tokens.length;
+  if (n <= rows) return [batch];
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => batch.tokens[a]!.length - batch.tokens[b]!.length || a - b);
+  const out: TrainBatch[] = [];
+  for (let start = 0; start < n; start += rows) {
+    const idx = order.slice(start, start + rows);
+    out.push({
+      tokens: idx.map((i) => batch.tokens[i]!),
+      promptLengths: idx.map((i) => batch.promptLengths[i]!),
+      advantages: idx.map((i) => batch.advantages[i]!),
+      oldLogProbs: idx.map((i) => batch.oldLogProbs[i]!),
+      masks: batch.masks ? idx.map((i) => batch.masks![i]!) : undefined,
+    });
+  }
+  return out;
 }

@@ -1,0 +1,68 @@
+/**
+ * The self-play engine in Node: a model service (on the fastest backend that passes its
+ * self-test), a Python executor pool, and the engine over them, fresh or resumed from a run.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createNodeExecutor, defaultWorkerCount } from '../executor/node-executor';
+import type { ExecutorPool } from '../executor/pool';
+import type { EngineConfig } from '../engine/config';
+import { HELDOUT_PATH, readHeldout, type HeldoutTask } from '../engine/heldout';
+import { SelfPlay, type EngineState } from '../engine/self-play';
+import type { BackendName } from '../model/backend';
+import { nodeWasmPaths } from '../model/backend-node';
+import { ModelService, type ModelInfo } from '../model-service/model-service';
+
+export interface Session {
+  model: ModelService;
+  executor: ExecutorPool;
+  engine: SelfPlay;
+  info: ModelInfo;
+  close(): void;
+}
+
+export const NODE_BACKENDS: BackendName[] = ['wasm', 'cpu'];
+
+/** The held-out set shipped in the repository. */
+export function shippedHeldout(): HeldoutTask[] {
+  const path = fileURLToPath(new URL(`../../${HELDOUT_PATH}`, import.meta.url));
+  return readHeldout(readFileSync(path, 'utf8'));
+}
+
+export async function openSession(options: {
+  config: EngineConfig;
+  resume?: { state: EngineState; checkpoint: Uint8Array };
+  backends?: BackendName[];
+  workers?: number;
+}): Promise<Session> {
+  const { config } = options;
+  const model = new ModelService();
+  let executor: ExecutorPool | null = null;
+  try {
+    let info = await model.init({
+      preset: config.preset,
+      seed: config.seed,
+      wasmPaths: nodeWasmPaths(),
+      candidates: options.backends ?? NODE_BACKENDS,
+      optimizer: { learningRate: config.learningRate },
+    });
+    if (options.resume) info = { ...(await model.load(options.resume.checkpoint)), backend: info.backend };
+    executor = await createNodeExecutor({ workers: options.workers ?? defaultWorkerCount(), limits: { timeoutMs: config.timeoutMs } });
+    const engine = new SelfPlay(model, executor, config, shippedHeldout(), options.resume?.state);
+    const pool = executor;
+    return {
+      model,
+      executor: pool,
+      engine,
+      info,
+      close() {
+        pool.close();
+        model.dispose();
+      },
+    };
+  } catch (error) {
+    executor?.close();
+    model.dispose();
+    throw error;
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * A training run on disk (Node): the model checkpoint, the engine state, the three buffers as
+ * JSONL in the CRUXEval/AZR triplet format, and metrics.jsonl. Every file is written to a
+ * temporary name and renamed, and state.json goes last: it is the commit point, so a run killed
+ * mid-save resumes from the previous save, never from a mix.
+ */
+import { mkdir, readFile, writeFile, rename } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { validateConfig } from '../engine/config';
+import type { InductionTask, Triplet } from '../engine/buffers';
+import type { EngineState } from '../engine/self-play';
+import { writeCheckpointFile } from '../model/checkpoint-file';
+
+export const RUN_FILES = {
+  checkpoint: 'checkpoint.tzc',
+  state: 'state.json',
+  metrics: 'metrics.jsonl',
+  deduction: 'deduction.jsonl',
+  abduction: 'abduction.jsonl',
+  induction: 'induction.jsonl',
+} as const;
+
+async function writeAtomic(path: string, text: string): Promise<void> {
+  const temp = `${path}.${process.pid}.tmp`;
+  await writeFile(temp, text);
+  await rename(temp, path);
+}
+
+const jsonl = (items: readonly unknown[]): string => items.map((item) => JSON.stringify(item)).join('\n') + (items.length ? '\n' : '');
+
+/** Induction tasks carry their first pair as input/output too, so CRUXEval tools read the file. */
+function inductionLine(task: InductionTask): Record<string, unknown> {
+  return { id: task.id, code: task.code, input: task.inputs[0], output: task.outputs[0], inputs: task.inputs, outputs: task.outputs, message: task.message, step: task.step };
+}
+
+export async function saveRun(dir: string, state: EngineState, checkpoint: Uint8Array, metricsLines: readonly string[]): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await writeCheckpointFile(join(dir, RUN_FILES.checkpoint), checkpoint);
+  await writeAtomic(join(dir, RUN_FILES.deduction), jsonl(state.buffers.deduction));
+  await writeAtomic(join(dir, RUN_FILES.abduction), jsonl(state.buffers.abduction));
+  await writeAtomic(join(dir, RUN_FILES.induction), jsonl(state.buffers.induction.map(inductionLine)));
+  await writeAtomic(join(dir, RUN_FILES.metrics), metricsLines.map((line) => line + '\n').join(''));
+  const { buffers: _buffers, ...rest } = state;
+  await writeAtomic(join(dir, RUN_FILES.state), JSON.stringify(rest, null, 2) + '\n');
+}
+
+export interface LoadedRun {
+  state: EngineState;
+  checkpoint: Uint8Array;
+  /** metrics lines up to the saved step */
+  metricsLines: string[];
+}
+
+export class RunDirError extends Error {}
+
+async function readText(path: string, what: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw new RunDirError(`cannot read the ${what} (${path}): ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+}
+
+function parseLines<T>(text: string, file: string, check: (item: Record<string, unknown>) => boolean): T[] {
+  return text.split('\n').filter((line) => line.trim()).map((line, i) => {
+    let item: unknown;
+    try {
+      item = JSON.parse(line);
+    } catch {
+      throw new RunDirError(`${file} line ${i + 1}: not valid JSON`);
+    }
+    if (typeof item !== 'object' || item === null || !check(item as Record<string, unknown>)) throw new RunDirError(`${file} line ${i + 1}: missing or wrong fields`);
+    return item as T;
+  });
+}
+
+const isStr = (x: unknown): x is string => typeof x === 'string';
+const isTriplet = (t: Record<string, unknown>) => isStr(t.id) && isStr(t.code) && isStr(t.input) && isStr(t.output) && Number.isInteger(t.step);
+const isInduction = (t: Record<string, unknown>) =>
+  isTriplet(t) && Array.isArray(t.inputs) && Array.isArray(t.outputs) && t.inputs.length === t.outputs.length && t.inputs.every(isStr) && t.outputs.every(isStr) && isStr(t.message);
+
+export function isRunDir(dir: string): boolean {
+  return existsSync(join(dir, RUN_FILES.state));
+}
+
+export async function loadRun(dir: string): Promise<LoadedRun> {
+  if (!isRunDir(dir)) throw new RunDirError(`${dir} is not a training run (no ${RUN_FILES.state})`);
+  let state: Omit<EngineState, 'buffers'>;
+  try {
+    state = JSON.parse(await readText(join(dir, RUN_FILES.state), 'run state'));
+  } catch (error) {
+    if (error instanceof RunDirError) throw error;
+    throw new RunDirError(`${join(dir, RUN_FILES.state)} is not valid JSON`);
+  }
+  if (state.version !== 1) throw new RunDirError(`${RUN_FILES.state}: unsupported version ${JSON.stringify(state.version)} (expected 1)`);
+  try {
+    validateConfig(state.config);
+  } catch (error) {
+    throw new RunDirError(`${RUN_FILES.state}: bad config: ${(error as Error).message}`);
+  }
+  const deduction = parseLines<Triplet>(await readText(join(dir, RUN_FILES.deduction), 'deduction buffer'), RUN_FILES.deduction, isTriplet);
+  const abduction = parseLines<Triplet>(await readText(join(dir, RUN_FILES.abduction), 'abduction buffer'), RUN_FILES.abduction, isTriplet);
+  const induction = parseLines<InductionTask & { input?: string; output?: string }>(
+    await readText(join(dir, RUN_FILES.induction), 'induction buffer'),
+    RUN_FILES.induction,
+    isInduction,
+  ).map(({ input: _i, output: _o, ...task }) => task);
+  const checkpoint = new Uint8Array(await readFile(join(dir, RUN_FILES.checkpoint)).catch(() => {
+    throw new RunDirError(`cannot read the checkpoint (${join(dir, RUN_FILES.checkpoint)})`);
+  }));
+  const metricsText = existsSync(join(dir, RUN_FILES.metrics)) ? await readText(join(dir, RUN_FILES.metrics), 'metrics') : '';
+  const metricsLines = metricsText.split('\n').filter((line) => {
+    if (!line.trim()) return false;
+    try {
+      return (JSON.parse(line) as { step: number }).step <= state.step;
+    } catch {
+      return false;
+    }
+  });
+  return { state: { ...state, buffers: { deduction, abduction, induction } }, checkpoint, metricsLines };
+}

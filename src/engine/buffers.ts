@@ -1,0 +1,68 @@
+/**
+ * The three task buffers. Deduction and abduction hold triplets (p, i, o); induction holds a
+ * program with its input/output pairs and the proposer's message. Items are kept in the order
+ * they were added, so the newest are at the end.
+ */
+import { randomInt, type Rng } from '../model/rng';
+
+export interface Triplet {
+  id: string;
+  code: string;
+  input: string;
+  output: string;
+  /** Step at which it was proposed (0: seeding). */
+  step: number;
+}
+
+export interface InductionTask {
+  id: string;
+  code: string;
+  inputs: string[];
+  outputs: string[];
+  message: string;
+  step: number;
+}
+
+export class TaskBuffer<T> {
+  readonly items: T[];
+
+  constructor(items: readonly T[] = []) {
+    this.items = [...items];
+  }
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  add(item: T): void {
+    this.items.push(item);
+  }
+
+  /**
+   * A solver batch: the newest `fresh` items first (this step's valid proposals, newest first),
+   * then uniform draws from the whole buffer, with replacement, until `count`.
+   */
+  solverBatch(count: number, fresh: number, rng: Rng): T[] {
+    if (this.items.length === 0) return [];
+    const batch: T[] = [];
+    for (let i = this.items.length - 1; i >= Math.max(0, this.items.length - fresh) && batch.length < count; i--) batch.push(this.items[i]!);
+    while (batch.length < count) batch.push(this.items[randomInt(rng, this.items.length)]!);
+    return batch;
+  }
+
+  /** Up to `count` distinct items, drawn uniformly (proposer references). */
+  uniformDistinct(count: number, rng: Rng): T[] {
+    const picks = new Set<number>();
+    const want = Math.min(count, this.items.length);
+    while (picks.size < want) picks.add(randomInt(rng, this.items.length));
+    return [...picks].map((i) => this.items[i]!);
+  }
+
+  /** One item drawn uniformly, or undefined when empty. */
+  uniform(rng: Rng): T | undefined {
+    return this.items.length ? this.items[randomInt(rng, this.items.length)] : undefined;
+  }
+}
+
+/** The seed of every run: the identity function on a string. */
+export const IDENTITY_SEED: Triplet = { id: 'seed_identity', code: 'def f(a):\n    return a', input: "'hello'", output: "'hello'", step: 0 };

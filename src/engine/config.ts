@@ -1,0 +1,199 @@
+/**
+ * The self-play engine's one configuration: every setting of a run, flat (so that it maps onto
+ * `--set key=value` and the page's URL), with per-preset defaults, documented ranges, and
+ * validation that names the field at fault.
+ */
+import { PRESETS, isPresetName, type PresetName } from '../model/config';
+
+export interface EngineConfig {
+  preset: PresetName;
+  seed: number;
+  /** Task types on or off (ablations). */
+  deduction: boolean;
+  abduction: boolean;
+  induction: boolean;
+  /** false: "train solver only" (proposals still happen, the proposer's rows are not trained on). */
+  trainProposer: boolean;
+  /** Proposals and solver tasks per task type per step (the paper: 64). */
+  batchSize: number;
+  /** K: reference triplets shown to a deduction/abduction proposer (the paper: 6). */
+  references: number;
+  /** N: inputs an induction proposer writes; the first half is shown, the rest hidden (paper: 10). */
+  inductionInputs: number;
+  /** n: solver attempts per valid proposal for its learnability, not trained on (paper: 8). */
+  learnabilitySamples: number;
+  temperature: number;
+  learningRate: number;
+  clipEpsilon: number;
+  entropyCoef: number;
+  /** The official code's rule: a valid but trivial or impossible proposal gets -0.5, not 0. */
+  trivialPenalty: boolean;
+  /** Grammar-constrained decoding (false shows why it is needed). */
+  constrained: boolean;
+  /** Executor time limit per program, in ms. */
+  timeoutMs: number;
+  /** Valid triplets each buffer gets before training starts. */
+  seedBufferSize: number;
+  /** Token budgets (each counts the token that ends the part). */
+  programTokens: number;
+  inputTokens: number;
+  outputTokens: number;
+  messageTokens: number;
+  /** Held-out evaluation every this many steps (0: never). */
+  evalEvery: number;
+  /** Held-out tasks per type in that periodic evaluation. */
+  evalTasks: number;
+}
+
+type Field = keyof EngineConfig;
+
+interface FieldSpec {
+  kind: 'int' | 'number' | 'bool' | 'preset';
+  min?: number;
+  max?: number;
+  doc: string;
+}
+
+export const FIELDS: Readonly<Record<Field, FieldSpec>> = {
+  preset: { kind: 'preset', doc: 'model size: tiny, small or base' },
+  seed: { kind: 'int', min: 0, max: 2 ** 31 - 1, doc: 'seed of every random choice of the run' },
+  deduction: { kind: 'bool', doc: 'deduction tasks on' },
+  abduction: { kind: 'bool', doc: 'abduction tasks on' },
+  induction: { kind: 'bool', doc: 'induction tasks on' },
+  trainProposer: { kind: 'bool', doc: 'train the proposer too (false: train solver only)' },
+  batchSize: { kind: 'int', min: 1, max: 256, doc: 'proposals and solver tasks per task type per step' },
+  references: { kind: 'int', min: 0, max: 16, doc: 'K, reference triplets shown to a proposer' },
+  inductionInputs: { kind: 'int', min: 2, max: 16, doc: 'N, inputs per induction task (half shown)' },
+  learnabilitySamples: { kind: 'int', min: 2, max: 32, doc: 'n, solver attempts per proposal for its learnability' },
+  temperature: { kind: 'number', min: 0.05, max: 4, doc: 'sampling temperature' },
+  learningRate: { kind: 'number', min: 1e-7, max: 0.1, doc: 'AdamW learning rate' },
+  clipEpsilon: { kind: 'number', min: 0.01, max: 1, doc: 'PPO clip range' },
+  entropyCoef: { kind: 'number', min: 0, max: 1, doc: 'weight of the entropy bonus' },
+  trivialPenalty: { kind: 'bool', doc: 'give trivial/impossible proposals -0.5 (official code) instead of 0 (paper)' },
+  constrained: { kind: 'bool', doc: 'grammar-constrained decoding' },
+  timeoutMs: { kind: 'int', min: 50, max: 30_000, doc: 'executor time limit per program (ms)' },
+  seedBufferSize: { kind: 'int', min: 1, max: 1024, doc: 'valid triplets per buffer before training' },
+  programTokens: { kind: 'int', min: 16, max: 1024, doc: 'longest program, in tokens' },
+  inputTokens: { kind: 'int', min: 4, max: 256, doc: 'longest argument list, in tokens' },
+  outputTokens: { kind: 'int', min: 4, max: 256, doc: 'longest output literal, in tokens' },
+  messageTokens: { kind: 'int', min: 1, max: 128, doc: 'longest induction message, in tokens' },
+  evalEvery: { kind: 'int', min: 0, max: 100_000, doc: 'held-out evaluation every this many steps (0: never)' },
+  evalTasks: { kind: 'int', min: 1, max: 10_000, doc: 'held-out tasks per type in that evaluation' },
+};
+
+const SHARED = {
+  seed: 1,
+  deduction: true,
+  abduction: true,
+  induction: true,
+  trainProposer: true,
+  temperature: 1,
+  clipEpsilon: 0.2,
+  entropyCoef: 0,
+  trivialPenalty: false,
+  constrained: true,
+  timeoutMs: 1000,
+  evalEvery: 10,
+  evalTasks: 32,
+} as const;
+
+/** Sizes chosen so that the longest prompt plus answer fits each preset's context. */
+const PER_PRESET: Record<PresetName, Omit<EngineConfig, keyof typeof SHARED | 'preset'>> = {
+  tiny: {
+    batchSize: 8, references: 2, inductionInputs: 4, learnabilitySamples: 4, learningRate: 1e-3, seedBufferSize: 8,
+    programTokens: 72, inputTokens: 20, outputTokens: 24, messageTokens: 10,
+  },
+  small: {
+    batchSize: 16, references: 4, inductionInputs: 6, learnabilitySamples: 6, learningRate: 3e-4, seedBufferSize: 16,
+    programTokens: 128, inputTokens: 24, outputTokens: 32, messageTokens: 16,
+  },
+  base: {
+    batchSize: 32, references: 6, inductionInputs: 10, learnabilitySamples: 8, learningRate: 1e-4, seedBufferSize: 32,
+    programTokens: 192, inputTokens: 32, outputTokens: 48, messageTokens: 24,
+  },
+};
+
+export class ConfigError extends Error {}
+
+export function defaultConfig(preset: PresetName = 'tiny'): EngineConfig {
+  if (!isPresetName(preset)) throw new ConfigError(`preset: unknown model preset "${String(preset)}" (expected tiny, small or base)`);
+  return { preset, ...SHARED, ...PER_PRESET[preset] };
+}
+
+/** Shown solver pairs of an induction task: the first half (rounded up); the rest are hidden. */
+export function shownCount(inputs: number): number {
+  return Math.ceil(inputs / 2);
+}
+
+/** The longest prompt plus answer of each task-role, in tokens (see prompts.ts for the layouts). */
+export function longestSequences(c: EngineConfig): Record<string, number> {
+  const program = c.programTokens - 1;
+  const input = c.inputTokens - 1;
+  const output = c.outputTokens - 1;
+  return {
+    'propose:deduction/abduction (without references)': 2 + c.programTokens + c.inputTokens,
+    'propose:induction': 3 + program + c.inductionInputs * c.inputTokens + c.messageTokens,
+    'solve:deduction': 4 + program + input + c.outputTokens,
+    'solve:abduction': 4 + program + output + c.inputTokens,
+    'solve:induction': 3 + shownCount(c.inductionInputs) * (2 + input + output) + (c.messageTokens - 1) + c.programTokens,
+  };
+}
+
+/** Throws a ConfigError naming the first field that is out of range or inconsistent. */
+export function validateConfig(config: EngineConfig): void {
+  for (const [field, spec] of Object.entries(FIELDS) as [Field, FieldSpec][]) {
+    const value: unknown = config[field];
+    const range = `${spec.min} to ${spec.max}`;
+    if (spec.kind === 'preset' && !(typeof value === 'string' && isPresetName(value))) {
+      throw new ConfigError(`${field}: expected tiny, small or base (got ${JSON.stringify(value)})`);
+    }
+    if (spec.kind === 'bool' && typeof value !== 'boolean') throw new ConfigError(`${field}: expected true or false (got ${JSON.stringify(value)})`);
+    if (spec.kind === 'int' && !(Number.isInteger(value) && (value as number) >= spec.min! && (value as number) <= spec.max!)) {
+      throw new ConfigError(`${field}: expected a whole number from ${range} (got ${JSON.stringify(value)})`);
+    }
+    if (spec.kind === 'number' && !(typeof value === 'number' && value >= spec.min! && value <= spec.max!)) {
+      throw new ConfigError(`${field}: expected a number from ${range} (got ${JSON.stringify(value)})`);
+    }
+  }
+  const unknown = Object.keys(config).filter((key) => !(key in FIELDS));
+  if (unknown.length) throw new ConfigError(`${unknown[0]}: not a setting (known: ${Object.keys(FIELDS).join(', ')})`);
+  if (!config.deduction && !config.abduction && !config.induction) throw new ConfigError('deduction: at least one task type must be on');
+  if (config.induction && !config.deduction && !config.abduction) {
+    throw new ConfigError('induction: needs deduction or abduction on too (its programs come from their buffers)');
+  }
+  const context = PRESETS[config.preset].contextLength;
+  for (const [what, length] of Object.entries(longestSequences(config))) {
+    if (length > context) {
+      throw new ConfigError(`programTokens: ${what} can need ${length} tokens, more than the ${config.preset} context of ${context}; lower programTokens, inputTokens, outputTokens, messageTokens or inductionInputs`);
+    }
+  }
+}
+
+/**
+ * Parses `key=value` settings onto a config (a new object); unknown keys and bad values throw.
+ * A `preset=` setting is applied first and brings that preset's defaults; the others follow.
+ */
+export function applySettings(config: EngineConfig, settings: readonly string[]): EngineConfig {
+  const parsed = settings.map(parseSetting);
+  const preset = parsed.find(([field]) => field === 'preset');
+  let next: EngineConfig = preset ? { ...defaultConfig(preset[1] as PresetName), seed: config.seed } : { ...config };
+  for (const [field, value] of parsed) if (field !== 'preset') next = { ...next, [field]: value };
+  validateConfig(next);
+  return next;
+}
+
+function parseSetting(setting: string): [Field, unknown] {
+  const eq = setting.indexOf('=');
+  if (eq <= 0) throw new ConfigError(`"${setting}": expected key=value`);
+  const field = setting.slice(0, eq).trim();
+  const raw = setting.slice(eq + 1).trim();
+  if (!(field in FIELDS)) throw new ConfigError(`${field}: not a setting (known: ${Object.keys(FIELDS).join(', ')})`);
+  const spec = FIELDS[field as Field];
+  if (spec.kind === 'bool') {
+    if (raw !== 'true' && raw !== 'false') throw new ConfigError(`${field}: expected true or false (got "${raw}")`);
+    return [field as Field, raw === 'true'];
+  }
+  if (spec.kind === 'int' || spec.kind === 'number') return [field as Field, raw === '' ? NaN : Number(raw)];
+  if (!isPresetName(raw)) throw new ConfigError(`preset: expected tiny, small or base (got "${raw}")`);
+  return [field as Field, raw];
+}

@@ -1,0 +1,70 @@
+/** What the engine reports once per step: the figures the page plots and `tabula train` logs. */
+import type { TaskType } from './rewards';
+
+export type PerType<T> = Record<TaskType, T>;
+
+export interface TrainFigures {
+  loss: number;
+  entropy: number;
+  gradNorm: number;
+  clipFraction: number;
+  approxKl: number;
+  /** sequences with a non-zero advantage, the ones trained on */
+  rows: number;
+  tokens: number;
+  skipped: boolean;
+}
+
+export interface PhaseTimes {
+  propose: number;
+  validate: number;
+  learnability: number;
+  solve: number;
+  update: number;
+  eval: number;
+}
+
+export interface Timing {
+  stepMs: number;
+  /** milliseconds per phase */
+  phases: PhaseTimes;
+  sampledTokens: number;
+  sampleTokensPerSec: number;
+  /** executor requests (validations and answer checks) */
+  programs: number;
+  programsPerSec: number;
+}
+
+export interface StepMetrics {
+  step: number;
+  /** mean reward per task type and role; null when that task type is off */
+  rewards: PerType<{ propose: number | null; solve: number | null }>;
+  /** fraction of solver answers that were correct */
+  solveRate: PerType<number | null>;
+  /** fraction of proposals that were valid */
+  validity: PerType<number | null>;
+  /** why proposals were rejected, with counts */
+  rejections: Record<string, number>;
+  /** learnability of the valid proposals: the mean, and how many had k of n attempts right (index k) */
+  learnability: { mean: number | null; histogram: number[] };
+  buffers: PerType<number>;
+  train: TrainFigures | null;
+  /** held-out accuracy, on the steps it is measured */
+  eval?: PerType<number | null>;
+  /** Wall-clock figures: these differ between runs, everything else is determined by the seed. */
+  timing: Timing;
+}
+
+export const emptyPhases = (): PhaseTimes => ({ propose: 0, validate: 0, learnability: 0, solve: 0, update: 0, eval: 0 });
+
+const pct = (x: number | null): string => (x === null ? '-' : `${Math.round(x * 100)}%`);
+const num = (x: number | null, digits = 2): string => (x === null ? '-' : x.toFixed(digits));
+
+/** One line per step for a log: only seed-determined figures, so two runs' logs can be diffed. */
+export function formatStep(m: StepMetrics): string {
+  const types = (Object.keys(m.validity) as TaskType[]).filter((t) => m.validity[t] !== null || m.solveRate[t] !== null);
+  const parts = types.map((t) => `${t.slice(0, 3)} valid ${pct(m.validity[t])} solve ${pct(m.solveRate[t])} r ${num(m.rewards[t].propose)}/${num(m.rewards[t].solve)}`);
+  const train = m.train ? `loss ${m.train.loss.toFixed(4)} ent ${m.train.entropy.toFixed(3)} gn ${m.train.gradNorm.toFixed(3)}` : 'no update';
+  const evalPart = m.eval ? ` | eval ${types.map((t) => `${t.slice(0, 3)} ${pct(m.eval![t])}`).join(' ')}` : '';
+  return `step ${m.step} | ${parts.join(' | ')} | learn ${num(m.learnability.mean)} | ${train}${evalPart}`;
+}

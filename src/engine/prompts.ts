@@ -1,0 +1,107 @@
+/**
+ * Prompts as token sequences with role/task markers (SPEC §2), and the jobs the model writes
+ * after them. The layouts, where `p`, `i`, `o`, `m` are encoded texts:
+ *
+ *   propose deduction/abduction: <propose:T> (<reference> p <input> i <output> o)*k <program>  → p <input> i
+ *   propose induction:           <propose:induction> <program> p <input>                      → i1 <sep> i2 ... <message> m
+ *   solve deduction:             <solve:deduction> <program> p <input> i <output>              → o
+ *   solve abduction:             <solve:abduction> <program> p <output> o <input>              → i
+ *   solve induction:             <solve:induction> (<input> i <output> o)*shown <message> m <program> → p
+ */
+import type { SampleJob } from '../model-service/model-service';
+import type { Tokenizer } from '../lang/tokenizer';
+import { parseSignature } from '../lang/types';
+import type { EngineConfig } from './config';
+import type { Triplet } from './buffers';
+
+export interface SolveTask {
+  code: string;
+  /** deduction and abduction: the input and output of the triplet. */
+  input: string;
+  output: string;
+  /** induction: the pairs shown to the solver, and the message. */
+  shown?: [string, string][];
+  message?: string;
+}
+
+export class Prompts {
+  constructor(
+    private readonly tokenizer: Tokenizer,
+    private readonly config: EngineConfig,
+    private readonly contextLength: number,
+  ) {}
+
+  private m(name: Parameters<Tokenizer['id']>[0]): number {
+    return this.tokenizer.id(name);
+  }
+
+  private enc(text: string): number[] {
+    return this.tokenizer.encode(text);
+  }
+
+  /**
+   * A deduction/abduction proposal: as many of the references as fit the context after room for
+   * the program and its input, in the order given.
+   */
+  propose(type: 'deduction' | 'abduction', references: readonly Triplet[]): SampleJob {
+    const c = this.config;
+    const room = this.contextLength - c.programTokens - c.inputTokens - 2;
+    const prompt = [this.m(`<propose:${type}>`)];
+    for (const ref of references) {
+      const block = [this.m('<reference>'), ...this.enc(ref.code), this.m('<input>'), ...this.enc(ref.input), this.m('<output>'), ...this.enc(ref.output)];
+      if (prompt.length + block.length > room) continue;
+      prompt.push(...block);
+    }
+    prompt.push(this.m('<program>'));
+    return {
+      prompt,
+      kind: 'program',
+      maxTokens: c.programTokens,
+      then: [{ marker: '<input>', kind: 'arguments', signature: 'program', maxTokens: c.inputTokens }],
+    };
+  }
+
+  /** An induction proposal for program `code`: N argument lists, then the message. */
+  proposeInduction(code: string): SampleJob {
+    const c = this.config;
+    const signature = parseSignature(code);
+    const argumentsPart = { kind: 'arguments' as const, signature, maxTokens: c.inputTokens };
+    return {
+      prompt: [this.m('<propose:induction>'), this.m('<program>'), ...this.enc(code), this.m('<input>')],
+      ...argumentsPart,
+      then: [
+        ...Array.from({ length: c.inductionInputs - 1 }, () => ({ ...argumentsPart, marker: '<sep>' as const })),
+        { marker: '<message>', kind: 'message', maxTokens: c.messageTokens },
+      ],
+    };
+  }
+
+  solve(type: 'deduction' | 'abduction' | 'induction', task: SolveTask): SampleJob {
+    const c = this.config;
+    if (type === 'deduction') {
+      return {
+        prompt: [this.m('<solve:deduction>'), this.m('<program>'), ...this.enc(task.code), this.m('<input>'), ...this.enc(task.input), this.m('<output>')],
+        kind: 'literal',
+        maxTokens: c.outputTokens,
+      };
+    }
+    if (type === 'abduction') {
+      return {
+        prompt: [this.m('<solve:abduction>'), this.m('<program>'), ...this.enc(task.code), this.m('<output>'), ...this.enc(task.output), this.m('<input>')],
+        kind: 'arguments',
+        signature: parseSignature(task.code),
+        maxTokens: c.inputTokens,
+      };
+    }
+    const prompt = [this.m('<solve:induction>')];
+    for (const [input, output] of task.shown ?? []) prompt.push(this.m('<input>'), ...this.enc(input), this.m('<output>'), ...this.enc(output));
+    prompt.push(this.m('<message>'), ...this.enc(task.message ?? ''), this.m('<program>'));
+    return { prompt, kind: 'program', maxTokens: c.programTokens };
+  }
+
+  /** Whether a job's prompt plus its longest answer fits the context. */
+  fits(job: SampleJob): boolean {
+    const budget = job.maxTokens + (job.then ?? []).reduce((sum, part) => sum + part.maxTokens, 0);
+    return job.prompt.length + budget <= this.contextLength;
+  }
+}
