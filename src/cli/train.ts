@@ -52,12 +52,12 @@ export async function trainCommand(argv: string[]): Promise<number> {
   if (!out) throw new UsageError('train needs --out DIR (or --resume DIR)');
   if (!resumeDir && isRunDir(out)) throw new UsageError(`${out} already holds a run: continue it with --resume ${out}, or choose another --out`);
 
+  if (resumeDir && (args.options.has('preset') || args.options.has('seed') || settings.length)) {
+    throw new UsageError('a resumed run keeps its settings: drop --preset, --seed and --set');
+  }
   let config: EngineConfig;
   const resume = resumeDir ? await loadRun(resumeDir) : undefined;
   if (resume) {
-    if (args.options.has('preset') || args.options.has('seed') || settings.length) {
-      throw new UsageError('a resumed run keeps its settings: drop --preset, --seed and --set');
-    }
     config = resume.state.config;
   } else {
     const preset = (args.options.get('preset') as string | undefined) ?? 'tiny';

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { applySettings, ConfigError, defaultConfig, longestSequences, validateConfig } from '../../src/engine/config';
+import { PRESETS } from '../../src/model/config';
+
+describe('the engine config', () => {
+  it('has valid defaults for every preset that fit its context', () => {
+    for (const preset of ['tiny', 'small', 'base'] as const) {
+      const config = defaultConfig(preset);
+      expect(() => validateConfig(config)).not.toThrow();
+      for (const length of Object.values(longestSequences(config))) expect(length).toBeLessThanOrEqual(PRESETS[preset].contextLength);
+    }
+  });
+
+  it('applies key=value settings with their types', () => {
+    const config = applySettings(defaultConfig('tiny'), ['batchSize=4', 'trainProposer=false', 'learningRate=0.002']);
+    expect(config.batchSize).toBe(4);
+    expect(config.trainProposer).toBe(false);
+    expect(config.learningRate).toBe(0.002);
+  });
+
+  it('names the field of a bad value', () => {
+    expect(() => applySettings(defaultConfig('tiny'), ['batchSize=0'])).toThrow(/^batchSize: expected a whole number from 1 to 256/);
+    expect(() => applySettings(defaultConfig('tiny'), ['learnabilitySamples=1'])).toThrow(/learnabilitySamples/);
+    expect(() => applySettings(defaultConfig('tiny'), ['constrained=yes'])).toThrow(/constrained: expected true or false/);
+    expect(() => applySettings(defaultConfig('tiny'), ['temperature=abc'])).toThrow(/temperature/);
+    expect(() => applySettings(defaultConfig('tiny'), ['colour=blue'])).toThrow(/colour: not a setting/);
+    expect(() => applySettings(defaultConfig('tiny'), ['batchSize'])).toThrow(ConfigError);
+  });
+
+  it('refuses settings that cannot run: no task type, or answers longer than the context', () => {
+    expect(() => applySettings(defaultConfig('tiny'), ['deduction=false', 'abduction=false', 'induction=false'])).toThrow(/at least one task type/);
+    expect(() => applySettings(defaultConfig('tiny'), ['deduction=false', 'abduction=false'])).toThrow(/^induction:/);
+    expect(() => applySettings(defaultConfig('tiny'), ['programTokens=400'])).toThrow(/context of 256/);
+  });
+
+  it('brings a preset’s defaults with preset=, keeping explicit settings', () => {
+    const config = applySettings(defaultConfig('tiny'), ['batchSize=3', 'preset=small']);
+    expect(config.preset).toBe('small');
+    expect(config.programTokens).toBe(defaultConfig('small').programTokens);
+    expect(config.batchSize).toBe(3);
+  });
+});
