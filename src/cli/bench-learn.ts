@@ -6,6 +6,7 @@
  */
 import { applySettings, defaultConfig, type EngineConfig } from '../engine/config';
 import type { PerType, PhaseTimes } from '../engine/metrics';
+import { constantGuessFloor } from '../engine/evaluate';
 import { TASK_TYPES } from '../engine/rewards';
 import { isPresetName } from '../model/config';
 import { intOption, parseArgs, UsageError } from './args';
@@ -44,6 +45,7 @@ export async function benchLearnCommand(argv: string[]): Promise<number> {
 
   const results: VariantResult[] = [];
   let before: PerType<number | null> | null = null;
+  let floor: { answer: string; accuracy: number } | null = null;
   for (const variant of VARIANTS) {
     const config = applySettings(base, variant.settings);
     const session = await openSession({ config });
@@ -52,6 +54,7 @@ export async function benchLearnCommand(argv: string[]): Promise<number> {
       if (!before) {
         log(`bench learn: evaluating the random model on ${evalTasks} held-out tasks per type`);
         before = await engine.evalHeldout(evalTasks, TASK_TYPES);
+        floor = await constantGuessFloor(session.executor, engine.heldoutTasks().slice(0, evalTasks));
       }
       log(`bench learn: ${variant.name}, ${(perVariantMs / 60_000).toFixed(1)} min on ${session.info.backend.backend}`);
       await engine.seed();
@@ -75,16 +78,17 @@ export async function benchLearnCommand(argv: string[]): Promise<number> {
       session.close();
     }
   }
-  if (args.options.has('json')) process.stdout.write(JSON.stringify({ minutes, preset, seed, evalTasks, results }) + '\n');
-  else process.stdout.write(formatTable(results, minutes, evalTasks));
+  if (args.options.has('json')) process.stdout.write(JSON.stringify({ minutes, preset, seed, evalTasks, deductionGuessFloor: floor, results }) + '\n');
+  else process.stdout.write(formatTable(results, minutes, evalTasks, floor!));
   return 0;
 }
 
 const pct = (x: number | null) => (x === null ? '-' : `${(x * 100).toFixed(1)}%`);
 
-function formatTable(results: VariantResult[], minutes: number, evalTasks: number): string {
+function formatTable(results: VariantResult[], minutes: number, evalTasks: number, floor: { answer: string; accuracy: number }): string {
   const lines = [
     `Held-out accuracy (greedy, ${evalTasks} tasks per type), step 0 -> end; each variant trained ${(minutes / results.length).toFixed(1)} min.`,
+    `Deduction guessing floor: answering ${floor.answer} to every task scores ${pct(floor.accuracy)}.`,
     '',
     '| variant | steps | deduction | abduction | induction | proposal validity | mean learnability |',
     '|---|---:|---:|---:|---:|---:|---:|',
