@@ -29,6 +29,17 @@ export function parseArgs(argv: string[], known: { values: string[]; flags: stri
   return { positionals, options };
 }
 
+/** A number within [min, max], or the fallback when the option is absent. */
+export function numberOption<F extends number | null>(args: ParsedArgs, name: string, fallback: F, min: number, max: number): number | F {
+  const raw = args.options.get(name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (raw === true || !Number.isFinite(value) || value < min || value > max) {
+    throw new UsageError(`--${name} must be a number from ${min} to ${max} (got ${String(raw)})`);
+  }
+  return value;
+}
+
 /** A whole number within [min, max], or the default when the option is absent. */
 export function intOption(args: ParsedArgs, name: string, fallback: number, min: number, max: number): number {
   const raw = args.options.get(name);

@@ -5,11 +5,11 @@
  * before (step 0: the same random model for all three) and after.
  */
 import { applySettings, defaultConfig, type EngineConfig } from '../engine/config';
-import type { PerType, PhaseTimes } from '../engine/metrics';
+import { emptyPhases, type PerType, type PhaseTimes } from '../engine/metrics';
 import { constantGuessFloor } from '../engine/evaluate';
 import { TASK_TYPES } from '../engine/rewards';
 import { isPresetName } from '../model/config';
-import { intOption, parseArgs, UsageError } from './args';
+import { intOption, numberOption, parseArgs, UsageError } from './args';
 import { openSession } from './engine-session';
 import { takeSettings } from './train';
 
@@ -33,8 +33,7 @@ interface VariantResult {
 export async function benchLearnCommand(argv: string[]): Promise<number> {
   const { rest, settings } = takeSettings(argv);
   const args = parseArgs(rest, { values: ['minutes', 'preset', 'seed', 'eval-tasks'], flags: ['json'] });
-  const minutes = Number(args.options.get('minutes') ?? 30);
-  if (!(minutes > 0 && minutes <= 10_000)) throw new UsageError(`--minutes must be a number above 0 (got ${String(args.options.get('minutes'))})`);
+  const minutes = numberOption(args, 'minutes', 30, 0.01, 10_000);
   const preset = (args.options.get('preset') as string | undefined) ?? 'tiny';
   if (!isPresetName(preset)) throw new UsageError(`--preset must be tiny, small or base (got ${preset})`);
   const seed = intOption(args, 'seed', 1, 0, 2 ** 31 - 1);
@@ -58,7 +57,7 @@ export async function benchLearnCommand(argv: string[]): Promise<number> {
       }
       log(`bench learn: ${variant.name}, ${(perVariantMs / 60_000).toFixed(1)} min on ${session.info.backend.backend}`);
       await engine.seed();
-      const phases: PhaseTimes = { propose: 0, validate: 0, learnability: 0, solve: 0, update: 0, eval: 0 };
+      const phases = emptyPhases();
       const validity: number[] = [];
       const learn: number[] = [];
       const started = performance.now();

@@ -2,10 +2,11 @@
  * `tabula heldout [--seed N] [--count N] [--pairs N] [--out FILE]`: generates the held-out
  * evaluation set (src/engine/heldout.ts) and writes it as JSONL, then a summary on stdout.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { formatHeldout, generateHeldoutReport, HELDOUT_PATH, outputClass } from '../engine/heldout';
 import { createNodeExecutor } from '../executor/node-executor';
+import { writeFileAtomic } from '../model/checkpoint-file';
 import { intOption, parseArgs, UsageError } from './args';
 import { progressBar } from './progress';
 
@@ -31,11 +32,8 @@ export async function heldoutCommand(argv: string[]): Promise<number> {
     pool.close();
   }
 
-  // Write then rename, so a reader never sees half a file.
   mkdirSync(dirname(file), { recursive: true });
-  const temporary = `${file}.tmp`;
-  writeFileSync(temporary, formatHeldout(report.tasks));
-  renameSync(temporary, file);
+  await writeFileAtomic(file, formatHeldout(report.tasks));
 
   const mix = new Map<string, number>();
   for (const task of report.tasks) mix.set(outputClass(task.output), (mix.get(outputClass(task.output)) ?? 0) + 1);

@@ -4,13 +4,13 @@
  * temporary name and renamed, and state.json goes last: it is the commit point, so a run killed
  * mid-save resumes from the previous save, never from a mix.
  */
-import { mkdir, readFile, writeFile, rename } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { validateConfig } from '../engine/config';
 import type { InductionTask, Triplet } from '../engine/buffers';
 import type { EngineState } from '../engine/self-play';
-import { writeCheckpointFile } from '../model/checkpoint-file';
+import { writeFileAtomic } from '../model/checkpoint-file';
 
 export const RUN_FILES = {
   checkpoint: 'checkpoint.tzc',
@@ -21,12 +21,6 @@ export const RUN_FILES = {
   induction: 'induction.jsonl',
 } as const;
 
-async function writeAtomic(path: string, text: string): Promise<void> {
-  const temp = `${path}.${process.pid}.tmp`;
-  await writeFile(temp, text);
-  await rename(temp, path);
-}
-
 const jsonl = (items: readonly unknown[]): string => items.map((item) => JSON.stringify(item)).join('\n') + (items.length ? '\n' : '');
 
 /** Induction tasks carry their first pair as input/output too, so CRUXEval tools read the file. */
@@ -36,13 +30,13 @@ function inductionLine(task: InductionTask): Record<string, unknown> {
 
 export async function saveRun(dir: string, state: EngineState, checkpoint: Uint8Array, metricsLines: readonly string[]): Promise<void> {
   await mkdir(dir, { recursive: true });
-  await writeCheckpointFile(join(dir, RUN_FILES.checkpoint), checkpoint);
-  await writeAtomic(join(dir, RUN_FILES.deduction), jsonl(state.buffers.deduction));
-  await writeAtomic(join(dir, RUN_FILES.abduction), jsonl(state.buffers.abduction));
-  await writeAtomic(join(dir, RUN_FILES.induction), jsonl(state.buffers.induction.map(inductionLine)));
-  await writeAtomic(join(dir, RUN_FILES.metrics), metricsLines.map((line) => line + '\n').join(''));
+  await writeFileAtomic(join(dir, RUN_FILES.checkpoint), checkpoint);
+  await writeFileAtomic(join(dir, RUN_FILES.deduction), jsonl(state.buffers.deduction));
+  await writeFileAtomic(join(dir, RUN_FILES.abduction), jsonl(state.buffers.abduction));
+  await writeFileAtomic(join(dir, RUN_FILES.induction), jsonl(state.buffers.induction.map(inductionLine)));
+  await writeFileAtomic(join(dir, RUN_FILES.metrics), metricsLines.map((line) => line + '\n').join(''));
   const { buffers: _buffers, ...rest } = state;
-  await writeAtomic(join(dir, RUN_FILES.state), JSON.stringify(rest, null, 2) + '\n');
+  await writeFileAtomic(join(dir, RUN_FILES.state), JSON.stringify(rest, null, 2) + '\n');
 }
 
 export interface LoadedRun {

@@ -7,7 +7,7 @@
 import { applySettings, ConfigError, defaultConfig, type EngineConfig } from '../engine/config';
 import { formatStep } from '../engine/metrics';
 import { isPresetName } from '../model/config';
-import { intOption, parseArgs, UsageError, type ParsedArgs } from './args';
+import { intOption, numberOption, parseArgs, UsageError } from './args';
 import { openSession, type Session } from './engine-session';
 import { isRunDir, loadRun, saveRun } from './run-dir';
 
@@ -32,19 +32,11 @@ export function takeSettings(argv: string[]): { rest: string[]; settings: string
   return { rest, settings };
 }
 
-function numberOption(args: ParsedArgs, name: string, min: number, max: number): number | null {
-  const raw = args.options.get(name);
-  if (raw === undefined) return null;
-  const value = Number(raw);
-  if (raw === true || !Number.isFinite(value) || value < min || value > max) throw new UsageError(`--${name} must be a number from ${min} to ${max} (got ${String(raw)})`);
-  return value;
-}
-
 export async function trainCommand(argv: string[]): Promise<number> {
   const { rest, settings } = takeSettings(argv);
   const args = parseArgs(rest, { values: ['preset', 'minutes', 'steps', 'seed', 'out', 'resume', 'workers'], flags: [] });
   if (args.positionals.length) throw new UsageError(`train takes no positional arguments (got ${args.positionals[0]})`);
-  const minutes = numberOption(args, 'minutes', 0.01, 100_000);
+  const minutes = numberOption(args, 'minutes', null, 0.01, 100_000);
   const steps = args.options.has('steps') ? intOption(args, 'steps', 0, 0, 10_000_000) : null;
   if (minutes === null && steps === null) throw new UsageError('train needs --minutes M or --steps S');
   const resumeDir = args.options.get('resume') as string | undefined;

@@ -125,6 +125,12 @@ export function shownCount(inputs: number): number {
   return Math.ceil(inputs / 2);
 }
 
+/** The induction split, in training and in evaluation alike. */
+export function splitPairs<T>(pairs: readonly T[]): { shown: T[]; hidden: T[] } {
+  const shown = shownCount(pairs.length);
+  return { shown: pairs.slice(0, shown), hidden: pairs.slice(shown) };
+}
+
 /** The longest prompt plus answer of each task-role, in tokens (see prompts.ts for the layouts). */
 export function longestSequences(c: EngineConfig): Record<string, number> {
   const program = c.programTokens - 1;

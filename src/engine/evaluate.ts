@@ -5,7 +5,7 @@
  */
 import type { ExecRequest, Verdict } from '../executor/types';
 import type { ModelService, SampleOutcome } from '../model-service/model-service';
-import { shownCount } from './config';
+import { splitPairs } from './config';
 import type { Prompts, SolveTask } from './prompts';
 import type { AnswerOutcome, TaskType } from './rewards';
 
@@ -68,8 +68,7 @@ export function solveTaskFor(mode: TaskType, task: EvalTask): (SolveTask & { hid
   if (mode !== 'induction') return { code: task.code, input: task.input, output: task.output };
   const pairs = task.pairs ?? [];
   if (pairs.length < 2) return 'induction needs at least 2 input/output pairs';
-  const shown = shownCount(pairs.length);
-  return { code: task.code, input: task.input, output: task.output, shown: pairs.slice(0, shown), hidden: pairs.slice(shown), message: '' };
+  return { code: task.code, input: task.input, output: task.output, ...splitPairs(pairs), message: '' };
 }
 
 export async function evaluate(

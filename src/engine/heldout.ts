@@ -119,7 +119,7 @@ export function isCopyTask(pairs: readonly (readonly [string, string])[]): boole
 }
 
 /** Dedupe key of a program: trailing whitespace on lines and at the end does not make it new. */
-function programKey(code: string): string {
+export function programKey(code: string): string {
   return code
     .split('\n')
     .map((line) => line.trimEnd())

@@ -8,7 +8,7 @@
  *   solve abduction:             <solve:abduction> <program> p <output> o <input>              → i
  *   solve induction:             <solve:induction> (<input> i <output> o)*shown <message> m <program> → p
  */
-import type { SampleJob } from '../model-service/model-service';
+import { jobBudget, type SampleJob } from '../model-service/model-service';
 import type { Tokenizer } from '../lang/tokenizer';
 import { parseSignature } from '../lang/types';
 import type { EngineConfig } from './config';
@@ -101,7 +101,6 @@ export class Prompts {
 
   /** Whether a job's prompt plus its longest answer fits the context. */
   fits(job: SampleJob): boolean {
-    const budget = job.maxTokens + (job.then ?? []).reduce((sum, part) => sum + part.maxTokens, 0);
-    return job.prompt.length + budget <= this.contextLength;
+    return job.prompt.length + jobBudget(job) <= this.contextLength;
   }
 }

@@ -8,10 +8,11 @@
 import type { ExecRequest, Verdict } from '../executor/types';
 import type { ModelService, SampleJob, SampleOutcome } from '../model-service/model-service';
 import type { TrainBatch } from '../model/train';
-import { createRng, type Rng } from '../model/rng';
+import { createRng, randomInt, type Rng } from '../model/rng';
 import { PRESETS } from '../model/config';
-import { shownCount, type EngineConfig } from './config';
+import { splitPairs, type EngineConfig } from './config';
 import { IDENTITY_SEED, TaskBuffer, type InductionTask, type Triplet } from './buffers';
+import { programKey } from './heldout';
 import { evaluate, gradingRequest, outcomeOf, runSome, type EvalTask, type Executor } from './evaluate';
 import { emptyPhases, type PerType, type PhaseTimes, type StepMetrics, type TrainFigures } from './metrics';
 import { Prompts, type SolveTask } from './prompts';
@@ -73,7 +74,7 @@ export class SelfPlay {
     state?: EngineState,
   ) {
     this.prompts = new Prompts(model.tokenizer, config, PRESETS[config.preset].contextLength);
-    this.heldoutCodes = new Set(heldout.map((task) => task.code.trimEnd()));
+    this.heldoutCodes = new Set(heldout.map((task) => programKey(task.code)));
     const saved = state?.buffers;
     this.buffers = {
       deduction: new TaskBuffer(saved?.deduction ?? [IDENTITY_SEED]),
@@ -216,9 +217,11 @@ export class SelfPlay {
         planned.push({ type, job: this.prompts.propose(type, this.buffers[type].uniformDistinct(c.references, this.rng)) });
       }
     }
-    const programs = new TaskBuffer([...this.buffers.deduction.items, ...this.buffers.abduction.items]);
+    // Uniform over the deduction and abduction buffers together, without copying them.
+    const [deductions, abductions] = [this.buffers.deduction.items, this.buffers.abduction.items];
     for (let i = 0; i < (counts.induction ?? 0); i++) {
-      const program = programs.uniform(this.rng)!.code;
+      const pick = randomInt(this.rng, deductions.length + abductions.length);
+      const program = (pick < deductions.length ? deductions[pick]! : abductions[pick - deductions.length]!).code;
       planned.push({ type: 'induction', job: this.prompts.proposeInduction(program), program });
     }
     const samples = await this.sample(planned.map((p) => p.job), 'propose');
@@ -247,7 +250,7 @@ export class SelfPlay {
         return { ...base, reason: 'ok', task: { kind: 'induction' as const, id, code: p.program!, inputs, outputs, message: s.parts[c.inductionInputs]!, step: this.step } };
       }
       const code = s.parts[0]!;
-      if (this.heldoutCodes.has(code.trimEnd())) return { ...base, reason: 'held-out' };
+      if (this.heldoutCodes.has(programKey(code))) return { ...base, reason: 'held-out' };
       return { ...base, reason: 'ok', task: { kind: 'triplet' as const, id, code, input: s.parts[1]!, output: outputs[0]!, step: this.step } };
     });
   }
@@ -372,6 +375,5 @@ function solverTaskOf(p: Proposal): SolverTask {
 /** The induction split: the first half of the pairs is shown with the message, the rest hidden. */
 export function inductionSolverTask(task: InductionTask): SolverTask {
   const pairs = task.inputs.map((input, i): [string, string] => [input, task.outputs[i]!]);
-  const shown = shownCount(pairs.length);
-  return { code: task.code, input: task.inputs[0]!, output: task.outputs[0]!, shown: pairs.slice(0, shown), hidden: pairs.slice(shown), message: task.message };
+  return { code: task.code, input: task.inputs[0]!, output: task.outputs[0]!, ...splitPairs(pairs), message: task.message };
 }

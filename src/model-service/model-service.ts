@@ -61,6 +61,11 @@ export interface SampleJob extends WritePart {
   then?: (WritePart & { marker: Marker })[];
 }
 
+/** Most tokens a job may generate: its parts' budgets added up. */
+export function jobBudget(job: SampleJob): number {
+  return job.maxTokens + (job.then ?? []).reduce((sum, part) => sum + part.maxTokens, 0);
+}
+
 export interface SampleOutcome extends SampleResult {
   /** The whole generated text (markers included, eos excluded). */
   text: string;
@@ -119,8 +124,7 @@ export class ModelService {
   /** Samples one continuation per job, each under its own grammar. */
   async sample(jobs: SampleJob[], settings: SampleSettings): Promise<SampleOutcome[]> {
     const model = this.require();
-    const budget = (job: SampleJob) => job.maxTokens + (job.then ?? []).reduce((sum, part) => sum + part.maxTokens, 0);
-    const maxNewTokens = Math.max(1, ...jobs.map(budget));
+    const maxNewTokens = Math.max(1, ...jobs.map(jobBudget));
     const results = await sampleBatch(
       model,
       jobs.map((job) => ({ prompt: job.prompt, constraint: this.constraintFor(job, settings.constrained ?? true) })),
