@@ -8,6 +8,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { validateConfig } from '../engine/config';
+import { inductionLine, jsonl } from '../engine/buffer-export';
 import type { InductionTask, Triplet } from '../engine/buffers';
 import type { EngineState } from '../engine/self-play';
 import { writeFileAtomic } from '../model/checkpoint-file';
@@ -21,12 +22,6 @@ export const RUN_FILES = {
   induction: 'induction.jsonl',
 } as const;
 
-const jsonl = (items: readonly unknown[]): string => items.map((item) => JSON.stringify(item)).join('\n') + (items.length ? '\n' : '');
-
-/** Induction tasks carry their first pair as input/output too, so CRUXEval tools read the file. */
-function inductionLine(task: InductionTask): Record<string, unknown> {
-  return { id: task.id, code: task.code, input: task.inputs[0], output: task.outputs[0], inputs: task.inputs, outputs: task.outputs, message: task.message, step: task.step };
-}
 
 export async function saveRun(dir: string, state: EngineState, checkpoint: Uint8Array, metricsLines: readonly string[]): Promise<void> {
   await mkdir(dir, { recursive: true });

@@ -43,6 +43,8 @@ export interface StepMetrics {
   solveRate: PerType<number | null>;
   /** fraction of proposals that were valid */
   validity: PerType<number | null>;
+  /** how many went through each stage of the step, for the page's diagram */
+  counts: { proposed: number; valid: number; solverTasks: number; solved: number };
   /** why proposals were rejected, with counts */
   rejections: Record<string, number>;
   /** learnability of the valid proposals: the mean, and how many had k of n attempts right (index k) */

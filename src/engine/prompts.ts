@@ -28,7 +28,7 @@ export class Prompts {
   constructor(
     private readonly tokenizer: Tokenizer,
     private readonly config: EngineConfig,
-    private readonly contextLength: number,
+    readonly contextLength: number,
   ) {}
 
   private m(name: Parameters<Tokenizer['id']>[0]): number {

@@ -14,6 +14,7 @@ import { splitPairs, type EngineConfig } from './config';
 import { IDENTITY_SEED, TaskBuffer, type InductionTask, type Triplet } from './buffers';
 import { programKey } from './heldout';
 import { evaluate, gradingRequest, outcomeOf, runSome, type EvalTask, type Executor } from './evaluate';
+import { TaskRecords, type FeedAttempt, type FeedItem, type TaskRecord } from './feed';
 import { emptyPhases, type PerType, type PhaseTimes, type StepMetrics, type TrainFigures } from './metrics';
 import { Prompts, type SolveTask } from './prompts';
 import { TASK_TYPES, groupAdvantages, learnability, proposerReward, solverReward, type Role, type TaskType } from './rewards';
@@ -28,9 +29,23 @@ export interface EngineState {
   rng: number[];
   sampler: number[];
   buffers: { deduction: Triplet[]; abduction: Triplet[]; induction: InductionTask[] };
+  /** solver attempts per buffered task (absent in runs saved before it existed) */
+  records?: Record<string, TaskRecord>;
+}
+
+/** The stage a step is in, for the page's live diagram. */
+export type StepPhase = keyof PhaseTimes;
+
+/** Learnability of one valid proposal: its value and the attempts it came from. */
+interface Learnability {
+  value: number;
+  successes: number;
+  attempts: FeedAttempt[];
 }
 
 type SolverTask = SolveTask & { hidden?: [string, string][] };
+/** A task from a buffer, with the id its attempts are recorded under. */
+type BufferedTask = SolverTask & { id: string };
 
 /** A sampled sequence with its reward, ready to become a training row. */
 interface Row {
@@ -48,6 +63,8 @@ interface Proposal {
   /** the task, when the proposal is valid */
   task: (Triplet & { kind: 'triplet' }) | (InductionTask & { kind: 'induction' }) | null;
   reason: string;
+  /** induction: the buffered program the inputs were written for */
+  program?: string;
 }
 
 const SEED_ROUNDS = 30;
@@ -57,6 +74,11 @@ const MICRO_BATCH_ROWS = 16;
 export class SelfPlay {
   readonly buffers: { deduction: TaskBuffer<Triplet>; abduction: TaskBuffer<Triplet>; induction: TaskBuffer<InductionTask> };
   readonly prompts: Prompts;
+  readonly records: TaskRecords;
+  /** every proposal of the last step, for the task feed */
+  feed: FeedItem[] = [];
+  /** told when a step enters a new stage (the page animates its diagram) */
+  onPhase: ((phase: StepPhase) => void) | null = null;
   step: number;
   seeded: boolean;
   private nextId: number;
@@ -84,6 +106,7 @@ export class SelfPlay {
     this.step = state?.step ?? 0;
     this.seeded = state?.seeded ?? false;
     this.nextId = state?.nextId ?? 0;
+    this.records = new TaskRecords(state?.records);
     this.rng = createRng(`engine:${config.seed}`, state?.rng);
     if (state) model.restoreSamplerState(state.sampler);
   }
@@ -98,6 +121,7 @@ export class SelfPlay {
       rng: this.rng.state(),
       sampler: this.model.samplerState(),
       buffers: { deduction: this.buffers.deduction.items, abduction: this.buffers.abduction.items, induction: this.buffers.induction.items },
+      records: this.records.toJSON(),
     };
   }
 
@@ -144,6 +168,7 @@ export class SelfPlay {
     const fresh: PerType<number> = { deduction: 0, abduction: 0, induction: 0 };
     for (const p of proposals) if (this.append(p, this.step)) fresh[p.type] += 1;
 
+    this.feed = proposals.map((p) => feedItemOf(p, this.step, learn.get(p), proposerReward(p.task !== null, p.task ? learn.get(p)!.value : 0, c.trivialPenalty)));
     const rows: Row[] = proposals.map((p) => ({
       type: p.type,
       role: 'propose',
@@ -193,6 +218,7 @@ export class SelfPlay {
 
   private async sample(jobs: SampleJob[], phase: keyof PhaseTimes): Promise<SampleOutcome[]> {
     if (jobs.length === 0) return [];
+    this.onPhase?.(phase);
     const t0 = performance.now();
     const out = await this.model.sample(jobs, { temperature: this.config.temperature, constrained: this.config.constrained });
     this.phases[phase] += performance.now() - t0;
@@ -201,6 +227,7 @@ export class SelfPlay {
   }
 
   private async execute(requests: (ExecRequest | null)[], phase: keyof PhaseTimes): Promise<(Verdict | null)[]> {
+    this.onPhase?.(phase);
     const t0 = performance.now();
     const verdicts = await runSome(this.executor, requests);
     this.phases[phase] += performance.now() - t0;
@@ -239,7 +266,7 @@ export class SelfPlay {
     return planned.map((p, i) => {
       const s = samples[i]!;
       const verdict = verdicts[i];
-      const base = { type: p.type, job: p.job, sample: s, task: null };
+      const base = { type: p.type, job: p.job, sample: s, task: null, program: p.program };
       if (!verdict) return { ...base, reason: 'truncated' };
       if (!verdict.ok) return { ...base, reason: verdict.reason };
       const outputs = verdict.outputs ?? [];
@@ -269,7 +296,7 @@ export class SelfPlay {
   }
 
   /** n solver attempts per valid proposal at the sampling temperature; not trained on. */
-  private async measureLearnability(valid: Proposal[]): Promise<Map<Proposal, { value: number; successes: number }>> {
+  private async measureLearnability(valid: Proposal[]): Promise<Map<Proposal, Learnability>> {
     const n = this.config.learnabilitySamples;
     const tasks = valid.map((p) => solverTaskOf(p));
     const jobs = valid.flatMap((p, i) => Array.from({ length: n }, () => this.prompts.solve(p.type, tasks[i]!)));
@@ -278,22 +305,23 @@ export class SelfPlay {
       answers.map((a, j) => gradingRequest(valid[Math.floor(j / n)]!.type, tasks[Math.floor(j / n)]!, a)),
       'learnability',
     );
-    const result = new Map<Proposal, { value: number; successes: number }>();
+    const result = new Map<Proposal, Learnability>();
     valid.forEach((p, i) => {
-      let successes = 0;
-      for (let k = 0; k < n; k++) if (outcomeOf(verdicts[i * n + k]!) === 'correct') successes += 1;
-      result.set(p, { value: learnability(successes, n), successes });
+      const attempts = Array.from({ length: n }, (_, k) => ({ answer: answers[i * n + k]!.text, outcome: outcomeOf(verdicts[i * n + k]!) }));
+      for (const a of attempts) this.records.record(p.type, p.task!.id, this.step, a.outcome, a.answer);
+      const successes = attempts.filter((a) => a.outcome === 'correct').length;
+      result.set(p, { value: learnability(successes, n), successes, attempts });
     });
     return result;
   }
 
   /** A solver batch per task type, answered at the sampling temperature and graded. */
   private async solveBatches(fresh: PerType<number>): Promise<Row[]> {
-    const planned: { type: TaskType; task: SolverTask; job: SampleJob }[] = [];
+    const planned: { type: TaskType; task: BufferedTask; job: SampleJob }[] = [];
     for (const type of this.types) {
-      const tasks: SolverTask[] =
+      const tasks: BufferedTask[] =
         type === 'induction'
-          ? this.buffers.induction.solverBatch(this.config.batchSize, fresh.induction, this.rng).map(inductionSolverTask)
+          ? this.buffers.induction.solverBatch(this.config.batchSize, fresh.induction, this.rng).map((t) => ({ ...inductionSolverTask(t), id: t.id }))
           : this.buffers[type].solverBatch(this.config.batchSize, fresh[type], this.rng);
       for (const task of tasks) planned.push({ type, task, job: this.prompts.solve(type, task) });
     }
@@ -302,11 +330,16 @@ export class SelfPlay {
       planned.map((p, i) => gradingRequest(p.type, p.task, answers[i]!)),
       'solve',
     );
-    return planned.map((p, i) => ({ type: p.type, role: 'solve', job: p.job, sample: answers[i]!, reward: solverReward(outcomeOf(verdicts[i]!)) }));
+    return planned.map((p, i) => {
+      const outcome = outcomeOf(verdicts[i]!);
+      this.records.record(p.type, p.task.id, this.step, outcome, answers[i]!.text);
+      return { type: p.type, role: 'solve', job: p.job, sample: answers[i]!, reward: solverReward(outcome) };
+    });
   }
 
   /** TRR++ over the six groups and one PPO update on the rows with a non-zero advantage. */
   private async update(rows: Row[]): Promise<TrainFigures | null> {
+    this.onPhase?.('update');
     const t0 = performance.now();
     const batch: TrainBatch = { tokens: [], promptLengths: [], advantages: [], oldLogProbs: [], masks: [] };
     for (const type of TASK_TYPES) {
@@ -339,7 +372,7 @@ export class SelfPlay {
     proposals: Proposal[],
     solved: Row[],
     rows: Row[],
-    learn: Map<Proposal, { value: number; successes: number }>,
+    learn: Map<Proposal, Learnability>,
     train: TrainFigures | null,
   ): StepMetrics {
     const on = (t: TaskType) => this.config[t];
@@ -357,6 +390,12 @@ export class SelfPlay {
       })),
       solveRate: perType((t) => (on(t) ? mean(solved.filter((r) => r.type === t).map((r) => (r.reward === 1 ? 1 : 0))) : null)),
       validity: perType((t) => (on(t) ? mean(proposals.filter((p) => p.type === t).map((p) => (p.task ? 1 : 0))) : null)),
+      counts: {
+        proposed: proposals.length,
+        valid: proposals.filter((p) => p.task).length,
+        solverTasks: solved.length,
+        solved: solved.filter((r) => r.reward === 1).length,
+      },
       rejections,
       learnability: { mean: mean([...learn.values()].map((l) => l.value)), histogram },
       buffers: perType((t) => this.buffers[t].size),
@@ -364,6 +403,24 @@ export class SelfPlay {
       timing: { stepMs: 0, phases: emptyPhases(), sampledTokens: 0, sampleTokensPerSec: 0, programs: 0, programsPerSec: 0 },
     };
   }
+}
+
+function feedItemOf(p: Proposal, step: number, learn: Learnability | undefined, proposerReward: number): FeedItem {
+  const induction = p.type === 'induction';
+  const task = p.task;
+  return {
+    step,
+    type: p.type,
+    taskId: task?.id ?? null,
+    program: task?.code ?? (induction ? (p.program ?? '') : (p.sample.parts[0] ?? p.sample.text)),
+    inputs: task ? (task.kind === 'induction' ? task.inputs : [task.input]) : induction ? p.sample.parts.slice(0, -1) : p.sample.parts.slice(1, 2),
+    outputs: task ? (task.kind === 'induction' ? task.outputs : [task.output]) : [],
+    ...(task?.kind === 'induction' ? { message: task.message } : {}),
+    verdict: p.reason,
+    attempts: learn?.attempts ?? [],
+    learnability: learn?.value ?? null,
+    proposerReward,
+  };
 }
 
 function solverTaskOf(p: Proposal): SolverTask {
