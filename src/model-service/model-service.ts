@@ -16,7 +16,7 @@ import { configFor, parameterCount, type ModelConfig, type PresetName } from '..
 import { createOptimizer, disposeOptimizer, type Optimizer, type OptimizerOptions } from '../model/optimizer';
 import { createRng, type Rng } from '../model/rng';
 import { sampleBatch, type SampleResult } from '../model/sample';
-import { trainStep, type TrainBatch, type TrainOptions, type TrainStats } from '../model/train';
+import { sequenceLogProbs, trainStep, type TrainBatch, type TrainOptions, type TrainStats } from '../model/train';
 import { createModel, disposeModel, forward, type Model } from '../model/transformer';
 
 /** WebGPU last: initialising it first broke the wasm backend's results in Chromium here. */
@@ -30,6 +30,8 @@ export interface ModelInit {
   /** Backends to consider, in order of preference (default: all). */
   candidates?: BackendName[];
   optimizer?: Partial<OptimizerOptions>;
+  /** told what the backend self-test is doing, for a progress display */
+  log?: (message: string) => void;
 }
 
 export interface ModelInfo {
@@ -92,12 +94,20 @@ export class ModelService {
   private backend: BackendChoice | null = null;
   private rng: Rng = createRng(0);
   private step = 0;
+  /** Model calls run one at a time, in call order: the page's "Try it" slots in between the engine's. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => {});
+    return next;
+  }
 
   async init(options: ModelInit): Promise<ModelInfo> {
     const config = configFor(options.preset, this.tokenizer.size, { seed: options.seed });
     // Self-test and time each backend on this model's own shapes: a backend can pass on small
     // ones and fail on the real vocabulary (SwiftShader's WebGPU refuses large buffers).
-    const choice = await selectBackend({ candidates: options.candidates ?? SAFE_ORDER, wasmPaths: options.wasmPaths, benchConfig: config });
+    const choice = await selectBackend({ candidates: options.candidates ?? SAFE_ORDER, wasmPaths: options.wasmPaths, benchConfig: config, log: options.log });
     this.backend = await this.createOnWorkingBackend(choice, config, options);
     this.rng = createRng(options.seed);
     this.step = 0;
@@ -122,13 +132,35 @@ export class ModelService {
   }
 
   /** Samples one continuation per job, each under its own grammar. */
-  async sample(jobs: SampleJob[], settings: SampleSettings): Promise<SampleOutcome[]> {
+  sample(jobs: SampleJob[], settings: SampleSettings): Promise<SampleOutcome[]> {
+    return this.serial(() => this.sampleNow(jobs, settings, this.rng));
+  }
+
+  /**
+   * The model's greedy answer to one job and its probability: the product, over its tokens, of
+   * each token's probability at temperature 1 under the job's grammar. Draws nothing from the
+   * sampling generator, so asking does not change a seeded run.
+   */
+  answer(job: SampleJob, settings: { constrained?: boolean } = {}): Promise<SampleOutcome & { probability: number }> {
+    return this.serial(async () => {
+      const [greedy] = await this.sampleNow([job], { temperature: 0, constrained: settings.constrained }, () => 0.5);
+      if (greedy!.tokens.length === 0) return { ...greedy!, probability: 0 };
+      const [logProbs] = await sequenceLogProbs(this.require(), {
+        tokens: [[...job.prompt, ...greedy!.tokens]],
+        promptLengths: [job.prompt.length],
+        masks: greedy!.masks ? [greedy!.masks] : undefined,
+      });
+      return { ...greedy!, logProbs: logProbs!, probability: Math.exp(logProbs!.reduce((a, b) => a + b, 0)) };
+    });
+  }
+
+  private async sampleNow(jobs: SampleJob[], settings: SampleSettings, rng: () => number): Promise<SampleOutcome[]> {
     const model = this.require();
     const maxNewTokens = Math.max(1, ...jobs.map(jobBudget));
     const results = await sampleBatch(
       model,
       jobs.map((job) => ({ prompt: job.prompt, constraint: this.constraintFor(job, settings.constrained ?? true) })),
-      { maxNewTokens, temperature: settings.temperature, rng: this.rng, eosId: this.tokenizer.eos },
+      { maxNewTokens, temperature: settings.temperature, rng, eosId: this.tokenizer.eos },
     );
     return results.map((result, i) => {
       const markers = (jobs[i]!.then ?? []).map((part) => this.tokenizer.markers[part.marker]);
@@ -140,25 +172,46 @@ export class ModelService {
     });
   }
 
-  async train(batch: TrainBatch, options: TrainOptions): Promise<TrainStats> {
-    const stats = await trainStep(this.require(), this.optimizer!, batch, options);
-    if (!stats.skipped) this.step += 1;
-    return stats;
+  train(batch: TrainBatch, options: TrainOptions): Promise<TrainStats> {
+    return this.serial(async () => {
+      const stats = await trainStep(this.require(), this.optimizer!, batch, options);
+      if (!stats.skipped) this.step += 1;
+      return stats;
+    });
   }
 
   /** The whole state (weights, optimiser, step) as one checkpoint blob. */
-  async save(metadata?: unknown): Promise<Uint8Array> {
-    const data = await snapshotCheckpoint(this.require(), this.optimizer, { tokenizerVersion: TOKENIZER_VERSION, step: this.step, metadata });
-    return encodeCheckpoint(data);
+  save(metadata?: unknown): Promise<Uint8Array> {
+    return this.serial(async () => {
+      const data = await snapshotCheckpoint(this.require(), this.optimizer, { tokenizerVersion: TOKENIZER_VERSION, step: this.step, metadata });
+      return encodeCheckpoint(data);
+    });
   }
 
   /** Restores a checkpoint; a corrupt or mismatched one throws a CheckpointError and changes nothing. */
-  async load(bytes: Uint8Array): Promise<ModelInfo> {
-    const data = decodeCheckpoint(bytes, { tokenizerVersion: TOKENIZER_VERSION });
-    const { model, optimizer } = restoreCheckpoint(data);
-    this.replace(model, optimizer);
-    this.step = data.step;
-    return this.info();
+  load(bytes: Uint8Array): Promise<ModelInfo> {
+    return this.serial(async () => {
+      const data = decodeCheckpoint(bytes, { tokenizerVersion: TOKENIZER_VERSION });
+      const { model, optimizer } = restoreCheckpoint(data);
+      this.replace(model, optimizer);
+      this.step = data.step;
+      return this.info();
+    });
+  }
+
+  /**
+   * Fresh random weights for a preset on the backend already chosen (a reset, or new settings),
+   * without init()'s backend measurements.
+   */
+  recreate(options: Pick<ModelInit, 'preset' | 'seed' | 'optimizer'>): Promise<ModelInfo> {
+    return this.serial(async () => {
+      this.require();
+      const model = createModel(configFor(options.preset, this.tokenizer.size, { seed: options.seed }));
+      this.replace(model, null, options.optimizer);
+      this.rng = createRng(options.seed);
+      this.step = 0;
+      return this.info();
+    });
   }
 
   /** The sampling generator's state, saved with a run so that a resumed run draws on where it left off. */
