@@ -1,0 +1,412 @@
+/**
+ * The model worker's side of the page: it owns the model, the Python executor and the self-play
+ * engine, runs the loop, saves the run, and answers the page's commands. The page only renders
+ * what this reports (run-events.ts). No DOM and no React; storage and runtimes are passed in.
+ */
+import { buffersJsonl } from '../engine/buffer-export';
+import { queryBuffers, type BufferPage, type BufferQuery } from '../engine/buffer-query';
+import { defaultConfig, validateConfig, type EngineConfig } from '../engine/config';
+import type { EvalTask } from '../engine/evaluate';
+import { gradingRequest, outcomeOf } from '../engine/evaluate';
+import type { FeedItem } from '../engine/feed';
+import type { StepMetrics } from '../engine/metrics';
+import { SelfPlay } from '../engine/self-play';
+import type { ExecutorOptions, ExecutorPool } from '../executor/pool';
+import type { ExecRequest, Verdict } from '../executor/types';
+import type { ModelInit, ModelService } from '../model-service/model-service';
+import type { BackendChoice, BackendName } from '../model/backend';
+import { decodeRunFile, encodeRunFile } from './run-file';
+import type { RunMeta, RunRecord } from './run-record';
+import type { RunListener, RunStatus } from './run-events';
+
+export interface RunStorage {
+  listRuns(): Promise<RunMeta[]>;
+  readRun(id: string): Promise<RunRecord | null>;
+  readRunMetrics(id: string): Promise<StepMetrics[] | null>;
+  writeRun(record: RunRecord): Promise<void>;
+  deleteRun(id: string): Promise<void>;
+  readSetting<T>(key: string): Promise<T | null>;
+  writeSetting(key: string, value: unknown): Promise<void>;
+}
+
+/** The backend measured on an earlier visit: later visits only re-check it against the CPU. */
+interface RememberedBackend {
+  name: BackendName;
+  reason: string;
+  at: number;
+  /** the browser it was measured in; another browser measures again */
+  userAgent: string;
+}
+
+export interface RunEnvironment {
+  model: ModelService;
+  startExecutor(options: ExecutorOptions): Promise<ExecutorPool>;
+  heldout: readonly EvalTask[];
+  storage: RunStorage;
+  /** where tfjs finds its wasm files, which backends to try */
+  modelInit?: Pick<ModelInit, 'wasmPaths' | 'candidates'>;
+}
+
+export interface BootRequest {
+  /** settings from the URL; null when it has none */
+  config: EngineConfig | null;
+  /** the run named in the URL, if any */
+  runId: string | null;
+}
+
+export interface TryRequest {
+  type: 'deduction' | 'abduction';
+  code: string;
+  input: string;
+}
+
+export type TryResult =
+  | { ok: true; answer: string; probability: number; correct: boolean; expected: string; output: string; step: number }
+  | { ok: false; error: string };
+
+/** Autosave at most this often while running; pausing and single steps always save. */
+const AUTOSAVE_MS = 10_000;
+
+export class RunController {
+  private listener: RunListener = () => {};
+  private executor: ExecutorPool | null = null;
+  private engine: SelfPlay | null = null;
+  private meta: RunMeta | null = null;
+  private metrics: StepMetrics[] = [];
+  private feed: FeedItem[] = [];
+  private loop: Promise<void> | null = null;
+  private keepRunning = false;
+  private lastSave = 0;
+  private status: RunStatus = 'loading';
+
+  constructor(private readonly env: RunEnvironment) {}
+
+  /** Loads Python and the model side by side, then shows the run the URL or the last visit asks for. */
+  async boot(listener: RunListener, request: BootRequest): Promise<void> {
+    this.listener = listener;
+    try {
+      const startConfig = request.config ?? defaultConfig('tiny');
+      // Python loads while the backends are measured; the sandbox tab can use it as soon as it is up.
+      const executor = this.env
+        .startExecutor({
+          limits: { timeoutMs: startConfig.timeoutMs },
+          onProgress: (p) => this.emit({ kind: 'load', part: 'python', fraction: p.fraction, message: p.message }),
+        })
+        .then((pool) => {
+          this.executor = pool;
+          this.emit({ kind: 'python-ready', version: pool.stats.pythonVersion, workers: pool.workerCount });
+          return pool;
+        });
+      executor.catch(() => {});
+      const saved = await this.pickRun(request);
+      const config = saved?.meta.config ?? startConfig;
+      const remembered = await this.rememberedBackend();
+      const candidates = remembered ? [remembered.name] : (this.env.modelInit?.candidates ?? DEFAULT_CANDIDATES);
+      let tried = 0;
+      this.emit({ kind: 'load', part: 'model', fraction: 0.05, message: remembered ? `Re-checking ${remembered.name} against the CPU` : 'Measuring the tfjs backends' });
+      const info = await this.env.model.init({
+        ...this.env.modelInit,
+        candidates,
+        preset: config.preset,
+        seed: config.seed,
+        optimizer: { learningRate: config.learningRate },
+        log: (message) => {
+          if (message.endsWith(': starting')) tried += 1;
+          this.emit({ kind: 'load', part: 'model', fraction: Math.min(0.9, 0.05 + (0.85 * tried) / candidates.length), message: capitalise(message) });
+        },
+      });
+      this.emit({ kind: 'load', part: 'model', fraction: 1, message: `Model ready on ${info.backend.backend}` });
+      const reason = await this.backendReason(info.backend, remembered);
+      this.emit({ kind: 'backend', backend: { name: info.backend.backend, reason, parameters: info.parameters } });
+      await executor;
+      if (saved) await this.show(saved, true, 'Resumed from the autosave.');
+      else await this.fresh(config, request.config ? '' : 'A new run with the default settings.');
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  /** The saved run to resume: the URL's, else the last one shown, unless the URL asks for other settings. */
+  private async pickRun(request: BootRequest): Promise<RunRecord | null> {
+    const id = request.runId ?? (request.config ? null : await this.env.storage.readSetting<string>('current').catch(() => null));
+    if (!id) return null;
+    const record = await this.env.storage.readRun(id).catch(() => null);
+    if (!record) return null;
+    if (request.config && !sameConfig(request.config, record.meta.config)) return null;
+    return record;
+  }
+
+  private async rememberedBackend(): Promise<RememberedBackend | null> {
+    const saved = await this.env.storage.readSetting<RememberedBackend>('backend').catch(() => null);
+    return saved && saved.userAgent === userAgent() ? saved : null;
+  }
+
+  /**
+   * Measuring every backend can take most of a minute on a software GPU, so the winner is
+   * remembered; a later visit re-checks it against the CPU, and measures again if it fails.
+   */
+  private async backendReason(choice: BackendChoice, remembered: RememberedBackend | null): Promise<string> {
+    if (remembered && choice.backend === remembered.name) {
+      const day = new Date(remembered.at).toISOString().slice(0, 10);
+      return `${remembered.reason} (Measured on ${day}; it passed its check against the CPU again now. Settings → "Measure backends again" re-runs the comparison.)`;
+    }
+    if (remembered) await this.env.storage.writeSetting('backend', null).catch(() => {});
+    else await this.env.storage.writeSetting('backend', { name: choice.backend, reason: choice.reason, at: Date.now(), userAgent: userAgent() } satisfies RememberedBackend).catch(() => {});
+    return choice.reason;
+  }
+
+  /** Forgets the measured backend: the next visit compares them all again. */
+  async forgetBackend(): Promise<void> {
+    await this.env.storage.writeSetting('backend', null);
+  }
+
+  // ------------------------------------------------------------------ controls
+
+  start(): void {
+    if (this.loop || !this.engine) return;
+    this.keepRunning = true;
+    this.loop = this.runLoop().finally(() => (this.loop = null));
+  }
+
+  /** Stops after the current step; resolves once stopped and saved. */
+  async pause(): Promise<void> {
+    this.keepRunning = false;
+    if (this.loop) {
+      this.setStatus('pausing');
+      await this.loop;
+    }
+  }
+
+  /** Runs exactly one step (seeding first if needed) when stopped. */
+  async step(): Promise<void> {
+    if (this.loop || !this.engine) return;
+    this.keepRunning = false;
+    this.loop = (async () => {
+      try {
+        await this.oneStep('stepping');
+        await this.save();
+      } catch (error) {
+        this.emit({ kind: 'error', message: `The step failed: ${messageOf(error)}` });
+      }
+      this.setStatus('idle');
+    })().finally(() => (this.loop = null));
+    await this.loop;
+  }
+
+  /** A new run with fresh weights: with new settings, or the current ones. */
+  async reset(config?: EngineConfig): Promise<void> {
+    const next = config ?? this.meta?.config ?? defaultConfig('tiny');
+    validateConfig(next);
+    await this.pause();
+    await this.fresh(next, '');
+  }
+
+  private async runLoop(): Promise<void> {
+    try {
+      while (this.keepRunning) {
+        await this.oneStep('running');
+        if (Date.now() - this.lastSave >= AUTOSAVE_MS) await this.save();
+      }
+      await this.save();
+    } catch (error) {
+      this.emit({ kind: 'error', message: `Training stopped: ${messageOf(error)}` });
+    }
+    this.setStatus('idle');
+  }
+
+  private async oneStep(status: RunStatus): Promise<void> {
+    const engine = this.engine!;
+    if (!engine.seeded) {
+      this.setStatus('seeding');
+      this.emit({ kind: 'phase', phase: 'seed' });
+      await engine.seed((sizes, target) => this.emit({ kind: 'seeding', sizes, target }));
+    }
+    this.setStatus(this.keepRunning || status === 'stepping' ? status : 'pausing');
+    const metrics = await engine.runStep();
+    this.metrics.push(metrics);
+    this.feed = engine.feed;
+    this.meta = { ...this.meta!, step: engine.step, updated: Date.now() };
+    this.emit({ kind: 'step', metrics, feed: this.feed });
+  }
+
+  // ------------------------------------------------------------------ runs
+
+  private async fresh(config: EngineConfig, notice: string): Promise<void> {
+    validateConfig(config);
+    await this.env.model.recreate({ preset: config.preset, seed: config.seed, optimizer: { learningRate: config.learningRate } });
+    const now = Date.now();
+    const meta: RunMeta = { id: `run-${now.toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`, name: runName(config, now), created: now, updated: now, step: 0, config };
+    this.install(meta, new SelfPlay(this.env.model, this.executor!, config, this.env.heldout), [], []);
+    await this.save();
+    this.announce(notice);
+  }
+
+  private async show(record: RunRecord, loadWeights: boolean, notice: string): Promise<void> {
+    if (loadWeights) await this.env.model.load(record.checkpoint);
+    const { config } = record.meta;
+    this.install(record.meta, new SelfPlay(this.env.model, this.executor!, config, this.env.heldout, record.state), record.metrics, record.feed);
+    await this.env.storage.writeSetting('current', record.meta.id).catch(() => {});
+    this.lastSave = Date.now();
+    this.announce(notice);
+  }
+
+  private install(meta: RunMeta, engine: SelfPlay, metrics: StepMetrics[], feed: FeedItem[]): void {
+    this.executor!.limits.timeoutMs = meta.config.timeoutMs;
+    engine.onPhase = (phase) => this.emit({ kind: 'phase', phase });
+    this.engine = engine;
+    this.meta = meta;
+    this.metrics = [...metrics];
+    this.feed = feed;
+  }
+
+  private announce(notice: string): void {
+    const engine = this.engine!;
+    const buffers = { deduction: engine.buffers.deduction.size, abduction: engine.buffers.abduction.size, induction: engine.buffers.induction.size };
+    this.emit({ kind: 'run', meta: this.meta!, metrics: this.metrics, feed: this.feed, buffers, seeded: engine.seeded, notice });
+    this.setStatus('idle');
+  }
+
+  /** Writes the whole run in one transaction; a failed save is reported and the run goes on. */
+  async save(): Promise<void> {
+    if (!this.engine || !this.meta) return;
+    try {
+      const record: RunRecord = { meta: this.meta, state: this.engine.state(), metrics: this.metrics, feed: this.feed, checkpoint: await this.env.model.save() };
+      await this.env.storage.writeRun(record);
+      await this.env.storage.writeSetting('current', this.meta.id);
+      this.lastSave = Date.now();
+      this.emit({ kind: 'saved', step: this.meta.step, at: this.lastSave });
+    } catch (error) {
+      this.emit({ kind: 'error', message: `The autosave failed (the run goes on): ${messageOf(error)}` });
+    }
+  }
+
+  listRuns(): Promise<RunMeta[]> {
+    return this.env.storage.listRuns();
+  }
+
+  /** Shows a saved run (the current one is saved first). */
+  async openRun(id: string): Promise<void> {
+    await this.pause();
+    const record = await this.env.storage.readRun(id);
+    if (!record) throw new Error('that run is no longer saved');
+    await this.show(record, true, `Opened "${record.meta.name}".`);
+  }
+
+  async deleteRun(id: string): Promise<RunMeta[]> {
+    if (id === this.meta?.id) throw new Error('this run is open: open or start another run before deleting it');
+    await this.env.storage.deleteRun(id);
+    return this.listRuns();
+  }
+
+  /** A run as one file's bytes (the open run is saved first, so the file is up to date). */
+  async exportRun(id: string): Promise<{ name: string; bytes: Uint8Array }> {
+    if (id === this.meta?.id) await this.save();
+    const record = await this.env.storage.readRun(id);
+    if (!record) throw new Error('that run is no longer saved');
+    return { name: record.meta.name, bytes: encodeRunFile(record) };
+  }
+
+  /** Checks a run file whole, then saves it as a new run; a bad file changes nothing. */
+  async importRun(bytes: Uint8Array): Promise<RunMeta> {
+    const record = decodeRunFile(bytes);
+    const existing = await this.env.storage.listRuns();
+    const id = existing.some((m) => m.id === record.meta.id) ? `${record.meta.id}-import-${Date.now().toString(36)}` : record.meta.id;
+    const meta = { ...record.meta, id, name: existing.some((m) => m.name === record.meta.name) ? `${record.meta.name} (imported)` : record.meta.name };
+    await this.env.storage.writeRun({ ...record, meta });
+    return meta;
+  }
+
+  async overlayMetrics(id: string): Promise<{ name: string; metrics: StepMetrics[] }> {
+    const [meta, metrics] = await Promise.all([this.env.storage.listRuns().then((all) => all.find((m) => m.id === id)), this.env.storage.readRunMetrics(id)]);
+    if (!meta || !metrics) throw new Error('that run is no longer saved');
+    return { name: meta.name, metrics };
+  }
+
+  exportBuffers(): string {
+    const engine = this.requireEngine();
+    return buffersJsonl({ deduction: engine.buffers.deduction.items, abduction: engine.buffers.abduction.items, induction: engine.buffers.induction.items });
+  }
+
+  queryBuffers(query: BufferQuery): BufferPage {
+    const engine = this.requireEngine();
+    return queryBuffers({ deduction: engine.buffers.deduction.items, abduction: engine.buffers.abduction.items, induction: engine.buffers.induction.items }, engine.records, query);
+  }
+
+  // ------------------------------------------------------------------ try it, python
+
+  /** The model's answer to a user's task, graded by the executor; runs between training calls. */
+  async tryIt(request: TryRequest): Promise<TryResult> {
+    const engine = this.requireEngine();
+    const executor = this.executor!;
+    const [checked] = await executor.run([{ kind: 'validate', code: request.code, inputs: [request.input] }]);
+    if (!checked!.ok) return { ok: false, error: `The program cannot be a task: ${checked!.reason}${checked!.detail ? ` (${checked!.detail})` : ''}` };
+    const output = checked!.outputs![0]!;
+    const task = { code: request.code, input: request.input, output };
+    const job = engine.prompts.solve(request.type, task);
+    if (!engine.prompts.fits(job)) return { ok: false, error: `The task is too long for the model's context of ${engine.prompts.contextLength} tokens: shorten the program or input.` };
+    const answer = await this.env.model.answer(job, { constrained: engine.config.constrained });
+    const grading = gradingRequest(request.type, task, answer);
+    const [verdict] = grading ? await executor.run([grading]) : [null];
+    return {
+      ok: true,
+      answer: answer.text,
+      probability: answer.probability,
+      correct: outcomeOf(verdict ?? null) === 'correct',
+      expected: request.type === 'deduction' ? output : request.input,
+      output,
+      step: engine.step,
+    };
+  }
+
+  /** The Python sandbox panel: checks programs in the same executor as training. */
+  runPython(requests: ExecRequest[]): Promise<Verdict[]> {
+    if (!this.executor) return Promise.reject(new Error('Python is still loading'));
+    return this.executor.run(requests);
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private requireEngine(): SelfPlay {
+    if (!this.engine) throw new Error('the run is still loading');
+    return this.engine;
+  }
+
+  private setStatus(status: RunStatus): void {
+    if (status === this.status) return;
+    this.status = status;
+    this.emit({ kind: 'status', status });
+  }
+
+  private fail(error: unknown): void {
+    this.status = 'failed';
+    this.emit({ kind: 'error', message: messageOf(error) });
+    this.emit({ kind: 'status', status: 'failed' });
+  }
+
+  private emit(event: Parameters<RunListener>[0]): void {
+    // Across comlink the listener returns a promise; if the page went away it rejects, and the
+    // loop must not die of it.
+    try {
+      const sent = this.listener(event) as unknown;
+      if (sent instanceof Promise) sent.catch(() => {});
+    } catch {
+      // as above, for a listener called directly
+    }
+  }
+}
+
+const DEFAULT_CANDIDATES: BackendName[] = ['wasm', 'webgl', 'webgpu', 'cpu'];
+
+const userAgent = (): string => (typeof navigator === 'undefined' ? 'node' : navigator.userAgent);
+
+function sameConfig(a: EngineConfig, b: EngineConfig): boolean {
+  return (Object.keys(a) as (keyof EngineConfig)[]).every((key) => a[key] === b[key]) && Object.keys(a).length === Object.keys(b).length;
+}
+
+function runName(config: EngineConfig, at: number): string {
+  const when = new Date(at).toISOString().slice(0, 16).replace('T', ' ');
+  return `${config.preset} · seed ${config.seed} · ${when}`;
+}
+
+const capitalise = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
