@@ -2,6 +2,7 @@ import { createReadStream, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
+import { precache } from './src/offline/precache-plugin.ts';
 
 /** Cross-origin isolation, so that SharedArrayBuffer (Pyodide's interrupt buffer) exists. */
 const ISOLATION_HEADERS = {
@@ -62,7 +63,8 @@ function localAssets(): Plugin {
 const port = Number(process.env.PORT ?? 4173);
 
 export default defineConfig({
-  plugins: [react(), localAssets()],
+  // precache: emits /sw.js (vite build only), which serves the whole build offline after a first visit.
+  plugins: [react(), localAssets(), precache({ headers: ISOLATION_HEADERS })],
   optimizeDeps: { exclude: ['pyodide'] },
   worker: { format: 'es' },
   build: {
