@@ -1,40 +1,104 @@
+/**
+ * The page: the loop and the controls on top, then tabs for watching (charts and the task feed),
+ * the buffers, "Try it", the settings, the saved runs and a Python sandbox. It only renders what
+ * the trainer worker reports and sends it commands.
+ */
 import { useEffect } from 'react';
+import { OfflineBadge } from '../offline/OfflineBadge';
+import { BufferExplorer } from './BufferExplorer';
+import { ChartGrid } from './charts/ChartGrid';
+import { Controls } from './Controls';
 import { ExecutorPlayground } from './ExecutorPlayground';
-import { useExecutor } from './executor-store';
-import { LoadingBar } from './LoadingBar';
+import { LoadingPanel } from './LoadingPanel';
+import { LoopDiagram } from './LoopDiagram';
+import { boot, controls, useRun } from './run-store';
+import { RunsPanel } from './RunsPanel';
+import { SettingsPanel } from './SettingsPanel';
+import { TaskFeed } from './TaskFeed';
+import { TryIt } from './TryIt';
+import { useTryIt, type Tab } from './try-it-store';
 
-const LOOP = ['propose', 'validate', 'solve', 'reward', 'update'];
+const TABS: { id: Tab; label: string }[] = [
+  { id: 'watch', label: 'Watch' },
+  { id: 'buffers', label: 'Buffers' },
+  { id: 'try', label: 'Try it' },
+  { id: 'settings', label: 'Settings' },
+  { id: 'runs', label: 'Runs' },
+  { id: 'python', label: 'Python sandbox' },
+];
+
+function Notices() {
+  const notice = useRun((s) => s.notice);
+  const error = useRun((s) => s.error);
+  const failed = useRun((s) => s.status === 'failed');
+  return (
+    <>
+      {notice && <p className="notice" role="status">{notice}</p>}
+      {error && !failed && (
+        <p className="notice error" role="alert">
+          {error}{' '}
+          <button type="button" className="link" onClick={controls.clearError}>
+            Dismiss
+          </button>
+        </p>
+      )}
+    </>
+  );
+}
+
+function TabPanel({ tab }: { tab: Tab }) {
+  switch (tab) {
+    case 'watch':
+      return (
+        <div className="watch">
+          <ChartGrid />
+          <TaskFeed />
+        </div>
+      );
+    case 'buffers':
+      return <BufferExplorer />;
+    case 'try':
+      return <TryIt />;
+    case 'settings':
+      return <SettingsPanel />;
+    case 'runs':
+      return <RunsPanel />;
+    case 'python':
+      return <ExecutorPlayground />;
+  }
+}
 
 export function App() {
-  const { status, progress, error, pythonVersion, workers, start } = useExecutor();
-  useEffect(() => void start(), [start]);
+  const tab = useTryIt((s) => s.tab);
+  const setTab = useTryIt((s) => s.setTab);
+  useEffect(boot, []);
 
   return (
     <main>
-      <header>
-        <h1>Tabula Zero</h1>
-        <p className="tagline">
-          Absolute Zero self-play in a browser tab: a model with random weights invents Python tasks, solves them, and
-          learns from a Python executor that checks both. Nothing leaves your machine.
-        </p>
-        <ol className="loop" aria-label="The self-play loop">
-          {LOOP.map((stage) => (
-            <li key={stage}>{stage}</li>
-          ))}
-        </ol>
-      </header>
-      <section className="panel" aria-label="Loading">
-        {status === 'failed' ? (
-          <p role="alert" className="error">Python could not start: {error}</p>
-        ) : status === 'ready' ? (
-          <p data-testid="python-status">
-            Python {pythonVersion} ready in {workers} sandboxed worker{workers === 1 ? '' : 's'} (Pyodide, WebAssembly).
+      <header className="top">
+        <div>
+          <h1>Tabula Zero</h1>
+          <p className="tagline">
+            Absolute Zero self-play in a browser tab. A small transformer starts from random weights, invents Python tasks, tries to solve them, and
+            learns from a Python executor that checks both. No human data, nothing leaves your machine.
           </p>
-        ) : (
-          <LoadingBar label="Python runtime" progress={progress} />
-        )}
-      </section>
-      <ExecutorPlayground />
+        </div>
+        <OfflineBadge />
+      </header>
+      <LoopDiagram />
+      <Controls />
+      <Notices />
+      <LoadingPanel />
+      <nav className="tabs" role="tablist" aria-label="Views">
+        {TABS.map((t) => (
+          <button key={t.id} type="button" role="tab" aria-selected={tab === t.id} aria-controls="tab-panel" className={tab === t.id ? 'tab active' : 'tab'} onClick={() => setTab(t.id)}>
+            {t.label}
+          </button>
+        ))}
+      </nav>
+      <div id="tab-panel" role="tabpanel" aria-label={TABS.find((t) => t.id === tab)!.label}>
+        <TabPanel tab={tab} />
+      </div>
     </main>
   );
 }

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { EXAMPLES } from './examples';
 import { useExecutor } from './executor-store';
+import { useRun } from './run-store';
 
 const REASON_TEXT: Record<string, string> = {
   ok: 'Valid task',
@@ -18,14 +19,14 @@ const REASON_TEXT: Record<string, string> = {
 };
 
 export function ExecutorPlayground() {
-  const { status, running, verdict, check } = useExecutor();
+  const { running, verdict, error, check } = useExecutor();
+  const ready = useRun((s) => s.pythonVersion !== '');
   const [code, setCode] = useState(EXAMPLES[0]!.code);
   const [input, setInput] = useState(EXAMPLES[0]!.input);
-  const ready = status === 'ready';
 
   return (
     <section className="panel" aria-labelledby="playground-title">
-      <h2 id="playground-title">Executor playground</h2>
+      <h2 id="playground-title">Python sandbox</h2>
       <p className="hint">
         Every task the model proposes goes through this check: it must parse, stay inside the sandbox, finish within
         the time limit, give the same result twice, and return a plain literal.
@@ -57,6 +58,7 @@ export function ExecutorPlayground() {
         {running ? 'Running…' : 'Run'}
       </button>
       <div className="result" data-testid="verdict" aria-live="polite">
+        {error && <p role="alert" className="error">{error}</p>}
         {verdict && (
           <div className={verdict.ok ? 'verdict ok' : 'verdict rejected'}>
             <strong data-testid="verdict-reason" data-reason={verdict.reason}>

@@ -1,50 +1,30 @@
 /**
- * The page's view of the Python executor. The pool lives outside React; components subscribe
- * to this store and call its actions.
+ * The Python sandbox panel's state. Programs run in the trainer worker's executor, the same one
+ * that checks the model's tasks.
  */
 import { create } from 'zustand';
-import { createBrowserExecutor } from '../executor/browser-executor';
-import type { ExecutorPool } from '../executor/pool';
-import type { LoadProgress, Verdict } from '../executor/types';
+import type { Verdict } from '../executor/types';
+import { runWorker } from './run-client';
 
 export interface ExecutorState {
-  status: 'idle' | 'loading' | 'ready' | 'failed';
-  progress: LoadProgress;
-  error: string;
-  pythonVersion: string;
-  workers: number;
   running: boolean;
   verdict: Verdict | null;
-  start(): Promise<void>;
+  error: string;
   check(code: string, input: string): Promise<void>;
 }
 
-let pool: ExecutorPool | null = null;
-
-export const useExecutor = create<ExecutorState>((set, get) => ({
-  status: 'idle',
-  progress: { stage: 'download', fraction: 0, message: 'Waiting to start' },
-  error: '',
-  pythonVersion: '',
-  workers: 0,
+export const useExecutor = create<ExecutorState>((set) => ({
   running: false,
   verdict: null,
-
-  async start() {
-    if (get().status === 'loading' || get().status === 'ready') return;
-    set({ status: 'loading', error: '' });
-    try {
-      pool = await createBrowserExecutor({ onProgress: (progress) => set({ progress }) });
-      set({ status: 'ready', pythonVersion: pool.stats.pythonVersion, workers: pool.workerCount });
-    } catch (error) {
-      set({ status: 'failed', error: error instanceof Error ? error.message : String(error) });
-    }
-  },
+  error: '',
 
   async check(code, input) {
-    if (!pool) return;
-    set({ running: true, verdict: null });
-    const verdict = await pool.check({ kind: 'validate', code, inputs: [input] });
-    set({ running: false, verdict });
+    set({ running: true, verdict: null, error: '' });
+    try {
+      const [verdict] = await runWorker().runPython([{ kind: 'validate', code, inputs: [input] }]);
+      set({ running: false, verdict: verdict ?? null });
+    } catch (error) {
+      set({ running: false, error: error instanceof Error ? error.message : String(error) });
+    }
   },
 }));

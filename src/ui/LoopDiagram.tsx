@@ -1,0 +1,68 @@
+/**
+ * The self-play loop as five stages, the current one lit, each with what the last step did
+ * there. Reads only summaries from the store: one render per stage change, not per token.
+ */
+import type { StepMetrics } from '../engine/metrics';
+import { useRun } from './run-store';
+
+type Stage = 'propose' | 'validate' | 'solve' | 'reward' | 'update';
+
+const STAGES: { id: Stage; title: string; what: string }[] = [
+  { id: 'propose', title: 'Propose', what: 'The model writes a Python function and an input.' },
+  { id: 'validate', title: 'Validate', what: 'Python runs it: it must be safe, fast, deterministic.' },
+  { id: 'solve', title: 'Solve', what: 'The model predicts outputs, inputs or programs.' },
+  { id: 'reward', title: 'Reward', what: 'Right answers score; so do tasks neither too easy nor too hard.' },
+  { id: 'update', title: 'Update', what: 'One policy-gradient step on both roles.' },
+];
+
+/** Which stage an engine phase belongs to. */
+const STAGE_OF: Record<string, Stage[]> = {
+  seed: ['propose', 'validate'],
+  propose: ['propose'],
+  validate: ['validate'],
+  learnability: ['solve'],
+  solve: ['solve'],
+  update: ['reward', 'update'],
+  eval: [],
+};
+
+function counts(m: StepMetrics | null): Record<Stage, string> {
+  if (!m) return { propose: '–', validate: '–', solve: '–', reward: '–', update: '–' };
+  const rejected = Object.entries(m.rejections).sort((a, b) => b[1] - a[1]);
+  const rewards = Object.values(m.rewards).flatMap((r) => [r.propose, r.solve]).filter((x): x is number => x !== null);
+  const meanReward = rewards.length ? rewards.reduce((a, b) => a + b, 0) / rewards.length : null;
+  return {
+    propose: `${m.counts.proposed} proposed`,
+    validate: `${m.counts.valid} valid${rejected.length ? ` · rejected: ${rejected.slice(0, 3).map(([reason, n]) => `${n} ${reason}`).join(', ')}` : ''}`,
+    solve: `${m.counts.solved} of ${m.counts.solverTasks} solved`,
+    reward: meanReward === null ? '–' : `mean ${meanReward.toFixed(2)}`,
+    update: m.train ? `${m.train.rows} sequences · loss ${m.train.loss.toFixed(3)}` : 'no update',
+  };
+}
+
+export function LoopDiagram() {
+  const phase = useRun((s) => s.phase);
+  const latest = useRun((s) => s.latest);
+  const seeding = useRun((s) => s.seeding);
+  const lit = new Set(STAGE_OF[phase] ?? []);
+  const text = counts(latest);
+
+  return (
+    <figure className="loop-diagram" aria-label="The self-play loop">
+      <ol className="stages">
+        {STAGES.map((stage) => (
+          <li key={stage.id} className={lit.has(stage.id) ? 'stage active' : 'stage'} aria-current={lit.has(stage.id) ? 'step' : undefined} data-testid={`stage-${stage.id}`}>
+            <strong>{stage.title}</strong>
+            <span className="stage-what">{stage.what}</span>
+            <span className="stage-count">{text[stage.id]}</span>
+          </li>
+        ))}
+      </ol>
+      <figcaption>
+        {seeding
+          ? `Seeding the buffers before the first update: deduction ${seeding.sizes.deduction}, abduction ${seeding.sizes.abduction}, induction ${seeding.sizes.induction} of ${seeding.target} tasks.`
+          : 'One model plays both roles; a Python executor checks every task and answer. Counts are from the last step.'}
+      </figcaption>
+    </figure>
+  );
+}

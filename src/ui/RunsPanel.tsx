@@ -1,0 +1,91 @@
+/** Saved runs: open, export, import, overlay one on the charts, delete; and the buffers as JSONL. */
+import { useEffect, useRef, useState } from 'react';
+import { RUN_FILE_EXTENSION } from '../run/run-file';
+import { download, fileNameOf } from './download';
+import { refreshRuns, runActions, useRun } from './run-store';
+
+const when = (ms: number) => new Date(ms).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+export function RunsPanel() {
+  const runs = useRun((s) => s.runs);
+  const current = useRun((s) => s.meta?.id ?? null);
+  const overlayId = useRun((s) => s.overlayId);
+  const busy = useRun((s) => s.status === 'running' || s.status === 'seeding' || s.status === 'stepping' || s.status === 'pausing');
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
+  useEffect(() => void refreshRuns(), []);
+
+  async function importFile(file: File) {
+    setMessage(null);
+    const result = await runActions.importRun(new Uint8Array(await file.arrayBuffer()));
+    setMessage('error' in result ? { ok: false, text: `Could not import ${file.name}: ${result.error}. Your saved runs are unchanged.` } : { ok: true, text: `Imported "${result.meta.name}" (step ${result.meta.step}).` });
+    if (fileInput.current) fileInput.current.value = '';
+  }
+
+  async function exportRun(id: string) {
+    const file = await runActions.exportRun(id);
+    if (file) download(`${fileNameOf(file.name)}${RUN_FILE_EXTENSION}`, file.bytes, 'application/octet-stream');
+  }
+
+  async function exportBuffers() {
+    const text = await runActions.exportBuffers();
+    if (text !== undefined) download('tabula-zero-buffers.jsonl', text, 'application/jsonl');
+  }
+
+  return (
+    <section className="panel" aria-labelledby="runs-title">
+      <h2 id="runs-title">Runs</h2>
+      <p className="hint">Runs save themselves as they train and resume after a reload. Export one to a file to keep or share it; overlay another run to compare curves.</p>
+      <div className="row">
+        <label className="button-like">
+          Import a run…
+          <input ref={fileInput} type="file" aria-label="Import a run file" accept={`${RUN_FILE_EXTENSION},application/octet-stream`} className="visually-hidden" onChange={(e) => e.target.files?.[0] && void importFile(e.target.files[0])} />
+        </label>
+        <button type="button" onClick={() => void exportBuffers()}>
+          Export buffers (JSONL)
+        </button>
+      </div>
+      {message && (
+        <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'ok-text' : 'error'} data-testid="runs-message">
+          {message.text}
+        </p>
+      )}
+      <table className="runs">
+        <thead>
+          <tr>
+            <th>Run</th>
+            <th>Step</th>
+            <th>Last saved</th>
+            <th>Actions</th>
+          </tr>
+        </thead>
+        <tbody>
+          {runs.map((run) => (
+            <tr key={run.id} data-testid="run-row" data-run-id={run.id} aria-current={run.id === current ? 'true' : undefined}>
+              <td>
+                {run.name}
+                {run.id === current && <span className="badge ok">open</span>}
+              </td>
+              <td>{run.step}</td>
+              <td>{when(run.updated)}</td>
+              <td className="actions">
+                <button type="button" disabled={run.id === current || busy} onClick={() => void runActions.open(run.id)}>
+                  Open
+                </button>
+                <button type="button" onClick={() => void exportRun(run.id)}>
+                  Export
+                </button>
+                <button type="button" disabled={run.id === current} onClick={() => void runActions.overlay(overlayId === run.id ? null : run.id)}>
+                  {overlayId === run.id ? 'Remove overlay' : 'Overlay'}
+                </button>
+                <button type="button" disabled={run.id === current} onClick={() => void runActions.remove(run.id)}>
+                  Delete
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}

@@ -1,0 +1,321 @@
+/**
+ * What each live chart shows, and the pure conversion from StepMetrics to uPlot's aligned columns.
+ * No DOM here, so every rule (gaps, alignment of two runs, table formatting) is unit-tested.
+ */
+import type { StepMetrics } from '../../engine/metrics';
+import { TASK_TYPES, type TaskType } from '../../engine/rewards';
+import { REJECT_REASONS } from '../../executor/types';
+
+export type Value = number | null;
+/** 'percent' values are stored as 0-100 so axes and legends read naturally */
+export type Format = 'percent' | 'number';
+
+export interface SeriesSpec {
+  /** unique within its chart; part of the signature that decides when a chart is rebuilt */
+  key: string;
+  label: string;
+  color: string;
+  format: Format;
+  /** 'y2' is drawn against the right-hand axis, for figures on a different scale */
+  scale?: 'y' | 'y2';
+  /** line width in CSS pixels */
+  width?: number;
+  value: (m: StepMetrics) => Value;
+}
+
+export interface AxisSpec {
+  unit: string;
+  format: Format;
+  /** fixed range, so that a chart's meaning does not shift as data arrives */
+  range?: [number, number];
+  /** counts: ticks on whole numbers only */
+  integer?: boolean;
+  /** sizes and rates: the axis starts at 0, so that small wobbles do not look like swings */
+  fromZero?: boolean;
+}
+
+export interface ChartSpec {
+  id: string;
+  title: string;
+  /** one plain-English line on what to look for */
+  hint: string;
+  y: AxisSpec;
+  y2?: AxisSpec;
+  /** measured only on some steps: draw points, bridge the gaps, table only the measured steps */
+  sparse?: boolean;
+  /** the series, given every run drawn (some charts have a series per key seen in the data) */
+  series(runs: readonly (readonly StepMetrics[])[]): SeriesSpec[];
+}
+
+/** Okabe-Ito hues, one per task type in every chart; propose is a lighter shade of solve. */
+export const TYPE_COLORS: Record<TaskType, { solve: string; propose: string }> = {
+  deduction: { solve: '#0072B2', propose: '#56B4E9' },
+  abduction: { solve: '#D55E00', propose: '#E69F00' },
+  induction: { solve: '#009E73', propose: '#7ACCAE' },
+};
+
+/** Paul Tol's muted + Okabe-Ito extras: distinct for colour-blind readers, readable on white. */
+const REASON_PALETTE = ['#332288', '#CC6677', '#117733', '#882255', '#44AA99', '#999933', '#AA4499', '#6699CC', '#DDAA33', '#000000', '#BB5566', '#004488'];
+/** the common reasons first, so they get the most distinct colours; a reason keeps its colour as others appear */
+const KNOWN_REASONS = ['truncated', 'syntax', 'runtime-error', 'timeout', 'output-too-long', 'nondeterministic', 'no-function', 'held-out', ...REJECT_REASONS];
+
+export function reasonColor(reason: string): string {
+  const known = [...new Set(KNOWN_REASONS)].indexOf(reason);
+  let index = known;
+  if (index < 0) {
+    let hash = 0;
+    for (let i = 0; i < reason.length; i++) hash = (hash * 31 + reason.charCodeAt(i)) >>> 0;
+    index = hash;
+  }
+  return REASON_PALETTE[index % REASON_PALETTE.length]!;
+}
+
+const cap = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+const pct = (x: number | null | undefined): Value => (x === null || x === undefined ? null : x * 100);
+const fixed = (series: SeriesSpec[]) => (): SeriesSpec[] => series;
+const perType = (make: (t: TaskType) => Omit<SeriesSpec, 'key' | 'label' | 'color'>): SeriesSpec[] =>
+  TASK_TYPES.map((t) => ({ key: t, label: cap(t), color: TYPE_COLORS[t].solve, ...make(t) }));
+
+/** Shares of the valid proposals by how many of the n solver attempts got them right. */
+export function learnabilityShares(histogram: readonly number[]): { hard: Value; learnable: Value; easy: Value } {
+  const total = histogram.reduce((a, b) => a + b, 0);
+  if (histogram.length < 2 || total === 0) return { hard: null, learnable: null, easy: null };
+  const hard = histogram[0]!;
+  const easy = histogram[histogram.length - 1]!;
+  return { hard: (hard / total) * 100, learnable: ((total - hard - easy) / total) * 100, easy: (easy / total) * 100 };
+}
+
+export const CHARTS: readonly ChartSpec[] = [
+  {
+    id: 'rewards',
+    title: 'Reward per task and role',
+    hint: 'Solve rewards climb as the solver learns; propose rewards are highest when tasks are neither trivial nor impossible.',
+    y: { unit: 'mean reward', format: 'number', range: [-1, 1] },
+    series: fixed(
+      TASK_TYPES.flatMap((t): SeriesSpec[] => [
+        { key: `${t}/propose`, label: `${cap(t)} propose`, color: TYPE_COLORS[t].propose, format: 'number', width: 1.5, value: (m) => m.rewards[t].propose },
+        { key: `${t}/solve`, label: `${cap(t)} solve`, color: TYPE_COLORS[t].solve, format: 'number', value: (m) => m.rewards[t].solve },
+      ]),
+    ),
+  },
+  {
+    id: 'solve-rate',
+    title: 'Solve rate',
+    hint: "Share of the solver's answers the Python executor judged correct: it should climb as the model learns.",
+    y: { unit: 'correct', format: 'percent', range: [0, 100] },
+    series: fixed(perType((t) => ({ format: 'percent', value: (m) => pct(m.solveRate[t]) }))),
+  },
+  {
+    id: 'validity',
+    title: 'Valid proposals',
+    hint: 'Share of proposed programs that ran, returned in time and gave the same answer twice: rises as the proposer learns Python.',
+    y: { unit: 'valid', format: 'percent', range: [0, 100] },
+    series: fixed(perType((t) => ({ format: 'percent', value: (m) => pct(m.validity[t]) }))),
+  },
+  {
+    id: 'rejections',
+    title: 'Why proposals were rejected',
+    hint: 'Rejected proposals per step by reason: early on mostly cut-off or broken programs; these should shrink.',
+    y: { unit: 'proposals', format: 'number', integer: true, fromZero: true },
+    series(runs) {
+      const keys = new Set<string>();
+      for (const steps of runs) for (const m of steps) for (const key of Object.keys(m.rejections)) keys.add(key);
+      // a reason missing from a step's record was seen 0 times there, not "unknown"
+      return [...keys].sort().map((key) => ({ key, label: key, color: reasonColor(key), format: 'number', value: (m) => m.rejections[key] ?? 0 }));
+    },
+  },
+  {
+    id: 'learnability',
+    title: 'Learnability of new tasks',
+    hint: 'Self-play learns most from tasks the solver sometimes gets right: watch the "learnable" share, not the too easy or too hard ones.',
+    y: { unit: 'of valid proposals', format: 'percent', range: [0, 100] },
+    y2: { unit: 'mean learnability', format: 'number', range: [0, 1] },
+    series: fixed([
+      { key: 'hard', label: 'Too hard (none right)', color: '#CC6677', format: 'percent', value: (m) => learnabilityShares(m.learnability.histogram).hard },
+      { key: 'learnable', label: 'Learnable', color: '#117733', format: 'percent', value: (m) => learnabilityShares(m.learnability.histogram).learnable },
+      { key: 'easy', label: 'Too easy (all right)', color: '#88CCEE', format: 'percent', value: (m) => learnabilityShares(m.learnability.histogram).easy },
+      { key: 'mean', label: 'Mean learnability', color: '#332288', format: 'number', scale: 'y2', width: 2.5, value: (m) => m.learnability.mean },
+    ]),
+  },
+  {
+    id: 'buffers',
+    title: 'Task buffers',
+    hint: 'Valid tasks kept per type: steady growth means the proposer keeps inventing new programs.',
+    y: { unit: 'tasks', format: 'number', integer: true, fromZero: true },
+    series: fixed(perType((t) => ({ format: 'number', value: (m) => m.buffers[t] }))),
+  },
+  {
+    id: 'training',
+    title: 'Loss, entropy, gradient norm',
+    hint: 'Entropy falling slowly means growing confidence; a collapse to zero means it stopped exploring; norm spikes mean unstable updates.',
+    y: { unit: 'loss', format: 'number' },
+    y2: { unit: 'entropy (nats), grad norm', format: 'number' },
+    series: fixed([
+      { key: 'loss', label: 'Loss', color: '#332288', format: 'number', value: (m) => m.train?.loss ?? null },
+      { key: 'entropy', label: 'Entropy', color: '#44AA99', format: 'number', scale: 'y2', value: (m) => m.train?.entropy ?? null },
+      { key: 'gradNorm', label: 'Gradient norm', color: '#CC6677', format: 'number', scale: 'y2', width: 1.5, value: (m) => m.train?.gradNorm ?? null },
+    ]),
+  },
+  {
+    id: 'throughput',
+    title: 'Throughput',
+    hint: 'How fast this tab works: tokens sampled per second, programs run per second, and seconds per step.',
+    y: { unit: 'tokens/s', format: 'number', fromZero: true },
+    y2: { unit: 'programs/s, s per step', format: 'number', fromZero: true },
+    series: fixed([
+      { key: 'tokens', label: 'Tokens/s', color: '#0072B2', format: 'number', value: (m) => m.timing.sampleTokensPerSec },
+      { key: 'programs', label: 'Programs/s', color: '#D55E00', format: 'number', scale: 'y2', value: (m) => m.timing.programsPerSec },
+      { key: 'stepTime', label: 'Step time (s)', color: '#6b7785', format: 'number', scale: 'y2', width: 1.5, value: (m) => m.timing.stepMs / 1000 },
+    ]),
+  },
+  {
+    id: 'eval',
+    title: 'Held-out accuracy',
+    hint: 'Accuracy on tasks the model never trains on, measured every few steps: the honest sign of learning.',
+    y: { unit: 'correct', format: 'percent', range: [0, 100] },
+    sparse: true,
+    series: fixed(perType((t) => ({ format: 'percent', value: (m) => pct(m.eval?.[t]) }))),
+  },
+];
+
+/** A series as drawn: the current run's, or the overlay run's (dashed, fainter, label suffixed). */
+export interface PlotSeries extends SeriesSpec {
+  overlay: boolean;
+}
+
+export interface ChartData {
+  /** overlay series first, so that they are drawn behind the current run; series with no value left out */
+  series: PlotSeries[];
+  /** uPlot's aligned data: [x = step, ...one column per series], null where a run has no value */
+  data: [number[], ...Value[][]];
+}
+
+export interface Overlay {
+  name: string;
+  steps: readonly StepMetrics[];
+}
+
+const ascending = (steps: readonly StepMetrics[]): boolean => steps.every((m, i) => i === 0 || steps[i - 1]!.step < m.step);
+
+/** Step numbers of both runs, ascending and unique: the shared x axis. */
+export function alignSteps(runs: readonly (readonly StepMetrics[])[]): number[] {
+  const [a = [], b = []] = runs;
+  if (runs.length <= 2 && ascending(a) && ascending(b)) {
+    // runs arrive in step order: a linear merge, this runs for every chart on every step
+    const x: number[] = [];
+    let i = 0;
+    let j = 0;
+    while (i < a.length || j < b.length) {
+      const next = Math.min(a[i]?.step ?? Infinity, b[j]?.step ?? Infinity);
+      x.push(next);
+      if (a[i]?.step === next) i++;
+      if (b[j]?.step === next) j++;
+    }
+    return x;
+  }
+  const seen = new Set<number>();
+  for (const steps of runs) for (const m of steps) seen.add(m.step);
+  return [...seen].sort((p, q) => p - q);
+}
+
+/** Each x's step of one run, or undefined where that run has no such step. */
+function atSteps(x: readonly number[], steps: readonly StepMetrics[]): readonly (StepMetrics | undefined)[] {
+  // the usual case, one run whose steps are the x axis: no lookup needed
+  if (steps.length === x.length && steps.every((m, i) => m.step === x[i])) return steps;
+  // a later duplicate of a step wins, as in a log that was appended to after a resume
+  const byStep = new Map<number, StepMetrics>();
+  for (const m of steps) byStep.set(m.step, m);
+  return x.map((step) => byStep.get(step));
+}
+
+/** NaN or Infinity (a 0/0 somewhere upstream) would break the scale: treat it as a gap. */
+const finite = (v: Value): Value => (v === null || !Number.isFinite(v) ? null : v);
+
+export function buildChartData(spec: ChartSpec, steps: readonly StepMetrics[], overlay: Overlay | null): ChartData {
+  const runs = overlay ? [steps, overlay.steps] : [steps];
+  const specs = spec.series(runs);
+  const x = alignSteps(runs);
+  const series: PlotSeries[] = [];
+  const columns: Value[][] = [];
+  const add = (run: readonly (StepMetrics | undefined)[], s: PlotSeries) => {
+    const values = run.map((m) => (m ? finite(s.value(m)) : null));
+    // a line with no value at all (a task type switched off, no eval yet) would only clutter the legend
+    if (values.every((v) => v === null)) return;
+    series.push(s);
+    columns.push(values);
+  };
+  if (overlay) {
+    const run = atSteps(x, overlay.steps);
+    for (const s of specs) add(run, { ...s, key: `overlay:${s.key}`, label: `${s.label} (${overlay.name})`, overlay: true });
+  }
+  const run = atSteps(x, steps);
+  for (const s of specs) add(run, { ...s, overlay: false });
+  return { series, data: [x, ...columns] };
+}
+
+/**
+ * Averages runs of k consecutive steps when there are more steps than maxPoints, so that a long
+ * run draws one point every pixel or two: a noisy line drawn at many points per pixel is a
+ * solid band that hides the trend and costs the most to paint. Each point sits at its bucket's
+ * last step; `from` holds each bucket's first step, for the legend.
+ */
+export function downsample(chart: ChartData, maxPoints: number): ChartData & { from?: number[] } {
+  const [x, ...columns] = chart.data;
+  if (x.length <= maxPoints || maxPoints < 1) return chart;
+  const k = Math.ceil(x.length / maxPoints);
+  const bx: number[] = [];
+  const from: number[] = [];
+  for (let start = 0; start < x.length; start += k) {
+    from.push(x[start]!);
+    bx.push(x[Math.min(x.length, start + k) - 1]!);
+  }
+  const means = columns.map((col) => {
+    const out: Value[] = [];
+    for (let start = 0; start < col.length; start += k) {
+      const end = Math.min(col.length, start + k);
+      let sum = 0;
+      let n = 0;
+      for (let i = start; i < end; i++) {
+        const v = col[i];
+        if (v != null) {
+          sum += v;
+          n++;
+        }
+      }
+      out.push(n ? sum / n : null);
+    }
+    return out;
+  });
+  return { series: chart.series, data: [bx, ...means], from };
+}
+
+/** Changes only when the set of lines changes (a new rejection reason, an overlay): then the chart is rebuilt. */
+export const seriesSignature = (series: readonly PlotSeries[]): string => series.map((s) => `${s.key}\u0000${s.label}`).join('\u0001');
+
+/** Rates as percentages, whole numbers as they are, anything else to 3 significant digits. */
+export function formatValue(v: Value | undefined, format: Format): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '–';
+  if (format === 'percent') return `${Number(v.toFixed(1))}%`;
+  if (Number.isInteger(v)) return String(v);
+  return String(Number(v.toPrecision(3)));
+}
+
+export interface Table {
+  columns: string[];
+  /** newest first */
+  rows: { step: number; cells: string[] }[];
+}
+
+/** The numbers behind a chart, for screen readers: the current run's last `limit` steps. */
+export function chartTable(spec: ChartSpec, steps: readonly StepMetrics[], limit = 50): Table {
+  const series = spec.series([steps]);
+  const rows: Table['rows'] = [];
+  for (let i = steps.length - 1; i >= 0 && rows.length < limit; i--) {
+    const m = steps[i]!;
+    const values = series.map((s) => finite(s.value(m)));
+    // a sparse chart's other steps carry nothing to read
+    if (spec.sparse && values.every((v) => v === null)) continue;
+    rows.push({ step: m.step, cells: values.map((v, j) => formatValue(v, series[j]!.format)) });
+  }
+  return { columns: series.map((s) => s.label), rows };
+}

@@ -1,0 +1,207 @@
+/**
+ * The page's state: summaries of what the trainer worker reports. Per-step figures go to the
+ * metrics log (charts draw from it without React); this store keeps what components render.
+ */
+import * as Comlink from 'comlink';
+import { create } from 'zustand';
+import type { EngineConfig } from '../engine/config';
+import type { FeedItem } from '../engine/feed';
+import type { PerType, StepMetrics } from '../engine/metrics';
+import type { BackendReport, LoadPart, RunEvent, RunStatus } from '../run/run-events';
+import type { RunMeta } from '../run/run-record';
+import { metricsLog } from './metrics-log';
+import { runWorker } from './run-client';
+import { readUrlState, writeUrlState } from './url-settings';
+
+/** Proposals kept in the feed, newest first. */
+const FEED_LENGTH = 48;
+
+/** A feed item with a key that stays the same while newer items push it down. */
+export type FeedEntry = FeedItem & { key: string };
+
+/** A step's proposals, newest first, keyed by step and position. */
+const entries = (feed: readonly FeedItem[]): FeedEntry[] => feed.map((item, i) => ({ ...item, key: `${item.step}:${i}` })).reverse();
+
+export interface LoadState {
+  fraction: number;
+  message: string;
+  done: boolean;
+}
+
+export interface RunState {
+  status: RunStatus;
+  load: Record<LoadPart, LoadState>;
+  pythonVersion: string;
+  pythonWorkers: number;
+  backend: BackendReport | null;
+  meta: RunMeta | null;
+  step: number;
+  seeded: boolean;
+  phase: string;
+  seeding: { sizes: PerType<number>; target: number } | null;
+  latest: StepMetrics | null;
+  buffers: PerType<number>;
+  feed: FeedEntry[];
+  feedValidOnly: boolean;
+  notice: string;
+  error: string;
+  savedStep: number | null;
+  runs: RunMeta[];
+  overlayId: string | null;
+  /** bumped on each step, so panels that query the worker know to refresh */
+  version: number;
+}
+
+const initial: RunState = {
+  status: 'loading',
+  load: {
+    python: { fraction: 0, message: 'Waiting to start', done: false },
+    model: { fraction: 0, message: 'Waiting to start', done: false },
+  },
+  pythonVersion: '',
+  pythonWorkers: 0,
+  backend: null,
+  meta: null,
+  step: 0,
+  seeded: false,
+  phase: '',
+  seeding: null,
+  latest: null,
+  buffers: { deduction: 0, abduction: 0, induction: 0 },
+  feed: [],
+  feedValidOnly: false,
+  notice: '',
+  error: '',
+  savedStep: null,
+  runs: [],
+  overlayId: null,
+  version: 0,
+};
+
+export const useRun = create<RunState>(() => initial);
+const set = useRun.setState;
+
+function onEvent(event: RunEvent): void {
+  switch (event.kind) {
+    case 'load':
+      set((s) => ({ load: { ...s.load, [event.part]: { fraction: event.fraction, message: event.message, done: event.fraction >= 1 } } }));
+      break;
+    case 'python-ready':
+      set((s) => ({ pythonVersion: event.version, pythonWorkers: event.workers, load: { ...s.load, python: { fraction: 1, message: `Python ${event.version} ready`, done: true } } }));
+      break;
+    case 'backend':
+      set({ backend: event.backend });
+      break;
+    case 'run':
+      metricsLog.replace(event.metrics);
+      set((s) => ({
+        meta: event.meta,
+        step: event.meta.step,
+        seeded: event.seeded,
+        latest: event.metrics.at(-1) ?? null,
+        buffers: event.buffers,
+        feed: entries(event.feed).slice(0, FEED_LENGTH),
+        notice: event.notice,
+        error: '',
+        phase: '',
+        seeding: null,
+        version: s.version + 1,
+      }));
+      history.replaceState(null, '', writeUrlState(event.meta.config, event.meta.id));
+      void refreshRuns();
+      break;
+    case 'status':
+      set({ status: event.status, ...(event.status === 'idle' ? { phase: '' } : {}) });
+      break;
+    case 'phase':
+      set({ phase: event.phase });
+      break;
+    case 'seeding':
+      set({ seeding: { sizes: event.sizes, target: event.target }, buffers: event.sizes });
+      break;
+    case 'step':
+      metricsLog.append([event.metrics]);
+      set((s) => ({
+        step: event.metrics.step,
+        seeded: true,
+        latest: event.metrics,
+        buffers: event.metrics.buffers,
+        feed: [...entries(event.feed), ...s.feed].slice(0, FEED_LENGTH),
+        seeding: null,
+        version: s.version + 1,
+        meta: s.meta && { ...s.meta, step: event.metrics.step },
+      }));
+      break;
+    case 'saved':
+      set({ savedStep: event.step });
+      break;
+    case 'error':
+      set({ error: event.message });
+      break;
+  }
+}
+
+let booted = false;
+
+/** Starts the trainer worker once and shows the run the URL (or the last visit) asks for. */
+export function boot(): void {
+  if (booted) return;
+  booted = true;
+  const url = readUrlState(location.search);
+  if (url.error) set({ notice: url.error });
+  void runWorker().boot(Comlink.proxy(onEvent), { config: url.config, runId: url.runId });
+}
+
+/** Calls the worker and shows a failure as the page's error instead of losing it. */
+async function guarded<T>(work: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await work();
+  } catch (error) {
+    set({ error: error instanceof Error ? error.message : String(error) });
+    return undefined;
+  }
+}
+
+export const controls = {
+  start: () => guarded(() => runWorker().start()),
+  pause: () => guarded(() => runWorker().pause()),
+  step: () => guarded(() => runWorker().step()),
+  reset: (config?: EngineConfig) => guarded(() => runWorker().reset(config)),
+  clearError: () => set({ error: '' }),
+};
+
+export async function refreshRuns(): Promise<void> {
+  const runs = await guarded(() => runWorker().listRuns());
+  if (runs) set({ runs });
+}
+
+export const runActions = {
+  open: (id: string) => guarded(() => runWorker().openRun(id)),
+  async remove(id: string) {
+    const runs = await guarded(() => runWorker().deleteRun(id));
+    if (runs) set({ runs });
+  },
+  exportRun: (id: string) => guarded(() => runWorker().exportRun(id)),
+  /** Imports a run file; resolves to the new run, or to an error sentence (nothing is changed then). */
+  async importRun(bytes: Uint8Array): Promise<{ meta: RunMeta } | { error: string }> {
+    try {
+      const meta = await runWorker().importRun(Comlink.transfer(bytes, [bytes.buffer]));
+      await refreshRuns();
+      return { meta };
+    } catch (error) {
+      return { error: error instanceof Error ? error.message : String(error) };
+    }
+  },
+  async overlay(id: string | null) {
+    if (!id) {
+      metricsLog.setOverlay(null);
+      set({ overlayId: null });
+      return;
+    }
+    const other = await guarded(() => runWorker().overlayMetrics(id));
+    if (!other) return;
+    metricsLog.setOverlay({ name: other.name, steps: other.metrics });
+    set({ overlayId: id });
+  },
+  exportBuffers: () => guarded(() => runWorker().exportBuffers()),
+};
