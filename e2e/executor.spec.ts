@@ -1,5 +1,15 @@
 import { expect, test, type Page } from '@playwright/test';
 
+// One page for the whole file: Python loads once, as it does for a user trying programs.
+test.describe.configure({ mode: 'serial' });
+let page: Page;
+test.beforeAll(async ({ browser }) => {
+  page = await (await browser.newContext()).newPage();
+});
+test.afterAll(async () => {
+  await page.context().close();
+});
+
 /** Records every request the page makes, to prove nothing leaves localhost. */
 function recordRequests(page: Page): string[] {
   const urls: string[] = [];
@@ -7,9 +17,10 @@ function recordRequests(page: Page): string[] {
   return urls;
 }
 
+/** The Python sandbox tab of the page the first test loaded. */
 async function openReady(page: Page) {
-  await page.goto('/');
   await expect(page.getByTestId('python-status')).toContainText('ready', { timeout: 60_000 });
+  await page.getByRole('tab', { name: 'Python sandbox' }).click();
 }
 
 async function runProgram(page: Page, code: string, input: string) {
@@ -18,7 +29,7 @@ async function runProgram(page: Page, code: string, input: string) {
   await page.getByRole('button', { name: 'Run' }).click();
 }
 
-test('the page is cross-origin isolated and loads Python with no request leaving localhost', async ({ page }) => {
+test('the page is cross-origin isolated and loads Python with no request leaving localhost', async () => {
   const urls = recordRequests(page);
   await page.goto('/');
   await expect(page.getByRole('progressbar', { name: 'Python runtime' })).toBeVisible();
@@ -29,21 +40,21 @@ test('the page is cross-origin isolated and loads Python with no request leaving
   expect(urls.some((url) => url.endsWith('/pyodide/pyodide.asm.wasm'))).toBe(true);
 });
 
-test('verifies a program in the worker and shows its output', async ({ page }) => {
+test('verifies a program in the worker and shows its output', async () => {
   await openReady(page);
   await runProgram(page, 'def f(xs):\n    return sorted(xs)[::-1]', '[3, 1, 2]');
   await expect(page.getByTestId('verdict-reason')).toHaveAttribute('data-reason', 'ok');
   await expect(page.getByTestId('verdict-output')).toHaveText('f([3, 1, 2]) == [3, 2, 1]');
 });
 
-test('refuses a forbidden import with a clear reason', async ({ page }) => {
+test('refuses a forbidden import with a clear reason', async () => {
   await openReady(page);
   await runProgram(page, "import os\ndef f(x):\n    return os.getcwd()", '1');
   await expect(page.getByTestId('verdict-reason')).toHaveAttribute('data-reason', 'forbidden-import');
   await expect(page.getByTestId('verdict')).toContainText('import of os is not allowed');
 });
 
-test('times out an infinite loop while the page keeps answering clicks', async ({ page }) => {
+test('times out an infinite loop while the page keeps answering clicks', async () => {
   await openReady(page);
   await runProgram(page, 'def f(n):\n    while True:\n        n += 1', '0');
   await expect(page.getByRole('button', { name: 'Running…' })).toBeDisabled();
@@ -58,7 +69,7 @@ test('times out an infinite loop while the page keeps answering clicks', async (
   await expect(page.getByTestId('verdict-reason')).toHaveAttribute('data-reason', 'ok');
 });
 
-test('a program that overflows the stack in C code is rejected and Python keeps answering', async ({ page }) => {
+test('a program that overflows the stack in C code is rejected and Python keeps answering', async () => {
   await openReady(page);
   // In the browser the engine's stack cannot be enlarged: this kills Pyodide in its worker,
   // which the pool replaces while the verdict blames the program.
