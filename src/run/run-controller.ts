@@ -120,7 +120,7 @@ export class RunController {
       this.emit({ kind: 'backend', backend: { name: info.backend.backend, reason, parameters: info.parameters } });
       await executor;
       if (saved) await this.show(saved, true, 'Resumed from the autosave.');
-      else await this.fresh(config, request.config ? '' : 'A new run with the default settings.');
+      else await this.fresh(config, request.config ? '' : `A new run with the default settings (${config.preset} model, seed ${config.seed}): press Start to watch it play.`);
     } catch (error) {
       this.fail(error);
     }

@@ -1,5 +1,5 @@
 /** Browse and search the three task buffers; open a task to see every solver attempt on it. */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { BufferPage, BufferQuery, BufferRow, BufferSort } from '../engine/buffer-query';
 import { Code } from './Code';
 import { runWorker } from './run-client';
@@ -12,8 +12,14 @@ const pct = (x: number | null) => (x === null ? 'not tried yet' : `${Math.round(
 
 function TaskDetail({ row, onClose }: { row: BufferRow; onClose: () => void }) {
   const history = row.record?.history ?? [];
+  // The detail opens below the list: bring it into view, and keyboard focus with it.
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    ref.current?.scrollIntoView({ block: 'nearest' });
+    ref.current?.focus();
+  }, [row]);
   return (
-    <div className="task-detail" role="dialog" aria-label={`Task ${row.id}`}>
+    <div className="task-detail" role="dialog" aria-label={`Task ${row.id}`} ref={ref} tabIndex={-1}>
       <div className="panel-head">
         <h3>
           {row.type} task <span className="mono">{row.id}</span>
@@ -57,7 +63,8 @@ export function BufferExplorer() {
   const version = useRun((s) => s.version);
   const buffers = useRun((s) => s.buffers);
   const [query, setQuery] = useState<BufferQuery>({ type: 'all', search: '', sort: 'age', descending: true, offset: 0, limit: PAGE });
-  const [page, setPage] = useState<BufferPage | null>(null);
+  // The page remembers the query it answers, so the count never pairs new words with old results.
+  const [page, setPage] = useState<(BufferPage & { query: BufferQuery }) | null>(null);
   const [open, setOpen] = useState<BufferRow | null>(null);
   const [error, setError] = useState('');
 
@@ -66,7 +73,7 @@ export function BufferExplorer() {
     const timer = setTimeout(() => {
       runWorker()
         .queryBuffers(query)
-        .then((result) => live && (setPage(result), setError('')))
+        .then((result) => live && (setPage({ ...result, query }), setError('')))
         .catch((e: Error) => live && setError(e.message));
     }, 150);
     return () => {
@@ -105,7 +112,7 @@ export function BufferExplorer() {
       {page && (
         <>
           <p className="muted" data-testid="buffer-count">
-            {page.matched} of {page.total} tasks{query.search ? ` match “${query.search}”` : ''}
+            {page.matched} of {page.total} tasks{page.query.search ? ` match “${page.query.search}”` : ''}
           </p>
           <ul className="buffer-rows" aria-label="Tasks">
             {page.rows.map((row) => (
