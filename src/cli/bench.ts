@@ -3,11 +3,13 @@ import { UsageError } from './args';
 import { benchExecutorCommand } from './bench-executor';
 import { benchLearnCommand } from './bench-learn';
 import { benchModelCommand } from './bench-model';
+import { benchPageCommand } from './bench-page';
 
 export async function benchCommand(argv: string[]): Promise<number> {
   const [what, ...rest] = argv;
   if (what === 'executor') return benchExecutorCommand(rest);
   if (what === 'model') return benchModelCommand(rest);
   if (what === 'learn') return benchLearnCommand(rest);
-  throw new UsageError(`unknown benchmark "${what ?? ''}" (available: executor, model, learn)`);
+  if (what === 'page') return benchPageCommand(rest);
+  throw new UsageError(`unknown benchmark "${what ?? ''}" (available: executor, model, learn, page)`);
 }

@@ -23,6 +23,8 @@ Commands:
       Greedy accuracy of a trained run on the held-out set, or on a CRUXEval-format file.
   bench learn [--minutes M] [--preset P] [--seed N] [--eval-tasks N] [--json] [--set key=value ...]
       Full AZR and two ablations, M/3 minutes each, evaluated before and after.
+  bench page [--steps N] [--json]
+      The page in Chromium: load times (first and return visit), s/step beside Node, main-thread long tasks.
   heldout [--seed N] [--count N] [--pairs N] [--out FILE]
       Generate the held-out evaluation set (default data/heldout.jsonl, 192 tasks, 6 pairs each).
 `;
