@@ -7,17 +7,18 @@ import { buffersJsonl } from '../engine/buffer-export';
 import { queryBuffers, type BufferPage, type BufferQuery } from '../engine/buffer-query';
 import { defaultConfig, validateConfig, type EngineConfig } from '../engine/config';
 import type { EvalTask } from '../engine/evaluate';
-import { gradingRequest, outcomeOf } from '../engine/evaluate';
 import type { FeedItem } from '../engine/feed';
 import type { StepMetrics } from '../engine/metrics';
 import { SelfPlay } from '../engine/self-play';
 import type { ExecutorOptions, ExecutorPool } from '../executor/pool';
 import type { ExecRequest, Verdict } from '../executor/types';
 import type { ModelInit, ModelService } from '../model-service/model-service';
-import type { BackendChoice, BackendName } from '../model/backend';
+import type { BackendName } from '../model/backend';
+import { explainBackend, forgetBackend, rememberedBackend } from './remembered-backend';
 import { decodeRunFile, encodeRunFile } from './run-file';
 import type { RunMeta, RunRecord } from './run-record';
 import type { RunListener, RunStatus } from './run-events';
+import { answerTask, type TryRequest, type TryResult } from './try-it';
 
 export interface RunStorage {
   listRuns(): Promise<RunMeta[]>;
@@ -27,15 +28,6 @@ export interface RunStorage {
   deleteRun(id: string): Promise<void>;
   readSetting<T>(key: string): Promise<T | null>;
   writeSetting(key: string, value: unknown): Promise<void>;
-}
-
-/** The backend measured on an earlier visit: later visits only re-check it against the CPU. */
-interface RememberedBackend {
-  name: BackendName;
-  reason: string;
-  at: number;
-  /** the browser it was measured in; another browser measures again */
-  userAgent: string;
 }
 
 export interface RunEnvironment {
@@ -53,16 +45,6 @@ export interface BootRequest {
   /** the run named in the URL, if any */
   runId: string | null;
 }
-
-export interface TryRequest {
-  type: 'deduction' | 'abduction';
-  code: string;
-  input: string;
-}
-
-export type TryResult =
-  | { ok: true; answer: string; probability: number; correct: boolean; expected: string; output: string; step: number }
-  | { ok: false; error: string };
 
 /** Autosave at most this often while running; pausing and single steps always save. */
 const AUTOSAVE_MS = 10_000;
@@ -100,7 +82,7 @@ export class RunController {
       executor.catch(() => {});
       const saved = await this.pickRun(request);
       const config = saved?.meta.config ?? startConfig;
-      const remembered = await this.rememberedBackend();
+      const remembered = await rememberedBackend(this.env.storage);
       const candidates = remembered ? [remembered.name] : (this.env.modelInit?.candidates ?? DEFAULT_CANDIDATES);
       let tried = 0;
       this.emit({ kind: 'load', part: 'model', fraction: 0.05, message: remembered ? `Re-checking ${remembered.name} against the CPU` : 'Measuring the tfjs backends' });
@@ -116,7 +98,7 @@ export class RunController {
         },
       });
       this.emit({ kind: 'load', part: 'model', fraction: 1, message: `Model ready on ${info.backend.backend}` });
-      const reason = await this.backendReason(info.backend, remembered);
+      const reason = await explainBackend(this.env.storage, info.backend, remembered);
       this.emit({ kind: 'backend', backend: { name: info.backend.backend, reason, parameters: info.parameters } });
       await executor;
       if (saved) await this.show(saved, true, 'Resumed from the autosave.');
@@ -136,28 +118,9 @@ export class RunController {
     return record;
   }
 
-  private async rememberedBackend(): Promise<RememberedBackend | null> {
-    const saved = await this.env.storage.readSetting<RememberedBackend>('backend').catch(() => null);
-    return saved && saved.userAgent === userAgent() ? saved : null;
-  }
-
-  /**
-   * Measuring every backend can take most of a minute on a software GPU, so the winner is
-   * remembered; a later visit re-checks it against the CPU, and measures again if it fails.
-   */
-  private async backendReason(choice: BackendChoice, remembered: RememberedBackend | null): Promise<string> {
-    if (remembered && choice.backend === remembered.name) {
-      const day = new Date(remembered.at).toISOString().slice(0, 10);
-      return `${remembered.reason} (Measured on ${day}; it passed its check against the CPU again now. Settings → "Measure backends again" re-runs the comparison.)`;
-    }
-    if (remembered) await this.env.storage.writeSetting('backend', null).catch(() => {});
-    else await this.env.storage.writeSetting('backend', { name: choice.backend, reason: choice.reason, at: Date.now(), userAgent: userAgent() } satisfies RememberedBackend).catch(() => {});
-    return choice.reason;
-  }
-
   /** Forgets the measured backend: the next visit compares them all again. */
-  async forgetBackend(): Promise<void> {
-    await this.env.storage.writeSetting('backend', null);
+  forgetBackend(): Promise<void> {
+    return forgetBackend(this.env.storage);
   }
 
   // ------------------------------------------------------------------ controls
@@ -235,7 +198,8 @@ export class RunController {
     validateConfig(config);
     await this.env.model.recreate({ preset: config.preset, seed: config.seed, optimizer: { learningRate: config.learningRate } });
     const now = Date.now();
-    const meta: RunMeta = { id: `run-${now.toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`, name: runName(config, now), created: now, updated: now, step: 0, config };
+    const saved = await this.env.storage.listRuns().catch(() => []);
+    const meta: RunMeta = { id: `run-${now.toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`, name: runName(config, saved), created: now, updated: now, step: 0, config };
     this.install(meta, new SelfPlay(this.env.model, this.executor!, config, this.env.heldout), [], []);
     await this.save();
     this.announce(notice);
@@ -335,27 +299,9 @@ export class RunController {
   // ------------------------------------------------------------------ try it, python
 
   /** The model's answer to a user's task, graded by the executor; runs between training calls. */
-  async tryIt(request: TryRequest): Promise<TryResult> {
+  tryIt(request: TryRequest): Promise<TryResult> {
     const engine = this.requireEngine();
-    const executor = this.executor!;
-    const [checked] = await executor.run([{ kind: 'validate', code: request.code, inputs: [request.input] }]);
-    if (!checked!.ok) return { ok: false, error: `The program cannot be a task: ${checked!.reason}${checked!.detail ? ` (${checked!.detail})` : ''}` };
-    const output = checked!.outputs![0]!;
-    const task = { code: request.code, input: request.input, output };
-    const job = engine.prompts.solve(request.type, task);
-    if (!engine.prompts.fits(job)) return { ok: false, error: `The task is too long for the model's context of ${engine.prompts.contextLength} tokens: shorten the program or input.` };
-    const answer = await this.env.model.answer(job, { constrained: engine.config.constrained });
-    const grading = gradingRequest(request.type, task, answer);
-    const [verdict] = grading ? await executor.run([grading]) : [null];
-    return {
-      ok: true,
-      answer: answer.text,
-      probability: answer.probability,
-      correct: outcomeOf(verdict ?? null) === 'correct',
-      expected: request.type === 'deduction' ? output : request.input,
-      output,
-      step: engine.step,
-    };
+    return answerTask(this.env.model, this.executor!, engine.prompts, engine.config, engine.step, request);
   }
 
   /** The Python sandbox panel: checks programs in the same executor as training. */
@@ -397,15 +343,16 @@ export class RunController {
 
 const DEFAULT_CANDIDATES: BackendName[] = ['wasm', 'webgl', 'webgpu', 'cpu'];
 
-const userAgent = (): string => (typeof navigator === 'undefined' ? 'node' : navigator.userAgent);
-
 function sameConfig(a: EngineConfig, b: EngineConfig): boolean {
   return (Object.keys(a) as (keyof EngineConfig)[]).every((key) => a[key] === b[key]) && Object.keys(a).length === Object.keys(b).length;
 }
 
-function runName(config: EngineConfig, at: number): string {
-  const when = new Date(at).toISOString().slice(0, 16).replace('T', ' ');
-  return `${config.preset} · seed ${config.seed} · ${when}`;
+/** Short and unique among the saved runs: it labels the overlay's lines. */
+function runName(config: EngineConfig, saved: readonly RunMeta[]): string {
+  const taken = new Set(saved.map((m) => m.name));
+  let n = saved.length + 1;
+  while (taken.has(`Run ${n} (${config.preset}, seed ${config.seed})`)) n += 1;
+  return `Run ${n} (${config.preset}, seed ${config.seed})`;
 }
 
 const capitalise = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);

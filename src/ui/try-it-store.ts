@@ -1,6 +1,6 @@
 /** "Try it": the user's task, the model's latest answer to it, and the tab the page shows. */
 import { create } from 'zustand';
-import type { TryResult } from '../run/run-controller';
+import type { TryResult } from '../run/try-it';
 import { runWorker } from './run-client';
 
 export type Tab = 'watch' | 'buffers' | 'try' | 'settings' | 'runs' | 'python';
