@@ -9,13 +9,14 @@ export function LoadingPanel() {
   const backend = useRun((s) => s.backend);
   const failed = useRun((s) => s.status === 'failed');
   const error = useRun((s) => s.error);
+  const started = useRun((s) => s.meta !== null);
   const ready = load.python.done && load.model.done;
 
   return (
     <section className={ready ? 'panel loading-panel compact' : 'panel loading-panel'} aria-label="Loading">
       {failed && (
         <p role="alert" className="error">
-          Self-play cannot start: {error}
+          {started ? 'Self-play stopped' : 'Self-play cannot start'}: {error}
         </p>
       )}
       {!load.python.done ? (

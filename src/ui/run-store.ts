@@ -10,7 +10,7 @@ import type { PerType, StepMetrics } from '../engine/metrics';
 import type { BackendReport, LoadPart, RunEvent, RunStatus } from '../run/run-events';
 import type { RunMeta } from '../run/run-record';
 import { metricsLog } from './metrics-log';
-import { runWorker } from './run-client';
+import { onWorkerCrash, runWorker } from './run-client';
 import { readUrlState, writeUrlState } from './url-settings';
 
 /** Proposals kept in the feed, newest first. */
@@ -149,6 +149,9 @@ export function boot(): void {
   booted = true;
   const url = readUrlState(location.search);
   if (url.error) set({ notice: url.error });
+  onWorkerCrash((message) =>
+    set({ status: 'failed', error: `${message}. Reload the page: the run resumes from its last autosave${useRun.getState().savedStep !== null ? ` (step ${useRun.getState().savedStep})` : ''}.` }),
+  );
   void runWorker().boot(Comlink.proxy(onEvent), { config: url.config, runId: url.runId });
 }
 
