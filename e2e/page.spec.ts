@@ -104,6 +104,15 @@ test('Try it answers with a probability while training goes on', async () => {
   await page.getByLabel('Try program').fill('def f(x):\n    return open("/etc/passwd")');
   await page.getByRole('button', { name: 'Ask the model' }).click();
   await expect(page.getByTestId('try-result').getByRole('alert')).toContainText('cannot be a task');
+  // Induction: the model sees half of the pairs and writes a program graded on the rest.
+  await page.getByLabel('Task type').selectOption('induction');
+  await page.getByLabel('Try program').fill('def f(n):\n    return n * 2');
+  await page.getByLabel('Try inputs').fill('1\n2\n3\n4');
+  await page.getByLabel('Try message').fill('double it');
+  await page.getByRole('button', { name: 'Ask the model' }).click();
+  await expect(page.getByTestId('try-verdict')).toHaveText(/Right|Wrong/, { timeout: 120_000 });
+  await expect(page.getByTestId('try-result')).toContainText('The model saw 2 of 4 pairs');
+  await expect(page.getByTestId('try-result')).toContainText('f(3) == 6, f(4) == 8');
 });
 
 test('the buffer explorer finds a task by a search word', async () => {
@@ -126,6 +135,12 @@ test('the buffer explorer finds a task by a search word', async () => {
   await expect(detail).toContainText(word);
   await expect(detail).toContainText('Solver attempts');
   await page.screenshot({ path: `${SHOTS}/buffer-explorer.png`, fullPage: true });
+  // A task from the buffers goes to Try it, which asks the model at once.
+  await detail.getByRole('button', { name: 'Try it on the model' }).click();
+  await expect(page.getByRole('tab', { name: 'Try it' })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('try-verdict')).toHaveText(/Right|Wrong/, { timeout: 120_000 });
+  await expect(page.getByLabel('Try program')).toHaveValue(new RegExp(word));
+  await openTab('Buffers');
   await page.getByLabel('Search tasks').fill('no task contains this zzqqxx');
   await expect(page.getByTestId('buffer-count')).toContainText('0 of');
 });
@@ -218,7 +233,11 @@ test('a link with settings opens a run with exactly those settings', async () =>
   test.setTimeout(180_000);
   await page.goto('/?preset=tiny&seed=5&batchSize=4&induction=false&learningRate=0.002');
   await waitReady();
-  await openTab('Settings');
+  // The tab list works from the keyboard too.
+  await openTab('Runs');
+  await page.keyboard.press('ArrowLeft');
+  await expect(page.getByRole('tab', { name: 'Settings' })).toBeFocused();
+  await expect(page.getByRole('tab', { name: 'Settings' })).toHaveAttribute('aria-selected', 'true');
   await expect(page.getByLabel('Seed', { exact: true })).toHaveValue('5');
   await expect(page.getByLabel('Batch size', { exact: true })).toHaveValue('4');
   await expect(page.getByLabel('Induction', { exact: true })).not.toBeChecked();

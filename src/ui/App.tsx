@@ -3,7 +3,7 @@
  * the buffers, "Try it", the settings, the saved runs and a Python sandbox. It only renders what
  * the trainer worker reports and sends it commands.
  */
-import { useEffect } from 'react';
+import { useEffect, type KeyboardEvent } from 'react';
 import { OfflineBadge } from '../offline/OfflineBadge';
 import { BufferExplorer } from './BufferExplorer';
 import { ChartGrid } from './charts/ChartGrid';
@@ -68,6 +68,22 @@ function TabPanel({ tab }: { tab: Tab }) {
   }
 }
 
+/** Arrow keys, Home and End move between tabs, as screen-reader users expect of a tab list. */
+function onTabKey(event: KeyboardEvent) {
+  const moves: Record<string, (i: number) => number> = {
+    ArrowRight: (i) => (i + 1) % TABS.length,
+    ArrowLeft: (i) => (i - 1 + TABS.length) % TABS.length,
+    Home: () => 0,
+    End: () => TABS.length - 1,
+  };
+  const move = moves[event.key];
+  if (!move) return;
+  event.preventDefault();
+  const next = TABS[move(TABS.findIndex((t) => t.id === useTryIt.getState().tab))]!;
+  useTryIt.getState().setTab(next.id);
+  document.getElementById(`tab-${next.id}`)?.focus();
+}
+
 export function App() {
   const tab = useTryIt((s) => s.tab);
   const setTab = useTryIt((s) => s.setTab);
@@ -89,14 +105,24 @@ export function App() {
       <Controls />
       <Notices />
       <LoadingPanel />
-      <nav className="tabs" role="tablist" aria-label="Views">
+      <nav className="tabs" role="tablist" aria-label="Views" onKeyDown={onTabKey}>
         {TABS.map((t) => (
-          <button key={t.id} type="button" role="tab" aria-selected={tab === t.id} aria-controls="tab-panel" className={tab === t.id ? 'tab active' : 'tab'} onClick={() => setTab(t.id)}>
+          <button
+            key={t.id}
+            id={`tab-${t.id}`}
+            type="button"
+            role="tab"
+            aria-selected={tab === t.id}
+            aria-controls="tab-panel"
+            tabIndex={tab === t.id ? 0 : -1}
+            className={tab === t.id ? 'tab active' : 'tab'}
+            onClick={() => setTab(t.id)}
+          >
             {t.label}
           </button>
         ))}
       </nav>
-      <div id="tab-panel" role="tabpanel" aria-label={TABS.find((t) => t.id === tab)!.label}>
+      <div id="tab-panel" role="tabpanel" aria-labelledby={`tab-${tab}`}>
         <TabPanel tab={tab} />
       </div>
     </main>

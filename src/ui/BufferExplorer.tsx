@@ -38,11 +38,9 @@ function TaskDetail({ row, onClose }: { row: BufferRow; onClose: () => void }) {
         ))}
         {row.message ? <div className="message">message: “{row.message}”</div> : null}
       </div>
-      {row.type !== 'induction' && (
-        <button type="button" onClick={() => useTryIt.getState().pick(row.type as 'deduction' | 'abduction', row.program, row.inputs[0]!)}>
-          Try it on the model
-        </button>
-      )}
+      <button type="button" onClick={() => useTryIt.getState().pick(row.type, row.program, row.inputs, row.message)}>
+        Try it on the model
+      </button>
       <h4>Solver attempts (latest {history.length})</h4>
       {history.length === 0 ? (
         <p className="empty">None yet.</p>

@@ -1,10 +1,48 @@
 /** The user writes a task, the model answers it: greedy, with the answer's probability, while training goes on. */
 import { useEffect } from 'react';
+import type { TryResult } from '../run/try-it';
+import { Code } from './Code';
 import { useRun } from './run-store';
-import { useTryIt } from './try-it-store';
+import { useTryIt, type TryType } from './try-it-store';
+
+const TYPES: { id: TryType; label: string }[] = [
+  { id: 'deduction', label: 'Deduction: predict the output of f(input)' },
+  { id: 'abduction', label: "Abduction: find an input that gives f's output" },
+  { id: 'induction', label: 'Induction: write f from example pairs and a message' },
+];
+
+function Answer({ type, result }: { type: TryType; result: Extract<TryResult, { ok: true }> }) {
+  const [first] = result.pairs;
+  return (
+    <div className={result.correct ? 'verdict ok' : 'verdict rejected'}>
+      <strong data-testid="try-verdict">{result.correct ? 'Right' : 'Wrong'}</strong>
+      <span className="ms">model at step {result.step}</span>
+      <p className="try-line">
+        probability of this answer: <span data-testid="try-probability" className="mono">{formatProbability(result.probability)}</span>
+      </p>
+      {type === 'induction' ? (
+        <>
+          <p className="try-line">
+            The model saw {result.shown} of {result.pairs.length} pairs and wrote:
+          </p>
+          <Code code={result.answer || '(nothing)'} />
+          <p className="try-line">
+            graded on: <span className="mono">{result.pairs.slice(result.shown).map(([i, o]) => `f(${i}) == ${o}`).join(', ')}</span>
+          </p>
+        </>
+      ) : (
+        <pre>
+          model's answer: <span data-testid="try-answer">{result.answer || '(empty)'}</span>
+          {'\n'}
+          {type === 'deduction' ? `f(${first![0]}) == ${first![1]}` : `an input that works: ${first![0]} (f gives ${first![1]})`}
+        </pre>
+      )}
+    </div>
+  );
+}
 
 export function TryIt() {
-  const { type, code, input, result, asking, follow, edit, ask } = useTryIt();
+  const { type, code, inputs, message, result, resultType, asking, follow, edit, ask } = useTryIt();
   const step = useRun((s) => s.step);
   const ready = useRun((s) => s.meta !== null && s.pythonVersion !== '');
 
@@ -21,19 +59,35 @@ export function TryIt() {
       </p>
       <label className="field">
         <span>Task</span>
-        <select aria-label="Task type" value={type} onChange={(e) => edit({ type: e.target.value as 'deduction' | 'abduction' })}>
-          <option value="deduction">Deduction: predict the output of f(input)</option>
-          <option value="abduction">Abduction: find an input that gives f's output</option>
+        <select aria-label="Task type" value={type} onChange={(e) => edit({ type: e.target.value as TryType })}>
+          {TYPES.map((t) => (
+            <option key={t.id} value={t.id}>
+              {t.label}
+            </option>
+          ))}
         </select>
       </label>
       <label className="field">
         <span>Program (defines f)</span>
         <textarea aria-label="Try program" value={code} spellCheck={false} rows={5} onChange={(e) => edit({ code: e.target.value })} />
       </label>
-      <label className="field">
-        <span>Input (arguments of f, as Python literals)</span>
-        <input aria-label="Try input" value={input} spellCheck={false} onChange={(e) => edit({ input: e.target.value })} />
-      </label>
+      {type === 'induction' ? (
+        <>
+          <label className="field">
+            <span>Inputs, one argument list per line (the model sees the first half of the pairs)</span>
+            <textarea aria-label="Try inputs" value={inputs} spellCheck={false} rows={4} onChange={(e) => edit({ inputs: e.target.value })} />
+          </label>
+          <label className="field">
+            <span>Message to the solver (a hint, like the proposer's)</span>
+            <input aria-label="Try message" value={message} spellCheck={false} onChange={(e) => edit({ message: e.target.value })} />
+          </label>
+        </>
+      ) : (
+        <label className="field">
+          <span>Input (arguments of f, as Python literals)</span>
+          <input aria-label="Try input" value={inputs.split('\n')[0] ?? ''} spellCheck={false} onChange={(e) => edit({ inputs: e.target.value })} />
+        </label>
+      )}
       <div className="row">
         <button type="button" className="primary" disabled={!ready || asking} onClick={() => void ask()}>
           {asking ? 'Asking…' : 'Ask the model'}
@@ -45,16 +99,7 @@ export function TryIt() {
       <div className="result" aria-live="polite" data-testid="try-result">
         {result &&
           (result.ok ? (
-            <div className={result.correct ? 'verdict ok' : 'verdict rejected'}>
-              <strong data-testid="try-verdict">{result.correct ? 'Right' : 'Wrong'}</strong>
-              <span className="ms">model at step {result.step}</span>
-              <pre>
-                model's answer: <span data-testid="try-answer">{result.answer || '(empty)'}</span>
-                {'\n'}probability: <span data-testid="try-probability">{formatProbability(result.probability)}</span>
-                {'\n'}
-                {type === 'deduction' ? `f(${input}) == ${result.output}` : `an input that works: ${result.expected} (f gives ${result.output})`}
-              </pre>
-            </div>
+            <Answer type={resultType} result={result} />
           ) : (
             <p role="alert" className="error">
               {result.error}

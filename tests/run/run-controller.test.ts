@@ -82,9 +82,12 @@ describe('the run controller', () => {
     expect(saved.metrics.map((m) => m.step)).toEqual(steps(first.events));
 
     const answer = await first.controller.tryIt({ type: 'deduction', code: 'def f(s):\n    return s + s', input: "'ab'" });
-    expect(answer).toMatchObject({ ok: true, output: "'abab'", step: reached });
+    expect(answer).toMatchObject({ ok: true, pairs: [["'ab'", "'abab'"]], expected: "'abab'", step: reached });
     if (answer.ok) expect(answer.probability).toBeGreaterThan(0);
     expect(await first.controller.tryIt({ type: 'deduction', code: 'def f(x):\n    return open("x")', input: '1' })).toMatchObject({ ok: false, error: expect.stringContaining('cannot be a task') });
+    const induction = await first.controller.tryIt({ type: 'induction', code: 'def f(n):\n    return n * 2', inputs: ['1', '2', '3', '4'], message: 'double it' });
+    expect(induction).toMatchObject({ ok: true, shown: 2, pairs: [['1', '2'], ['2', '4'], ['3', '6'], ['4', '8']], expected: 'def f(n):\n    return n * 2' });
+    expect(await first.controller.tryIt({ type: 'induction', code: 'def f(n):\n    return n', inputs: ['1'], message: '' })).toMatchObject({ ok: false, error: expect.stringContaining('at least two inputs') });
 
     // A "reload": a new controller over the same storage resumes the run, buffers and all.
     const second = await bootController(storage, { config: null, runId: null });
