@@ -2,46 +2,24 @@
  * Checkpoints in IndexedDB (browser, page or worker). Each is stored whole in one put, so a
  * failed save leaves the previous version in place rather than half a file.
  */
-const DB_NAME = 'tabula-zero';
+import { indexedDatabase } from '../storage/indexed-db';
+
 const STORE = 'checkpoints';
-
-function open(): Promise<IDBDatabase> {
-  return new Promise((resolve, reject) => {
-    const request = indexedDB.open(DB_NAME, 1);
-    request.onupgradeneeded = () => request.result.createObjectStore(STORE);
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error ?? new Error('IndexedDB is not available'));
-  });
-}
-
-async function run<T>(mode: IDBTransactionMode, action: (store: IDBObjectStore) => IDBRequest<T>): Promise<T> {
-  const db = await open();
-  try {
-    return await new Promise<T>((resolve, reject) => {
-      const transaction = db.transaction(STORE, mode);
-      const request = action(transaction.objectStore(STORE));
-      transaction.oncomplete = () => resolve(request.result);
-      transaction.onerror = () => reject(transaction.error ?? request.error);
-      transaction.onabort = () => reject(transaction.error ?? new Error('the save was aborted (storage full?)'));
-    });
-  } finally {
-    db.close();
-  }
-}
+const transact = indexedDatabase('tabula-zero', [STORE], 'checkpoints');
 
 export async function writeCheckpoint(name: string, bytes: Uint8Array): Promise<void> {
-  await run('readwrite', (store) => store.put(bytes, name));
+  await transact([STORE], 'readwrite', (tx) => tx.objectStore(STORE).put(bytes, name));
 }
 
 export async function readCheckpoint(name: string): Promise<Uint8Array | null> {
-  const value = await run('readonly', (store) => store.get(name) as IDBRequest<Uint8Array | undefined>);
+  const value = await transact<Uint8Array | undefined>([STORE], 'readonly', (tx) => tx.objectStore(STORE).get(name));
   return value ?? null;
 }
 
 export async function listCheckpoints(): Promise<string[]> {
-  return (await run('readonly', (store) => store.getAllKeys())).map(String);
+  return (await transact([STORE], 'readonly', (tx) => tx.objectStore(STORE).getAllKeys())).map(String);
 }
 
 export async function deleteCheckpoint(name: string): Promise<void> {
-  await run('readwrite', (store) => store.delete(name));
+  await transact([STORE], 'readwrite', (tx) => tx.objectStore(STORE).delete(name));
 }

@@ -3,41 +3,15 @@
  * transaction, so a save that fails (storage full, tab closed) leaves the previous save whole.
  */
 import type { StepMetrics } from '../engine/metrics';
+import { indexedDatabase } from '../storage/indexed-db';
 import { checkRunParts, type RunMeta, type RunRecord } from './run-record';
 
-const DB_NAME = 'tabula-zero-runs';
 const META = 'meta';
 const DATA = 'data';
 const SETTINGS = 'settings';
+const transact = indexedDatabase('tabula-zero-runs', [META, DATA, SETTINGS], 'runs');
 
 type RunData = Omit<RunRecord, 'meta'>;
-
-function open(): Promise<IDBDatabase> {
-  return new Promise((resolve, reject) => {
-    const request = indexedDB.open(DB_NAME, 1);
-    request.onupgradeneeded = () => {
-      for (const name of [META, DATA, SETTINGS]) request.result.createObjectStore(name);
-    };
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error ?? new Error('IndexedDB is not available: runs cannot be saved'));
-  });
-}
-
-/** Runs `action` in one transaction and resolves when it has committed. */
-async function transact<T>(stores: string[], mode: IDBTransactionMode, action: (tx: IDBTransaction) => IDBRequest<T> | void): Promise<T> {
-  const db = await open();
-  try {
-    return await new Promise<T>((resolve, reject) => {
-      const tx = db.transaction(stores, mode);
-      const request = action(tx);
-      tx.oncomplete = () => resolve((request ? request.result : undefined) as T);
-      tx.onerror = () => reject(tx.error ?? new Error('IndexedDB failed'));
-      tx.onabort = () => reject(tx.error ?? new Error('the save was aborted (is the storage full?)'));
-    });
-  } finally {
-    db.close();
-  }
-}
 
 export async function listRuns(): Promise<RunMeta[]> {
   const metas = await transact<RunMeta[]>([META], 'readonly', (tx) => tx.objectStore(META).getAll());
