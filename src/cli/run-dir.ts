@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { validateConfig } from '../engine/config';
 import { inductionLine, jsonl } from '../engine/buffer-export';
-import type { InductionTask, Triplet } from '../engine/buffers';
+import { isInductionTask, isTriplet, type InductionTask, type Triplet } from '../engine/buffers';
 import type { EngineState } from '../engine/self-play';
 import { writeFileAtomic } from '../model/checkpoint-file';
 
@@ -64,10 +64,8 @@ function parseLines<T>(text: string, file: string, check: (item: Record<string, 
   });
 }
 
-const isStr = (x: unknown): x is string => typeof x === 'string';
-const isTriplet = (t: Record<string, unknown>) => isStr(t.id) && isStr(t.code) && isStr(t.input) && isStr(t.output) && Number.isInteger(t.step);
-const isInduction = (t: Record<string, unknown>) =>
-  isTriplet(t) && Array.isArray(t.inputs) && Array.isArray(t.outputs) && t.inputs.length === t.outputs.length && t.inputs.every(isStr) && t.outputs.every(isStr) && isStr(t.message);
+/** An induction line also carries its first pair as input/output (see inductionLine). */
+const isInductionLine = (t: Record<string, unknown>) => isInductionTask(t) && typeof t.input === 'string' && typeof t.output === 'string';
 
 export function isRunDir(dir: string): boolean {
   return existsSync(join(dir, RUN_FILES.state));
@@ -93,7 +91,7 @@ export async function loadRun(dir: string): Promise<LoadedRun> {
   const induction = parseLines<InductionTask & { input?: string; output?: string }>(
     await readText(join(dir, RUN_FILES.induction), 'induction buffer'),
     RUN_FILES.induction,
-    isInduction,
+    isInductionLine,
   ).map(({ input: _i, output: _o, ...task }) => task);
   const checkpoint = new Uint8Array(await readFile(join(dir, RUN_FILES.checkpoint)).catch(() => {
     throw new RunDirError(`cannot read the checkpoint (${join(dir, RUN_FILES.checkpoint)})`);

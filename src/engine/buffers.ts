@@ -23,6 +23,16 @@ export interface InductionTask {
   step: number;
 }
 
+const isStr = (x: unknown): x is string => typeof x === 'string';
+
+/** Whether a value read from a saved run has a triplet's fields (checked before it is used). */
+export const isTriplet = (t: Record<string, unknown>): boolean => isStr(t.id) && isStr(t.code) && isStr(t.input) && isStr(t.output) && Number.isInteger(t.step);
+
+/** Whether a value read from a saved run has an induction task's fields. */
+export const isInductionTask = (t: Record<string, unknown>): boolean =>
+  isStr(t.id) && isStr(t.code) && Number.isInteger(t.step) && isStr(t.message) &&
+  Array.isArray(t.inputs) && Array.isArray(t.outputs) && t.inputs.length === t.outputs.length && t.inputs.every(isStr) && t.outputs.every(isStr);
+
 export class TaskBuffer<T> {
   readonly items: T[];
 

@@ -2,6 +2,7 @@
  * A saved run as the page keeps it: what it is (meta), where the engine stood (state), every
  * step's figures (metrics), the last step's proposals (feed) and the model checkpoint.
  */
+import { isInductionTask, isTriplet } from '../engine/buffers';
 import { validateConfig, ConfigError, type EngineConfig } from '../engine/config';
 import type { FeedItem } from '../engine/feed';
 import type { StepMetrics } from '../engine/metrics';
@@ -43,11 +44,9 @@ export function checkRunParts(parts: { meta: unknown; state: unknown; metrics: u
   if (!isObject(state) || state.version !== 1 || state.step !== meta.step || !isObject(state.buffers)) {
     throw new RunRecordError('the engine state is missing, of another version, or disagrees with the run');
   }
-  for (const type of ['deduction', 'abduction', 'induction']) {
+  for (const [type, isTask] of [['deduction', isTriplet], ['abduction', isTriplet], ['induction', isInductionTask]] as const) {
     const items = (state.buffers as Record<string, unknown>)[type];
-    if (!Array.isArray(items) || !items.every((t) => isObject(t) && typeof t.id === 'string' && typeof t.code === 'string')) {
-      throw new RunRecordError(`the ${type} buffer is damaged`);
-    }
+    if (!Array.isArray(items) || !items.every((t) => isObject(t) && isTask(t))) throw new RunRecordError(`the ${type} buffer is damaged`);
   }
   if (!Array.isArray(metrics) || !metrics.every((m, i) => isObject(m) && Number.isInteger(m.step) && (i === 0 || (m.step as number) > (metrics[i - 1] as { step: number }).step))) {
     throw new RunRecordError('the metrics are damaged (each step needs a step number, in order)');
