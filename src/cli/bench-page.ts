@@ -9,6 +9,7 @@ import type { Page } from '@playwright/test';
 import { defaultConfig } from '../engine/config';
 import { intOption, parseArgs } from './args';
 import { withBuiltApp } from './bench-browser';
+import { median } from './bench-executor';
 import { openSession } from './engine-session';
 
 interface PageFigures {
@@ -20,8 +21,6 @@ interface PageFigures {
   secondsPerStep: number[];
   longTasks: { count: number; longestMs: number; windowSeconds: number };
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
 /** Milliseconds from navigation until Python is ready and until Start can be pressed. */
 async function timeLoad(page: Page, load: () => Promise<unknown>): Promise<{ pythonReadyMs: number; modelReadyMs: number }> {

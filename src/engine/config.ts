@@ -145,6 +145,11 @@ export function longestSequences(c: EngineConfig): Record<string, number> {
   };
 }
 
+/** Whether two configs set every field alike. */
+export function sameConfig(a: EngineConfig, b: EngineConfig): boolean {
+  return (Object.keys(FIELDS) as Field[]).every((field) => a[field] === b[field]);
+}
+
 /** Throws a ConfigError naming the first field that is out of range or inconsistent. */
 export function validateConfig(config: EngineConfig): void {
   for (const [field, spec] of Object.entries(FIELDS) as [Field, FieldSpec][]) {

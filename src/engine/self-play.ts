@@ -111,6 +111,15 @@ export class SelfPlay {
     if (state) model.restoreSamplerState(state.sampler);
   }
 
+  /** The three buffers' tasks (the arrays themselves, not copies). */
+  bufferItems(): EngineState['buffers'] {
+    return { deduction: this.buffers.deduction.items, abduction: this.buffers.abduction.items, induction: this.buffers.induction.items };
+  }
+
+  bufferSizes(): PerType<number> {
+    return { deduction: this.buffers.deduction.size, abduction: this.buffers.abduction.size, induction: this.buffers.induction.size };
+  }
+
   state(): EngineState {
     return {
       version: 1,
@@ -120,7 +129,7 @@ export class SelfPlay {
       nextId: this.nextId,
       rng: this.rng.state(),
       sampler: this.model.samplerState(),
-      buffers: { deduction: this.buffers.deduction.items, abduction: this.buffers.abduction.items, induction: this.buffers.induction.items },
+      buffers: this.bufferItems(),
       records: this.records.toJSON(),
     };
   }
@@ -147,7 +156,7 @@ export class SelfPlay {
       proposals += batch.length;
       valid += batch.filter((p) => p.task).length;
       rounds += 1;
-      onProgress?.({ deduction: this.buffers.deduction.size, abduction: this.buffers.abduction.size, induction: this.buffers.induction.size }, target);
+      onProgress?.(this.bufferSizes(), target);
     }
     this.seeded = true;
     return { rounds, proposals, valid };

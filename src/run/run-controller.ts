@@ -5,7 +5,7 @@
  */
 import { buffersJsonl } from '../engine/buffer-export';
 import { queryBuffers, type BufferPage, type BufferQuery } from '../engine/buffer-query';
-import { defaultConfig, validateConfig, type EngineConfig } from '../engine/config';
+import { defaultConfig, sameConfig, validateConfig, type EngineConfig } from '../engine/config';
 import type { EvalTask } from '../engine/evaluate';
 import type { FeedItem } from '../engine/feed';
 import type { StepMetrics } from '../engine/metrics';
@@ -102,7 +102,8 @@ export class RunController {
       this.emit({ kind: 'backend', backend: { name: info.backend.backend, reason, parameters: info.parameters } });
       await executor;
       if (saved) await this.show(saved, true, 'Resumed from the autosave.');
-      else await this.fresh(config, request.config ? '' : `A new run with the default settings (${config.preset} model, seed ${config.seed}): press Start to watch it play.`);
+      // init() has just made this config's random weights: no need to make them again.
+      else await this.fresh(config, request.config ? '' : `A new run with the default settings (${config.preset} model, seed ${config.seed}): press Start to watch it play.`, false);
     } catch (error) {
       this.fail(error);
     }
@@ -194,9 +195,9 @@ export class RunController {
 
   // ------------------------------------------------------------------ runs
 
-  private async fresh(config: EngineConfig, notice: string): Promise<void> {
+  private async fresh(config: EngineConfig, notice: string, newWeights = true): Promise<void> {
     validateConfig(config);
-    await this.env.model.recreate({ preset: config.preset, seed: config.seed, optimizer: { learningRate: config.learningRate } });
+    if (newWeights) await this.env.model.recreate({ preset: config.preset, seed: config.seed, optimizer: { learningRate: config.learningRate } });
     const now = Date.now();
     const saved = await this.env.storage.listRuns().catch(() => []);
     const meta: RunMeta = { id: `run-${now.toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`, name: runName(config, saved), created: now, updated: now, step: 0, config };
@@ -225,8 +226,7 @@ export class RunController {
 
   private announce(notice: string): void {
     const engine = this.engine!;
-    const buffers = { deduction: engine.buffers.deduction.size, abduction: engine.buffers.abduction.size, induction: engine.buffers.induction.size };
-    this.emit({ kind: 'run', meta: this.meta!, metrics: this.metrics, feed: this.feed, buffers, seeded: engine.seeded, notice });
+    this.emit({ kind: 'run', meta: this.meta!, metrics: this.metrics, feed: this.feed, buffers: engine.bufferSizes(), seeded: engine.seeded, notice });
     this.setStatus('idle');
   }
 
@@ -287,13 +287,12 @@ export class RunController {
   }
 
   exportBuffers(): string {
-    const engine = this.requireEngine();
-    return buffersJsonl({ deduction: engine.buffers.deduction.items, abduction: engine.buffers.abduction.items, induction: engine.buffers.induction.items });
+    return buffersJsonl(this.requireEngine().bufferItems());
   }
 
   queryBuffers(query: BufferQuery): BufferPage {
     const engine = this.requireEngine();
-    return queryBuffers({ deduction: engine.buffers.deduction.items, abduction: engine.buffers.abduction.items, induction: engine.buffers.induction.items }, engine.records, query);
+    return queryBuffers(engine.bufferItems(), engine.records, query);
   }
 
   // ------------------------------------------------------------------ try it, python
@@ -342,10 +341,6 @@ export class RunController {
 }
 
 const DEFAULT_CANDIDATES: BackendName[] = ['wasm', 'webgl', 'webgpu', 'cpu'];
-
-function sameConfig(a: EngineConfig, b: EngineConfig): boolean {
-  return (Object.keys(a) as (keyof EngineConfig)[]).every((key) => a[key] === b[key]) && Object.keys(a).length === Object.keys(b).length;
-}
 
 /** Short and unique among the saved runs: it labels the overlay's lines. */
 function runName(config: EngineConfig, saved: readonly RunMeta[]): string {

@@ -3,7 +3,7 @@
  * new run and puts the settings in the URL, so the link reproduces the experiment.
  */
 import { useEffect, useMemo, useState } from 'react';
-import { applySettings, ConfigError, defaultConfig, FIELDS, type EngineConfig } from '../engine/config';
+import { applySettings, ConfigError, defaultConfig, FIELDS, sameConfig, type EngineConfig } from '../engine/config';
 import { runWorker } from './run-client';
 import { controls, useRun } from './run-store';
 
@@ -75,7 +75,7 @@ export function SettingsPanel() {
 
   const onChange = (field: Field, value: string) =>
     setDraft(field === 'preset' ? draftOf({ ...defaultConfig(value as EngineConfig['preset']), seed: Number(draft.seed) || 1 }) : { ...draft, [field]: value });
-  const changed = checked.config !== null && current !== null && (Object.keys(FIELDS) as Field[]).some((f) => checked.config![f] !== current[f]);
+  const changed = checked.config !== null && current !== null && !sameConfig(checked.config, current);
 
   return (
     <section className="panel" aria-labelledby="settings-title">

@@ -54,14 +54,15 @@ const FeedCard = memo(function FeedCard({ item }: { item: FeedItem }) {
 
 export function TaskFeed() {
   const feed = useRun((s) => s.feed);
-  const [validOnly, setValidOnly] = [useRun((s) => s.feedValidOnly), (on: boolean) => useRun.setState({ feedValidOnly: on })];
+  // Kept in the store, not the component, so it survives switching tabs.
+  const validOnly = useRun((s) => s.feedValidOnly);
   const shown = validOnly ? feed.filter((f) => f.verdict === 'ok') : feed;
   return (
     <section className="panel feed" aria-labelledby="feed-title">
       <div className="panel-head">
         <h2 id="feed-title">Task feed</h2>
         <label className="inline">
-          <input type="checkbox" checked={validOnly} onChange={(e) => setValidOnly(e.target.checked)} /> valid only
+          <input type="checkbox" checked={validOnly} onChange={(e) => useRun.setState({ feedValidOnly: e.target.checked })} /> valid only
         </label>
       </div>
       <p className="hint">Every proposal of the latest steps. Valid tasks enter a buffer; the solver's attempts measure how learnable they are.</p>
