@@ -267,3 +267,25 @@ export function messageConstraint(tokenizer: Tokenizer, options: { maxTokens: nu
   return new Machine(tokenizer, options, new FreeTextFrame(plainTokens(tokenizer, { bytes: false, newline: false })));
 }
 
+
+/**
+ * Teacher forcing: feeds `tokens` through `constraint` one by one. Returns false as soon as one
+ * is not allowed (the constraint is left where it stopped), true when all were. With `complete`
+ * (the default) the text must also be finished: eos is fed after the tokens unless they end
+ * with it, and it must be allowed there. The constraint is consumed.
+ */
+export function forceTokens(constraint: TokenConstraint, tokens: readonly number[], eos: number, complete = true): boolean {
+  for (const token of tokens) {
+    if (constraint.finished) {
+      if (token !== eos) return false; // only eos may follow the end
+      continue;
+    }
+    const mask = constraint.allowed();
+    if (token < 0 || token >= mask.length || mask[token] === 0) return false;
+    constraint.advance(token);
+  }
+  if (!complete || constraint.finished) return true;
+  if (constraint.allowed()[eos] === 0) return false;
+  constraint.advance(eos);
+  return true;
+}

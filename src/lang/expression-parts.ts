@@ -4,7 +4,7 @@
  * its own closing token.
  */
 import { emitIf, finishOf, finishTable, Frame, INFINITY, Machine, NO_CHILD, onlyType, flatFinish } from './constraint';
-import { ExprFrame, MAX_OPEN_FRAMES, MAX_STRING_CHARS, type ProgramContext } from './expression';
+import { ExprFrame, MAX_STRING_CHARS, pushSlack, type ProgramContext } from './expression';
 import { argMin, pairIterables, type Overload } from './library';
 import { PROMISE, type Comprehension } from './scope';
 import {
@@ -94,7 +94,7 @@ export class ListFrame extends Frame {
     this.comprehension.inElement = false;
     if (this.comprehension.pending >= 0) machine.reserve -= PROMISE;
     this.phase = 'clause';
-    machine.push(new ClauseFrame(this.ctx, this.comprehension), flatFinish(1 + fin));
+    pushSlack(this.ctx, machine, new ClauseFrame(this.ctx, this.comprehension), flatFinish(1 + fin), 1);
   }
 
   private closeComprehension(): void {
@@ -114,6 +114,7 @@ export class ListFrame extends Frame {
 /** ` for v in iterable` with an optional ` if cond`, inside a list display or a call. */
 class ClauseFrame extends Frame {
   private phase: 'name' | 'in' | 'iterable' | 'condition' = 'name';
+  slack = 0;
   private name = -1;
   private bound = false;
 
@@ -173,6 +174,7 @@ class ClauseFrame extends Frame {
 
   override ended(): void {
     if (this.bound) this.ctx.scope.bound[this.name]!--;
+    this.ctx.slack -= this.slack;
   }
 }
 
@@ -183,6 +185,7 @@ export class CallFrame extends Frame {
   private phase: 'arg' | 'keyword' | 'digit' | 'word-open' | 'word' | 'literal-open' = 'arg';
   private argType: TypeId = NONE;
   private count = 0;
+  slack = 0;
 
   constructor(
     private readonly ctx: ProgramContext,
@@ -285,6 +288,10 @@ export class CallFrame extends Frame {
 
   override result(): TypeId {
     return this.candidates[0]!.result;
+  }
+
+  override ended(): void {
+    this.ctx.slack -= this.slack;
   }
 
   override childDone(_machine: Machine, result: number): void {
@@ -420,7 +427,7 @@ export class SubscriptFrame extends Frame {
       const slice = finishOf(this.finish, this.sequence);
       const exclude = this.phase === 'start' ? this.indexNames() : 0;
       this.bound = new ExprFrame(this.ctx, bit(INT), true, exclude);
-      this.bound.deep = machine.depth + 1 > MAX_OPEN_FRAMES;
+      this.bound.deep = machine.depth + 1 - this.ctx.slack > this.ctx.maxOpenFrames;
       this.bound.finish = onlyType(INT, (this.phase === 'start' ? 2 : 1) + slice);
     }
     return this.bound;
@@ -435,8 +442,9 @@ export class SubscriptFrame extends Frame {
         emitIf(machine, t.colon, 2 + slice, avail);
         const names = this.indexNames();
         const cost = 1 + Math.min(1 + element, 2 + slice);
+        const rules = this.ctx.rules;
         for (let name = 0; name < this.ctx.scope.count; name++) {
-          if (names & (1 << name)) emitIf(machine, t.names[name]!, cost, avail);
+          if (names & (1 << name)) emitIf(machine, t.names[name]!, rules ? cost - rules.discountOf(name) : cost, avail);
         }
         this.boundExpr(machine).options(machine, avail, NO_CHILD);
         return;
@@ -480,6 +488,7 @@ export class SubscriptFrame extends Frame {
     }
     const name = t.nameOf[token]!;
     if (this.phase === 'start' && name >= 0 && this.indexNames() & (1 << name)) {
+      this.ctx.rules?.read(machine, name);
       this.phase = 'index';
       return;
     }
@@ -497,9 +506,15 @@ export class RangeFrame extends Frame {
   private phase: 'bound' | 'len' | 'bound-done' = 'bound';
   private bounds = 0;
   private firstWasDigit = false;
+  /** Level rules: `len(` would open a second bracket past the level's nesting limit. */
+  private lenTooDeep = false;
 
   constructor(private readonly ctx: ProgramContext) {
     super();
+  }
+
+  override start(machine: Machine): void {
+    if (this.ctx.rules) this.lenTooDeep = machine.depth + 1 - this.ctx.slack > this.ctx.maxOpenFrames;
   }
 
   private fin(): number {
@@ -512,7 +527,7 @@ export class RangeFrame extends Frame {
     switch (this.phase) {
       case 'bound':
         if (2 + fin <= avail) machine.emitAll(t.nonzeroDigits);
-        emitIf(machine, t.len, 4 + fin, avail);
+        if (!this.lenTooDeep) emitIf(machine, t.len, 4 + fin, avail);
         return;
       case 'len':
         emitIf(machine, t.close, 2 + fin, avail);
@@ -540,7 +555,8 @@ export class RangeFrame extends Frame {
         if (token === t.len) {
           this.phase = 'len';
           const sequences = bit(STR) | bit(LIST_INT) | bit(LIST_STR);
-          machine.push(new ExprFrame(this.ctx, sequences, true), flatFinish(2 + this.fin()));
+          // `range(len(` opens two brackets with one frame.
+          pushSlack(this.ctx, machine, new ExprFrame(this.ctx, sequences, true), flatFinish(2 + this.fin()), -2);
         } else {
           if (this.bounds === 1) this.firstWasDigit = true;
           this.phase = 'bound-done';

@@ -15,6 +15,7 @@
  */
 import { emitIf, finishOf, finishTable, Frame, INFINITY, Machine, NO_CHILD, onlyType } from './constraint';
 import { CallFrame, ListFrame, ParenFrame, RangeFrame, SubscriptFrame } from './expression-parts';
+import { LITERAL_ALONE, type LevelRules } from './level-rules';
 import { REACH, REACH_SIMPLE } from './library';
 import type { ProgramTokens } from './program-tokens';
 import { PROMISE, type Scope } from './scope';
@@ -41,6 +42,18 @@ import {
 export interface ProgramContext {
   t: ProgramTokens;
   scope: Scope;
+  /** Past this many open frames an expression opens no more brackets (MAX_OPEN_FRAMES, or a level's limit). */
+  maxOpenFrames: number;
+  /** A level's rules against degenerate programs (level-rules.ts), or null. */
+  rules: LevelRules | null;
+  /**
+   * Frames on the stack that do not add a level of brackets (a ternary's branches, a
+   * comprehension clause), less statements' brackets that have no expression frame below them
+   * (`lst.append(`): ExprFrame.deep counts brackets with it. Only kept under level rules.
+   */
+  slack: number;
+  /** Told the result type of each value of every `return` when it ends (return-type.ts). */
+  onReturn?: (types: readonly TypeId[]) => void;
 }
 
 /** Most digits of an int literal in a program. */
@@ -74,6 +87,18 @@ type ExprPhase =
   | 'ternary-tail' // ` else ` read: the last branch is open above
   | 'done';
 
+/**
+ * Pushes a frame that changes the bracket count by `slack` - 1 levels less than its frame count
+ * (see ProgramContext.slack); a plain push without level rules.
+ */
+export function pushSlack(ctx: ProgramContext, machine: Machine, frame: Frame & { slack: number }, finish: readonly number[], slack: number): void {
+  if (ctx.rules) {
+    ctx.slack += slack;
+    frame.slack = slack;
+  }
+  machine.push(frame, finish);
+}
+
 export class ExprFrame extends Frame {
   private logic = false;
   private comparison = -1;
@@ -91,6 +116,8 @@ export class ExprFrame extends Frame {
   private repeated = false;
   /** Nested too deep to open anything: see MAX_OPEN_FRAMES. */
   deep = false;
+  /** What this frame added to ctx.slack (pushSlack). */
+  slack = 0;
   // Scratch tables filled by tables().
   private operandTargets: TypeSet = 0;
   private readonly chain = new Array<number>(TYPE_COUNT).fill(INFINITY);
@@ -107,7 +134,28 @@ export class ExprFrame extends Frame {
   }
 
   override start(machine: Machine): void {
-    this.deep = machine.depth > MAX_OPEN_FRAMES;
+    this.deep = machine.depth - this.ctx.slack > this.ctx.maxOpenFrames;
+  }
+
+  override ended(): void {
+    this.ctx.slack -= this.slack;
+  }
+
+  /**
+   * Fewest tokens of this expression (its finish included) when its first atom must be one of
+   * the names in `mask` (level rules): used to price a statement before its value is opened.
+   * `finish` and `deep` must be set.
+   */
+  cheapestFirstAtom(mask: number): number {
+    const rules = this.ctx.rules!;
+    const saved = rules.firstAtom;
+    rules.firstAtom = mask;
+    try {
+      this.tables();
+      return this.firstAtomOptions(null, 0);
+    } finally {
+      rules.firstAtom = saved;
+    }
   }
 
   private fin(type: TypeId): number {
@@ -218,11 +266,82 @@ export class ExprFrame extends Frame {
     }
   }
 
+  /**
+   * Operand options when the level rules want the next atom to be one of rules.firstAtom's
+   * names: the name itself, or `not`, `-`, a parenthesis, a list display or a builtin call with
+   * the name right inside. Emits those that fit when `machine` is given; returns the cheapest cost.
+   */
+  private firstAtomOptions(machine: Machine | null, avail: number): number {
+    const t = this.ctx.t;
+    const scope = this.ctx.scope;
+    const rules = this.ctx.rules!;
+    const mask = rules.firstAtom;
+    const post = this.post;
+    let best = INFINITY;
+    const offer = (token: number, cost: number) => {
+      if (cost < best) best = cost;
+      if (machine && cost <= avail) machine.emit(token);
+    };
+    // The names' types, with the best discount among the names of each type.
+    let types = 0;
+    const discount = [0, 0, 0, 0, 0, 0, 0, 0];
+    for (let name = 0; name < scope.count; name++) {
+      if ((mask & (1 << name)) === 0 || this.exclude & (1 << name) || scope.readable(name) !== 1) continue;
+      const type = scope.types[name]!;
+      const off = machine ? rules.discountOf(name) : 0;
+      offer(t.names[name]!, 1 + this.postCost(type, scope.hasIndexFor(name)) - off);
+      types |= bit(type);
+      discount[type] = Math.max(discount[type]!, off);
+    }
+    // An initializer: one literal token, and nothing after it.
+    if (mask & LITERAL_ALONE && !this.negated && this.chainType === NONE && this.comparison < 0 && !this.logic) {
+      for (let type = 0; type < TYPE_COUNT; type++) {
+        if (!has(this.targets, type)) continue;
+        const cost = 1 + this.fin(type);
+        if (type === INT) {
+          if (cost < best) best = cost;
+          if (machine && cost <= avail) machine.emitAll(t.digits);
+        } else if (type === STR) offer(t.emptyString, cost);
+        else if (type === BOOL) {
+          offer(t.trueToken, cost);
+          offer(t.falseToken, cost);
+        } else if (isList(type)) offer(t.emptyList, cost);
+      }
+    }
+    if (types === 0) return best;
+    if (!this.negated && this.comparison < 0 && this.chainType === NONE && this.boolOk() && has(types, BOOL)) {
+      offer(t.not, 2 + this.fin(BOOL) - discount[BOOL]!);
+    }
+    if (!this.negated && has(this.operandTargets, INT) && has(types, INT)) offer(t.minus, 2 + post[INT]! - discount[INT]!);
+    if (this.deep) return best;
+    for (let type = 0; type < TYPE_COUNT; type++) {
+      if (!has(types, type)) continue;
+      offer(t.open, 3 + post[type]! - discount[type]!);
+      if (type === INT || type === STR || type === BOOL) offer(t.openBracket, 3 + post[listOf(type)]! - discount[type]!);
+    }
+    for (const call of t.builtins) {
+      const overloads = call.callable.overloads;
+      for (let k = 0; k < overloads.length; k++) {
+        const first = overloads[k]!.args[0]!;
+        if (first.kind !== 'expr') continue;
+        for (let type = 0; type < TYPE_COUNT; type++) {
+          if (has(types, type) && has(first.types, type)) offer(call.token, 1 + call.mins[k]! + post[overloads[k]!.result]! - discount[type]!);
+        }
+      }
+    }
+    return best;
+  }
+
   private operandOptions(machine: Machine, avail: number): void {
     const t = this.ctx.t;
     const scope = this.ctx.scope;
     const post = this.post;
     const targets = this.operandTargets;
+    const rules = this.ctx.rules;
+    if (rules && rules.firstAtom !== 0) {
+      this.firstAtomOptions(machine, avail);
+      return;
+    }
     if (!this.negated && this.comparison < 0 && this.chainType === NONE && this.boolOk()) {
       emitIf(machine, t.not, 2 + this.fin(BOOL), avail);
     }
@@ -241,7 +360,7 @@ export class ExprFrame extends Frame {
       const readable = scope.readable(name);
       if (readable === 0) continue;
       const cost = 1 + this.postCost(scope.types[name]!, scope.hasIndexFor(name)) + (readable === 2 ? PROMISE : 0);
-      emitIf(machine, t.names[name]!, cost, avail);
+      emitIf(machine, t.names[name]!, rules ? cost - rules.discountOf(name) : cost, avail);
     }
     if (this.deep) return;
     emitIf(machine, t.openBracket, 3 + listCost, avail);
@@ -409,7 +528,7 @@ export class ExprFrame extends Frame {
         return;
       case 'ternary-cond':
         this.phase = 'ternary-tail';
-        machine.push(new ExprFrame(this.ctx, bit(this.ternaryValue), false), this.finish);
+        pushSlack(this.ctx, machine, new ExprFrame(this.ctx, bit(this.ternaryValue), false), this.finish, 1);
         return;
       default:
         throw new Error(`expression cannot read a token in phase ${this.phase}`);
@@ -419,6 +538,17 @@ export class ExprFrame extends Frame {
   private consumeOperandStart(machine: Machine, token: number): void {
     const t = this.ctx.t;
     const scope = this.ctx.scope;
+    const rules = this.ctx.rules;
+    if (rules && rules.firstAtom & LITERAL_ALONE) {
+      rules.firstAtom &= ~LITERAL_ALONE;
+      if (t.nameOf[token]! < 0 && (t.digits.includes(token) || token === t.emptyString || token === t.emptyList || token === t.trueToken || token === t.falseToken)) {
+        // An initializer: the whole value.
+        rules.firstAtom = 0;
+        for (let type = 0; type < TYPE_COUNT; type++) if (has(this.targets, type)) this.ternaryValue = type;
+        this.phase = 'done';
+        return;
+      }
+    }
     if (token === t.not) {
       this.logic = true;
       return;
@@ -452,6 +582,7 @@ export class ExprFrame extends Frame {
       this.opType = this.emptyListType();
     } else if (t.nameOf[token]! >= 0) {
       const name = t.nameOf[token]!;
+      this.ctx.rules?.read(machine, name);
       if (scope.readable(name) === 2) {
         scope.comprehensions[scope.comprehensions.length - 1]!.pending = name;
         machine.reserve += PROMISE;
@@ -542,7 +673,7 @@ export class ExprFrame extends Frame {
     if (token === t.ifOp) {
       this.ternaryValue = this.chainType;
       this.phase = 'ternary-cond';
-      machine.push(new ExprFrame(this.ctx, bit(BOOL), false), onlyType(BOOL, 2 + this.fin(this.ternaryValue)));
+      pushSlack(this.ctx, machine, new ExprFrame(this.ctx, bit(BOOL), false), onlyType(BOOL, 2 + this.fin(this.ternaryValue)), 1);
       return;
     }
     // A comparison: == != < <= > >= in, not in.

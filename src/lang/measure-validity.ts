@@ -3,15 +3,17 @@
  * pairs uniformly at random among the tokens the grammars allow, validates them in the real
  * executor, and prints the parse rate, the valid rate and the top rejection reasons.
  *
- *   npx tsx src/lang/measure-validity.ts [N] [--program-tokens 160] [--argument-tokens 48] [--seed 1] [--show 3] [--structured]
+ *   npx tsx src/lang/measure-validity.ts [N] [--program-tokens 160] [--argument-tokens 48] [--seed 1] [--show 3] [--structured] [--level 1-4]
  *
  * --structured samples with structuredWeights instead (shorter expressions, more statements and
- * loops), to exercise the statement grammar the way a model with habits would.
+ * loops), to exercise the statement grammar the way a model with habits would. --level writes
+ * programs of one curriculum level (levels.ts).
  *
  * A Node script (it starts Pyodide workers); the grammar code it measures has no Node dependency.
  */
 import { createNodeExecutor } from '../executor/node-executor';
 import type { TokenConstraint } from './constraint';
+import { PROGRAM_LEVELS, type ProgramLevel } from './levels';
 import { argumentsConstraint } from './literal-grammar';
 import { programConstraint } from './program-grammar';
 import { seededRandom, structuredWeights, uniformWalk, weightedWalk } from './sampling';
@@ -24,10 +26,11 @@ interface Options {
   seed: number;
   show: number;
   structured: boolean;
+  level: ProgramLevel | null;
 }
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { count: 1000, programTokens: 160, argumentTokens: 48, seed: 1, show: 3, structured: false };
+  const options: Options = { count: 1000, programTokens: 160, argumentTokens: 48, seed: 1, show: 3, structured: false, level: null };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = Number(argv[i + 1]);
@@ -39,6 +42,10 @@ function parseOptions(argv: string[]): Options {
     else if (arg === '--argument-tokens') options.argumentTokens = value;
     else if (arg === '--seed') options.seed = value;
     else if (arg === '--show') options.show = value;
+    else if (arg === '--level') {
+      if (!(PROGRAM_LEVELS as readonly number[]).includes(value)) throw new Error(`--level must be one of ${PROGRAM_LEVELS.join(', ')}`);
+      options.level = value as ProgramLevel;
+    }
     else if (/^\d+$/.test(arg)) {
       options.count = Number(arg);
       continue;
@@ -65,7 +72,7 @@ function sampleProposals(count: number, options: Omit<Options, 'count' | 'show'>
       : uniformWalk(constraint, random, tokenizer.eos, limit);
   const proposals: Proposal[] = [];
   for (let k = 0; k < count; k++) {
-    const program = programConstraint(tokenizer, { maxTokens: options.programTokens });
+    const program = programConstraint(tokenizer, { maxTokens: options.programTokens, ...(options.level ? { level: options.level } : {}) });
     const code = tokenizer.decode(walk(program, options.programTokens));
     const args = argumentsConstraint(tokenizer, program.signature(), { maxTokens: options.argumentTokens });
     const input = tokenizer.decode(walk(args, options.argumentTokens));
@@ -99,7 +106,7 @@ async function main(): Promise<void> {
     const valid = verdicts.filter((v) => v.ok).length;
     const percent = (n: number) => `${((100 * n) / total).toFixed(1)}%`;
     console.log(
-      `${total} ${options.structured ? 'structured' : 'uniform'}-random proposals (programs <= ${options.programTokens} tokens, arguments <= ${options.argumentTokens}, seed ${options.seed}); sampled in ${sampleMs.toFixed(0)} ms`,
+      `${total} ${options.structured ? 'structured' : 'uniform'}-random proposals (${options.level ? `level ${options.level}, ` : ''}programs <= ${options.programTokens} tokens, arguments <= ${options.argumentTokens}, seed ${options.seed}); sampled in ${sampleMs.toFixed(0)} ms`,
     );
     console.log(`parse rate: ${percent(parsed)} (${parsed}/${total})`);
     console.log(`valid rate: ${percent(valid)} (${valid}/${total})`);

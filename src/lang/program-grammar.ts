@@ -6,12 +6,14 @@
  * (which opens and closes blocks), and the first token of each statement; the statement frames
  * below do the rest. Scope changes happen in Scope as the text is written.
  */
-import { checkBudget, emitIf, finishOf, flatFinish, Frame, Machine, NO_CHILD, onlyType, type TokenConstraint } from './constraint';
-import { ExprFrame, type ProgramContext } from './expression';
+import { checkBudget, emitIf, finishOf, flatFinish, Frame, INFINITY, Machine, NO_CHILD, onlyType, type TokenConstraint } from './constraint';
+import { ExprFrame, MAX_OPEN_FRAMES, pushSlack, type ProgramContext } from './expression';
 import { CallFrame, pairCall } from './expression-parts';
+import { ANY_NAME, DEBT, LevelRules } from './level-rules';
+import { LEVEL_SPECS, levelBudget, openFrameLimit, type ProgramLevel } from './levels';
 import { statementMethods } from './library';
 import { programTokens } from './program-tokens';
-import { Scope, type BlockKind } from './scope';
+import { Scope, type Block, type BlockKind } from './scope';
 import type { Tokenizer } from './tokenizer';
 import { bit, BOOL, INT, isList, isSequence, iterablesOf, OUTPUT_TYPES, PARAM_TYPES, paramTypeOf, type ParamType, type TypeId } from './types';
 
@@ -24,6 +26,69 @@ export const MAX_LOOP_NESTING = 2;
 export const MIN_PROGRAM_TOKENS = 8;
 /** The header's `)` `:` NEWLINE and the shortest body, INDENT `return ` x. */
 const HEADER_TAIL = 6;
+
+/**
+ * Fewest tokens of the value of a write to `name` whose first atom must be one of the names in
+ * `mask` (level rules), `fin` included. Sets up the scope as AssignFrame.consume will.
+ */
+function startedValueCost(ctx: ProgramContext, name: number, fin: number, mask: number): number {
+  const scope = ctx.scope;
+  const type = scope.types[name]!;
+  // Outside loops the cost depends on the type and the mask only (fin is the same at a line start).
+  const memo = scope.loopDepth === 0 ? ctx.rules!.valueCosts : null;
+  const key = mask * 8 + type;
+  const known = memo?.get(key);
+  if (known !== undefined) return known;
+  const restrict = scope.restrictSequenceReads;
+  const updated = scope.loopUpdated[name]!;
+  if (scope.loopDepth > 0) {
+    scope.loopUpdated[name] = 1;
+    scope.restrictSequenceReads = isSequence(type);
+  }
+  try {
+    const probe = new ExprFrame(ctx, bit(type), true);
+    probe.finish = flatFinish(fin);
+    probe.deep = 3 > ctx.maxOpenFrames; // program, statement, value
+    const cost = probe.cheapestFirstAtom(mask);
+    memo?.set(key, cost);
+    return cost;
+  } finally {
+    scope.restrictSequenceReads = restrict;
+    scope.loopUpdated[name] = updated;
+  }
+}
+
+/** Each operator a write to `name` may take, with its cost: the operator, the cheapest value, then `fin`. */
+function assignOptions(ctx: ProgramContext, name: number, fin: number, each: (token: number, cost: number) => void): void {
+  const t = ctx.t;
+  const scope = ctx.scope;
+  const rules = ctx.rules;
+  const type = scope.types[name]!;
+  const valueCost = (kind: 'assign' | 'augment'): number => {
+    if (!rules) return 2 + fin;
+    const mask = rules.writeMask(name, kind);
+    return mask < 0 ? INFINITY : mask === 0 ? 2 + fin : 1 + startedValueCost(ctx, name, fin, mask);
+  };
+  each(t.assign, valueCost('assign'));
+  if (scope.bound[name] === 0) return;
+  if (type === INT || isSequence(type)) {
+    const augment = valueCost('augment');
+    each(t.plusAssign, augment);
+    if (type === INT) {
+      each(t.minusAssign, augment);
+      // Inside loops an int is only multiplied by a digit (no squaring on every pass).
+      if (scope.loopDepth === 0) each(t.timesAssign, augment);
+    }
+  }
+  if (isList(type) && (!rules || rules.writeMask(name, 'call') === 0)) {
+    const methods = statementMethods(type);
+    for (const call of methods.calls) {
+      const min = call.overloads[0]!.args.length * 2; // each argument and its separator or `)`
+      each(t.id(call.token), 1 + min + fin);
+    }
+    for (const simple of methods.simple) each(t.id(simple), 1 + fin);
+  }
+}
 
 /** `name = e`, `name += e`, `lst.append(e)`, `lst.sort()` ... */
 class AssignFrame extends Frame {
@@ -43,26 +108,8 @@ class AssignFrame extends Frame {
 
   options(machine: Machine, avail: number): void {
     if (this.phase !== 'operator') return;
-    const t = this.ctx.t;
-    const scope = this.ctx.scope;
-    const fin = finishOf(this.finish, -1);
-    const type = this.type;
-    emitIf(machine, t.assign, 2 + fin, avail);
-    if (scope.bound[this.name] === 0) return;
-    if (type === INT) {
-      emitIf(machine, t.plusAssign, 2 + fin, avail);
-      emitIf(machine, t.minusAssign, 2 + fin, avail);
-      // Inside loops an int is only multiplied by a digit (no squaring on every pass).
-      if (scope.loopDepth === 0) emitIf(machine, t.timesAssign, 2 + fin, avail);
-    } else if (isSequence(type)) emitIf(machine, t.plusAssign, 2 + fin, avail);
-    if (isList(type)) {
-      const methods = statementMethods(type);
-      for (const call of methods.calls) {
-        const min = call.overloads[0]!.args.length * 2; // each argument and its separator or `)`
-        emitIf(machine, t.id(call.token), 1 + min + fin, avail);
-      }
-      for (const simple of methods.simple) emitIf(machine, t.id(simple), 1 + fin, avail);
-    }
+    this.ctx.rules?.valueCosts.clear(); // fin differs from the line start's
+    assignOptions(this.ctx, this.name, finishOf(this.finish, -1), (token, cost) => emitIf(machine, token, cost, avail));
   }
 
   canEnd(): boolean {
@@ -81,6 +128,14 @@ class AssignFrame extends Frame {
       scope.restrictSequenceReads = isSequence(type);
     }
     this.phase = 'value';
+    const rules = this.ctx.rules;
+    if (rules) {
+      const augment = token === t.plusAssign || token === t.minusAssign || token === t.timesAssign;
+      const kind = token === t.assign ? 'assign' : augment ? 'augment' : 'call';
+      const mask = rules.writeMask(this.name, kind);
+      if (kind !== 'assign') rules.read(machine, this.name); // `x += 1` and `lst.sort()` read x
+      rules.firstAtom = Math.max(0, mask);
+    }
     if (token === t.assign) {
       this.defines = scope.bound[this.name] === 0;
       machine.push(new ExprFrame(this.ctx, bit(type), true), fin);
@@ -89,23 +144,36 @@ class AssignFrame extends Frame {
     } else {
       const methods = statementMethods(type);
       const call = methods.calls.find((c) => t.id(c.token) === token);
-      if (call) machine.push(new CallFrame(this.ctx, call.overloads), fin);
+      // A list method's parentheses are a bracket with no expression frame below them.
+      if (call) pushSlack(this.ctx, machine, new CallFrame(this.ctx, call.overloads), fin, -1);
       else this.phase = 'done'; // .sort() / .reverse()
     }
   }
 
-  override ended(): void {
+  override ended(machine: Machine): void {
     this.ctx.scope.restrictSequenceReads = false;
     if (this.defines) this.ctx.scope.define(this.name);
+    this.ctx.rules?.endWrite(machine);
   }
 }
 
 /** `return e` or `return e1, e2`. */
 class ReturnFrame extends Frame {
   private pair = false;
+  /** Result type of each value so far. */
+  private readonly types: TypeId[] = [];
 
-  constructor(private readonly ctx: ProgramContext) {
+  constructor(
+    private readonly ctx: ProgramContext,
+    /** The return that ends the program. */
+    private readonly final: boolean,
+  ) {
     super();
+  }
+
+  /** Level rules: the final return's value read no parameter yet, so it may not end without `, p`. */
+  private escaping(): boolean {
+    return this.final && this.ctx.rules !== null && this.ctx.rules.debt;
   }
 
   override start(machine: Machine): void {
@@ -113,16 +181,27 @@ class ReturnFrame extends Frame {
   }
 
   options(machine: Machine, avail: number): void {
-    if (!this.pair) emitIf(machine, this.ctx.t.comma, 2 + finishOf(this.finish, -1), avail);
+    // While escaping, the debt held back pays for `, p`.
+    if (!this.pair) emitIf(machine, this.ctx.t.comma, (this.escaping() ? 2 - DEBT : 2) + finishOf(this.finish, -1), avail);
   }
 
   canEnd(): boolean {
-    return true;
+    return !this.escaping();
+  }
+
+  override childDone(_machine: Machine, result: number): void {
+    this.types.push(result);
   }
 
   consume(machine: Machine): void {
     this.pair = true;
+    if (this.final) this.ctx.rules?.secondValue(machine);
     machine.push(new ExprFrame(this.ctx, OUTPUT_TYPES, true), flatFinish(finishOf(this.finish, -1)));
+  }
+
+  override ended(): void {
+    this.ctx.onReturn?.(this.types);
+    this.ctx.rules?.endReturn();
   }
 }
 
@@ -133,6 +212,8 @@ class ConditionFrame extends Frame {
   }
 
   override start(machine: Machine): void {
+    // Level rules: a condition starts from a name (no `if True:`).
+    if (this.ctx.rules) this.ctx.rules.firstAtom = ANY_NAME;
     machine.push(new ExprFrame(this.ctx, bit(BOOL), false), onlyType(BOOL, 1 + finishOf(this.finish, -1)));
   }
 
@@ -246,7 +327,8 @@ class ForFrame extends Frame {
         this.phase = 'iterable';
         this.iterableStart = machine.tokens.length;
         const [first, second] = this.variables.map((name) => scope.types[name]!);
-        machine.push(pairCall(this.ctx, first!, second!, token), flatFinish(1 + fin));
+        // `enumerate(` / `zip(` is a bracket with no expression frame below it.
+        pushSlack(this.ctx, machine, pairCall(this.ctx, first!, second!, token), flatFinish(1 + fin), -1);
         return;
       }
       case 'iterable':
@@ -291,6 +373,10 @@ class ProgramFrame extends Frame {
   private finalReturn = false;
   private statement: Frame | null = null;
   private headerKind: BlockKind | null = null;
+  /** Lines of the body so far, the final return excluded (level rules). */
+  private lines = 0;
+  /** Level rules: whether the conditions of the if-chain an `elif` continues read a parameter. */
+  private chainBefore = false;
   signatureReady = false;
 
   constructor(
@@ -371,8 +457,15 @@ class ProgramFrame extends Frame {
     const empty = block.statements === 0;
     const maxIndent = empty ? depth : block.returned ? depth - 1 : depth;
     const k = this.indents;
-    if (k < maxIndent) emitIf(machine, t.indent, 1 + this.minLine(k + 1), avail);
+    // Level rules: with no line left, only the final return (at depth 1) can follow.
+    const deepest = this.ctx.rules && this.lines >= this.ctx.rules.spec.maxStatements ? Math.min(1, maxIndent) : maxIndent;
+    if (k < deepest) emitIf(machine, t.indent, 1 + this.minLine(k + 1), avail);
     if (k < 1 || (empty ? k !== depth : k > maxIndent)) return;
+    if (this.ctx.rules) {
+      const after = scope.blocks[k];
+      scope.lookClosed(k, () => this.ruledStatementOptions(machine, avail, k, after));
+      return;
+    }
     // A statement at depth k.
     const simple = 4; // NEWLINE INDENT `return ` x
     const header = k + 8; // NEWLINE, then the new block's first line and the final return
@@ -391,19 +484,77 @@ class ProgramFrame extends Frame {
     }
   }
 
+  /**
+   * The statements a line at depth k may start under a level's rules, looked at with the deeper
+   * blocks closed already (`after` is the block that was open at depth k + 1).
+   */
+  private ruledStatementOptions(machine: Machine, avail: number, k: number, after: Block | undefined): void {
+    const ctx = this.ctx;
+    const t = ctx.t;
+    const scope = ctx.scope;
+    const rules = ctx.rules!;
+    const spec = rules.spec;
+    const left = spec.maxStatements - this.lines;
+    const simple = 4; // NEWLINE INDENT `return ` x
+    const header = k + 8; // NEWLINE, then the new block's first line and the final return
+    rules.valueCosts.clear();
+    if (k === 1) emitIf(machine, t.returnKw, 2, avail);
+    else if (left >= 1) emitIf(machine, t.returnKw, 2 + simple, avail);
+    if (left >= 1 && 3 + simple <= avail) {
+      for (let name = 0; name < scope.count; name++) {
+        if (scope.frozen[name] !== 0) continue;
+        let best = INFINITY;
+        assignOptions(ctx, name, simple, (_token, cost) => {
+          if (cost < best) best = cost;
+        });
+        if (1 + best + rules.writeExtra(name) <= avail) machine.emit(t.names[name]!);
+      }
+    }
+    // A compound statement: its header, and at least one statement in its block.
+    if (!spec.compound || left < 2) return;
+    const condition = 1 + this.conditionCost(header);
+    if (k < Math.min(spec.maxBlockDepth, MAX_BLOCK_DEPTH)) {
+      emitIf(machine, t.ifKw, condition, avail);
+      if (scope.loopsAround(k) < MAX_LOOP_NESTING) emitIf(machine, t.forKw, 5 + header, avail);
+    }
+    if (after && (after.kind === 'if' || after.kind === 'elif')) {
+      emitIf(machine, t.elifKw, condition, avail);
+      emitIf(machine, t.elseKw, 1 + header, avail);
+    }
+  }
+
+  /** Fewest tokens of a condition that starts from a name, with its `:` and then `header`. */
+  private conditionCost(header: number): number {
+    const probe = new ExprFrame(this.ctx, bit(BOOL), false);
+    probe.finish = onlyType(BOOL, 1 + header);
+    probe.deep = 3 > this.ctx.maxOpenFrames; // program, statement, condition
+    return probe.cheapestFirstAtom(ANY_NAME);
+  }
+
   canEnd(child: number): boolean {
     return this.phase === 'statement' && this.finalReturn && child !== NO_CHILD;
   }
 
   override childDone(): void {
     const scope = this.ctx.scope;
+    const rules = this.ctx.rules;
     const statement = this.statement;
     this.statement = null;
     if (!this.headerKind) return;
     // A compound statement's header ended with its colon: open its block.
-    scope.openBlock(this.headerKind);
+    const parent = scope.innermost;
+    const taint = rules ? rules.endHeader() : false;
+    const opened = scope.openBlock(this.headerKind);
+    if (rules) {
+      const chain = this.headerKind !== 'for' && (this.chainBefore || taint);
+      opened.chainTaint = chain;
+      opened.control = parent.control || taint || chain;
+    }
     if (statement instanceof ForFrame && statement.info) {
-      for (const name of statement.info.variables) scope.define(name);
+      for (const name of statement.info.variables) {
+        scope.define(name);
+        if (rules) scope.tainted[name] = taint || parent.control ? 1 : 0;
+      }
       for (const name of statement.info.frozen) scope.freeze(name);
       for (const fact of statement.info.facts) scope.addFact(fact.index, fact.sequence);
     }
@@ -422,6 +573,7 @@ class ProgramFrame extends Frame {
         const name = t.nameOf[token]!;
         this.params.push(name);
         scope.define(name);
+        this.ctx.rules?.defineParam(name);
         this.phase = 'param-sep';
         return;
       }
@@ -452,10 +604,13 @@ class ProgramFrame extends Frame {
   private startStatement(machine: Machine, token: number): void {
     const t = this.ctx.t;
     const scope = this.ctx.scope;
+    const rules = this.ctx.rules;
     const depth = this.indents;
+    const previous = scope.blocks[depth]; // the if / elif block an elif or else continues
     while (scope.blocks.length > depth) scope.closeBlock();
     const block = scope.innermost;
     block.statements++;
+    if (token !== t.returnKw || depth !== 1) this.lines++;
     this.phase = 'statement';
     const simple = flatFinish(4);
     const header = flatFinish(depth + 8);
@@ -463,22 +618,34 @@ class ProgramFrame extends Frame {
     if (token === t.returnKw) {
       this.finalReturn = depth === 1;
       block.returned = true;
-      frame = new ReturnFrame(this.ctx);
+      if (rules) {
+        if (this.finalReturn) rules.beginFinalReturn(machine);
+        else rules.beginNestedReturn();
+      }
+      frame = new ReturnFrame(this.ctx, this.finalReturn);
       machine.push(frame, this.finalReturn ? flatFinish(0) : simple);
     } else if (token === t.ifKw || token === t.elifKw) {
       this.headerKind = token === t.ifKw ? 'if' : 'elif';
+      if (rules) {
+        rules.beginHeader();
+        this.chainBefore = token === t.elifKw && previous !== undefined && previous.chainTaint;
+      }
       frame = new ConditionFrame(this.ctx);
       machine.push(frame, header);
     } else if (token === t.forKw) {
       this.headerKind = 'for';
+      rules?.beginHeader();
       frame = new ForFrame(this.ctx);
       machine.push(frame, header);
     } else if (token === t.elseKw) {
-      scope.openBlock('else');
+      const opened = scope.openBlock('else');
+      if (rules) opened.control = block.control || (previous !== undefined && previous.chainTaint);
       this.phase = 'newline';
       return;
     } else {
-      frame = new AssignFrame(this.ctx, t.nameOf[token]!);
+      const name = t.nameOf[token]!;
+      rules?.beginWrite(machine, name);
+      frame = new AssignFrame(this.ctx, name);
       machine.push(frame, simple);
     }
     this.statement = frame;
@@ -492,27 +659,55 @@ class ProgramFrame extends Frame {
 
 export type ProgramConstraint = TokenConstraint & { signature(): ParamType[] | null };
 
+export interface ProgramOptions {
+  maxTokens: number;
+  /** Parameter types the program must take (their names stay the model's choice). */
+  signature?: readonly ParamType[] | null;
+  /** A curriculum level (levels.ts): its budget cap and limits apply. Without one, the whole subset. */
+  level?: ProgramLevel;
+}
+
+/** programConstraint, with a hook that sees the result types of every return (return-type.ts). */
+export function programMachine(
+  tokenizer: Tokenizer,
+  options: ProgramOptions,
+  onReturn?: (types: readonly TypeId[]) => void,
+): ProgramConstraint {
+  const required = options.signature ? options.signature.map((type) => PARAM_TYPES[type]) : null;
+  if (required && (required.length === 0 || required.length > MAX_PARAMS)) {
+    throw new Error(`a program takes 1 to ${MAX_PARAMS} parameters, not ${required.length}`);
+  }
+  const level = options.level;
+  const spec = level === undefined ? null : LEVEL_SPECS[level];
+  const maxTokens = level === undefined ? options.maxTokens : levelBudget(level, options.maxTokens);
+  const least = MIN_PROGRAM_TOKENS + 2 * ((required?.length ?? 1) - 1);
+  checkBudget(maxTokens, least + 1, 'programConstraint');
+  const scope = new Scope();
+  const ctx: ProgramContext = {
+    t: programTokens(tokenizer),
+    scope,
+    slack: 0,
+    maxOpenFrames: spec ? openFrameLimit(spec.maxNesting, MAX_OPEN_FRAMES) : MAX_OPEN_FRAMES,
+    // Level 4 is the whole subset: no rules at all, so it writes exactly what no level writes.
+    rules: spec && spec.nonDegenerate ? new LevelRules(spec, scope) : null,
+    ...(onReturn ? { onReturn } : {}),
+  };
+  const root = new ProgramFrame(ctx, required);
+  const machine = new Machine(tokenizer, { maxTokens }, root) as Machine & { signature(): ParamType[] | null };
+  machine.signature = () => root.signature();
+  return machine;
+}
+
 /**
  * A whole program of the subset (docs/language.md): `def f(...)` with typed parameters and a
  * body that ends with `return`. signature() gives the parameter types once the `def` line's
  * `)` has been read (null before).
  *
  * `signature` fixes the parameter types (their names stay the model's choice): an induction
- * answer must take the arguments of the pairs it is shown.
+ * answer must take the arguments of the pairs it is shown. `level` (1-4, levels.ts) caps the
+ * budget at the level's maxTokens and applies its limits and rules; without it the grammar is
+ * the whole subset, exactly as level 4.
  */
-export function programConstraint(
-  tokenizer: Tokenizer,
-  options: { maxTokens: number; signature?: readonly ParamType[] | null },
-): ProgramConstraint {
-  const required = options.signature ? options.signature.map((type) => PARAM_TYPES[type]) : null;
-  if (required && (required.length === 0 || required.length > MAX_PARAMS)) {
-    throw new Error(`a program takes 1 to ${MAX_PARAMS} parameters, not ${required.length}`);
-  }
-  const least = MIN_PROGRAM_TOKENS + 2 * ((required?.length ?? 1) - 1);
-  checkBudget(options.maxTokens, least + 1, 'programConstraint');
-  const ctx: ProgramContext = { t: programTokens(tokenizer), scope: new Scope() };
-  const root = new ProgramFrame(ctx, required);
-  const machine = new Machine(tokenizer, options, root) as Machine & { signature(): ParamType[] | null };
-  machine.signature = () => root.signature();
-  return machine;
+export function programConstraint(tokenizer: Tokenizer, options: ProgramOptions): ProgramConstraint {
+  return programMachine(tokenizer, options);
 }

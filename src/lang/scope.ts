@@ -33,6 +33,12 @@ export interface Block {
   frozen: number[];
   /** Index facts this block added. */
   facts: number;
+  /** A number no other block of the program has (the level rules tell blocks apart by it). */
+  id: number;
+  /** Level rules: whether running this block depends on a parameter (its condition or iterable, or an outer block's). */
+  control: boolean;
+  /** Level rules, `if`/`elif` blocks: whether a condition of the chain so far read a parameter. */
+  chainTaint: boolean;
 }
 
 export class Scope {
@@ -54,6 +60,12 @@ export class Scope {
    */
   restrictSequenceReads = false;
   readonly blocks: Block[] = [];
+  /**
+   * Level rules (levels.ts): names whose value may depend on a parameter. Cleared when a name is
+   * unbound; only the level rules set it.
+   */
+  readonly tainted = new Uint8Array(this.count);
+  private nextBlockId = 0;
 
   /** 0: the name cannot be read here; 1: it can; 2: it can, as a comprehension's loop variable used before its `for`. */
   readable(name: number): 0 | 1 | 2 {
@@ -101,6 +113,9 @@ export class Scope {
       defined: [],
       frozen: [],
       facts: 0,
+      id: this.nextBlockId++,
+      control: false,
+      chainTaint: false,
     };
     this.blocks.push(block);
     if (kind === 'for') this.loopDepth++;
@@ -109,7 +124,7 @@ export class Scope {
 
   closeBlock(): void {
     const block = this.blocks.pop()!;
-    for (const name of block.defined) this.bound[name]!--;
+    for (const name of block.defined) if (--this.bound[name]! === 0) this.tainted[name] = 0;
     for (const name of block.frozen) this.frozen[name]!--;
     this.facts.length -= block.facts;
     if (block.kind === 'for') {
@@ -132,6 +147,35 @@ export class Scope {
   addFact(index: number, sequence: number): void {
     this.facts.push({ index, sequence });
     this.innermost.facts++;
+  }
+
+  /**
+   * Runs `look` on the scope as it will be once the blocks deeper than `depth` are closed (a
+   * statement at that indent closes them), then puts everything back.
+   */
+  lookClosed<T>(depth: number, look: () => T): T {
+    if (this.blocks.length <= depth) return look();
+    const bound = this.bound.slice();
+    const frozen = this.frozen.slice();
+    const loopUpdated = this.loopUpdated.slice();
+    const tainted = this.tainted.slice();
+    const facts = this.facts.slice();
+    const blocks = this.blocks.slice();
+    const loopDepth = this.loopDepth;
+    while (this.blocks.length > depth) this.closeBlock();
+    try {
+      return look();
+    } finally {
+      this.bound.set(bound);
+      this.frozen.set(frozen);
+      this.loopUpdated.set(loopUpdated);
+      this.tainted.set(tainted);
+      this.facts.length = 0;
+      this.facts.push(...facts);
+      this.blocks.length = 0;
+      this.blocks.push(...blocks);
+      this.loopDepth = loopDepth;
+    }
   }
 
   /** Number of loops among the blocks at depth <= depth. */
