@@ -8,13 +8,16 @@
  */
 import type { ExecRequest, Verdict } from '../executor/types';
 import { argumentsConstraint } from '../lang/literal-grammar';
+import { PROGRAM_LEVELS, type ProgramLevel } from '../lang/levels';
 import { programConstraint } from '../lang/program-grammar';
 import { seededRandom, structuredWeights, weightedWalk } from '../lang/sampling';
 import { createTokenizer, type Tokenizer } from '../lang/tokenizer';
-import { parseSignature } from '../lang/types';
+import { NONE, parseSignature, TYPE_NAMES, typeOfName } from '../lang/types';
 
 export interface HeldoutTask {
   id: string;
+  /** The program grammar's difficulty level it was drawn at (src/lang/levels.ts). */
+  level: number;
   code: string;
   /** pairs[0]: deduction and abduction use one pair. */
   input: string;
@@ -25,18 +28,32 @@ export interface HeldoutTask {
 
 export interface HeldoutOptions {
   seed: number;
-  count: number;
+  /** Tasks drawn at each level. */
+  perLevel: number;
+  /** The levels, in the order their tasks appear; all of `PROGRAM_LEVELS` by default. */
+  levels?: readonly ProgramLevel[];
   /** Input/output pairs per task. */
   pairs: number;
+  /** Tasks accepted so far, of all levels together. */
   onProgress?: (done: number, total: number) => void;
+}
+
+export interface LevelReport {
+  level: ProgramLevel;
+  /** Programs drawn at this level until its last task was accepted. */
+  draws: number;
+  /** Why drawn candidates were turned down, by reason. */
+  rejected: Record<string, number>;
 }
 
 export interface HeldoutReport {
   tasks: HeldoutTask[];
-  /** Programs drawn until the last task was accepted. */
+  /** Programs drawn until the last task was accepted, all levels together. */
   draws: number;
-  /** Why drawn candidates were turned down, by reason. */
+  /** Why drawn candidates were turned down, by reason, all levels together. */
   rejected: Record<string, number>;
+  /** The same, per level, in the order of the levels. */
+  levels: LevelReport[];
 }
 
 type Executor = { run(requests: ExecRequest[]): Promise<Verdict[]> };
@@ -47,12 +64,15 @@ export const HELDOUT_PATH = 'data/heldout.jsonl';
 /** Token budgets: a program, and each literal, as the model's prompts allow them. */
 export const HELDOUT_PROGRAM_TOKENS = 80;
 export const HELDOUT_LITERAL_TOKENS = 24;
-/** No answer type may make up more than this share, so that guessing one type scores low. */
-const CLASS_SHARE = 0.3;
-/** No single output value (0, '', [], True) may make up more than this share. */
-const VALUE_SHARE = 0.03;
+/** No answer type may make up more than this share of a level, so that guessing one type scores low. */
+export const CLASS_SHARE = 0.3;
 /**
- * No more than this share of tasks may be copy tasks (every output is one of its pair's
+ * No single output value (0, '', [], True) may make up more than this share of a level; values
+ * that `==` makes equal (0 and False) count as one.
+ */
+export const VALUE_SHARE = 0.03;
+/**
+ * No more than this share of a level's tasks may be copy tasks (every output is one of its pair's
  * arguments, see `isCopyTask`), so that echoing the input scores low.
  */
 export const COPY_SHARE = 0.03;
@@ -74,7 +94,15 @@ export function outputClass(repr: string): OutputClass {
   return 'other';
 }
 
-/** Most copy tasks a set of `count` tasks may hold: `COPY_SHARE` of it, at least one. */
+/**
+ * Most tasks of one level (of `count` tasks) whose first output is one value (by `valueKey`):
+ * `VALUE_SHARE` of it, at least one.
+ */
+export function valueCapOf(count: number): number {
+  return Math.max(1, Math.floor(count * VALUE_SHARE));
+}
+
+/** Most copy tasks a level of `count` tasks may hold: `COPY_SHARE` of it, at least one. */
 export function copyCap(count: number): number {
   return Math.max(1, Math.floor(count * COPY_SHARE));
 }
@@ -118,6 +146,37 @@ export function isCopyTask(pairs: readonly (readonly [string, string])[]): boole
   return pairs.length > 0 && pairs.every(([input, output]) => splitArguments(input).includes(output));
 }
 
+/**
+ * A key under which output reprs that Python's `==` makes equal are one value: `False` and `0`,
+ * `True` and `1`, `-0` and `0`, also inside lists and tuples (`[True, 0]` and `[1, False]`).
+ * Text inside string literals is left alone. (Lists and tuples never compare equal, so their
+ * brackets stay.)
+ */
+export function valueKey(repr: string): string {
+  let key = '';
+  let i = 0;
+  while (i < repr.length) {
+    const ch = repr[i]!;
+    if (ch === "'" || ch === '"') {
+      let j = i + 1;
+      while (j < repr.length && repr[j] !== ch) j += repr[j] === '\\' ? 2 : 1;
+      key += repr.slice(i, j + 1);
+      i = j + 1;
+      continue;
+    }
+    const word = /^(?:True|False|-?0(?![0-9xXoObB.]))(?![A-Za-z0-9_])/.exec(repr.slice(i));
+    const before = key[key.length - 1];
+    if (word && (before === undefined || !/[A-Za-z0-9_.]/.test(before))) {
+      key += word[0] === 'True' ? '1' : '0';
+      i += word[0].length;
+      continue;
+    }
+    key += ch;
+    i++;
+  }
+  return key;
+}
+
 /** Dedupe key of a program: trailing whitespace on lines and at the end does not make it new. */
 export function programKey(code: string): string {
   return code
@@ -125,6 +184,29 @@ export function programKey(code: string): string {
     .map((line) => line.trimEnd())
     .join('\n')
     .trimEnd();
+}
+
+/**
+ * Dedupe key of a program up to renaming: each typed name (types.ts) is replaced, in order of
+ * first use, by its type and a number, so `return len(s)` and `return len(t)` are one program,
+ * while `return [n]` and `return [s]` (different types) stay two. String literals are kept.
+ */
+export function renamingKey(code: string): string {
+  const numbered = new Map<string, string>();
+  const perType = new Map<number, number>();
+  return programKey(code).replace(/'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|[A-Za-z_][A-Za-z0-9_]*/g, (token) => {
+    if (token[0] === "'" || token[0] === '"') return token;
+    const type = typeOfName(token);
+    if (type === NONE) return token;
+    let name = numbered.get(token);
+    if (!name) {
+      const k = perType.get(type) ?? 0;
+      perType.set(type, k + 1);
+      name = `<${TYPE_NAMES[type]}#${k}>`;
+      numbered.set(token, name);
+    }
+    return name;
+  });
 }
 
 interface Candidate {
@@ -138,10 +220,10 @@ interface Candidate {
  * One candidate from the stream: a program, then argument lists for its signature until
  * `pairs` distinct ones are found (repeated inputs would waste induction pairs).
  */
-function drawCandidate(tokenizer: Tokenizer, random: () => number, weights: Float64Array, pairs: number): Candidate {
+function drawCandidate(tokenizer: Tokenizer, random: () => number, weights: Float64Array, pairs: number, level: ProgramLevel): Candidate {
   const walk = (constraint: Parameters<typeof weightedWalk>[0], limit: number) =>
     tokenizer.decode(weightedWalk(constraint, random, tokenizer.eos, limit, weights));
-  const code = walk(programConstraint(tokenizer, { maxTokens: HELDOUT_PROGRAM_TOKENS }), HELDOUT_PROGRAM_TOKENS);
+  const code = walk(programConstraint(tokenizer, { maxTokens: HELDOUT_PROGRAM_TOKENS, level }), HELDOUT_PROGRAM_TOKENS);
   if (tokenizer.encode(code).length > HELDOUT_PROGRAM_TOKENS) return { code, inputs: [], problem: 'program-too-long' };
   const signature = parseSignature(code);
   if (!signature) return { code, inputs: [], problem: 'no-signature' };
@@ -158,21 +240,68 @@ function drawCandidate(tokenizer: Tokenizer, random: () => number, weights: Floa
   return { code, inputs };
 }
 
-/** Draws tasks until `count` are accepted; also says how many draws it took and why others failed. */
+/** The stream seed of one level: each level draws from its own stream, so levels do not shift each other. */
+function levelSeed(seed: number, level: number): number {
+  return (seed + Math.imul(level, 0x9e3779b9)) >>> 0;
+}
+
+/**
+ * Draws `perLevel` tasks for each level, level by level; also says how many draws it took and
+ * why others failed, for the whole set and per level. The caps on answer type, answer value
+ * (values that `==` makes equal count as one, see `valueKey`) and copy tasks apply within each
+ * level; programs are unique across the whole set, up to renaming their names (`renamingKey`).
+ */
 export async function generateHeldoutReport(executor: Executor, options: HeldoutOptions): Promise<HeldoutReport> {
-  const { seed, count, pairs } = options;
-  if (!Number.isInteger(count) || count < 1) throw new Error(`count must be a positive whole number, not ${count}`);
+  const { seed, perLevel, pairs } = options;
+  const levels = [...(options.levels ?? PROGRAM_LEVELS)];
+  if (!Number.isInteger(perLevel) || perLevel < 1) throw new Error(`perLevel must be a positive whole number, not ${perLevel}`);
   if (!Number.isInteger(pairs) || pairs < 2) throw new Error(`pairs must be a whole number of at least 2, not ${pairs}`);
+  if (levels.length === 0) throw new Error('levels must name at least one level');
+  for (const level of levels) {
+    if (!(PROGRAM_LEVELS as readonly number[]).includes(level)) throw new Error(`level must be one of ${PROGRAM_LEVELS.join(', ')}, not ${level}`);
+  }
+  if (new Set(levels).size !== levels.length) throw new Error(`levels must not repeat (got ${levels.join(', ')})`);
   const tokenizer = createTokenizer();
   const weights = structuredWeights(tokenizer);
-  const random = seededRandom(seed);
+  const total = perLevel * levels.length;
+  const tasks: HeldoutTask[] = [];
+  const seen = new Set<string>();
+  const reports: LevelReport[] = [];
+  options.onProgress?.(0, total);
+  for (const level of levels) {
+    const report = await drawLevel(executor, { tokenizer, weights, seed, level, perLevel, pairs, seen }, (task) => {
+      tasks.push(task);
+      options.onProgress?.(tasks.length, total);
+    });
+    reports.push(report);
+  }
+  const rejected: Record<string, number> = {};
+  for (const report of reports) {
+    for (const [reason, n] of Object.entries(report.rejected)) rejected[reason] = (rejected[reason] ?? 0) + n;
+  }
+  return { tasks, draws: reports.reduce((sum, r) => sum + r.draws, 0), rejected, levels: reports };
+}
+
+interface LevelContext {
+  tokenizer: Tokenizer;
+  weights: Float64Array;
+  seed: number;
+  level: ProgramLevel;
+  perLevel: number;
+  pairs: number;
+  /** Program keys (`renamingKey`) accepted so far, in any level. */
+  seen: Set<string>;
+}
+
+async function drawLevel(executor: Executor, ctx: LevelContext, accept: (task: HeldoutTask) => void): Promise<LevelReport> {
+  const { tokenizer, weights, seed, level, perLevel: count, pairs, seen } = ctx;
+  const random = seededRandom(levelSeed(seed, level));
   const classCap = Math.ceil(count * CLASS_SHARE);
-  const valueCap = Math.max(1, Math.floor(count * VALUE_SHARE));
+  const valueCap = valueCapOf(count);
   const copyLimit = copyCap(count);
   const maxDraws = count * DRAWS_PER_TASK;
 
-  const tasks: HeldoutTask[] = [];
-  const seen = new Set<string>();
+  let accepted = 0;
   const perClass = new Map<OutputClass, number>();
   const perValue = new Map<string, number>();
   const rejected: Record<string, number> = {};
@@ -180,21 +309,20 @@ export async function generateHeldoutReport(executor: Executor, options: Heldout
   let copies = 0;
   let draws = 0;
 
-  options.onProgress?.(0, count);
-  while (tasks.length < count) {
+  while (accepted < count) {
     if (draws >= maxDraws) {
       throw new Error(
-        `gave up after ${draws} draws with ${tasks.length} of ${count} tasks (seed ${seed}); turned down: ${JSON.stringify(rejected)}`,
+        `level ${level}: gave up after ${draws} draws with ${accepted} of ${count} tasks (seed ${seed}); turned down: ${JSON.stringify(rejected)}`,
       );
     }
     const batch: Candidate[] = [];
-    while (batch.length < BATCH && draws + batch.length < maxDraws) batch.push(drawCandidate(tokenizer, random, weights, pairs));
+    while (batch.length < BATCH && draws + batch.length < maxDraws) batch.push(drawCandidate(tokenizer, random, weights, pairs, level));
     const runnable = batch.filter((candidate) => !candidate.problem);
-    const verdicts = await executor.run(runnable.map((c) => ({ kind: 'validate', code: c.code, inputs: c.inputs })));
+    const verdicts = runnable.length ? await executor.run(runnable.map((c) => ({ kind: 'validate', code: c.code, inputs: c.inputs }))) : [];
     const verdictOf = new Map(runnable.map((candidate, i) => [candidate, verdicts[i]!]));
 
     for (const candidate of batch) {
-      if (tasks.length >= count) break;
+      if (accepted >= count) break;
       draws++;
       const problem = candidate.problem ?? acceptProblem(candidate, verdictOf.get(candidate)!, tokenizer);
       if (problem) {
@@ -202,31 +330,33 @@ export async function generateHeldoutReport(executor: Executor, options: Heldout
         continue;
       }
       const outputs = verdictOf.get(candidate)!.outputs!;
-      const key = programKey(candidate.code);
+      const key = renamingKey(candidate.code);
       const kind = outputClass(outputs[0]!);
+      const value = valueKey(outputs[0]!);
       const taskPairs = candidate.inputs.map((input, i) => [input, outputs[i]!] as [string, string]);
       const copy = isCopyTask(taskPairs);
       if (seen.has(key)) reject('duplicate-program');
       else if (copy && copies >= copyLimit) reject('copy-cap');
       else if ((perClass.get(kind) ?? 0) >= classCap) reject(`class-cap-${kind}`);
-      else if ((perValue.get(outputs[0]!) ?? 0) >= valueCap) reject('value-cap');
+      else if ((perValue.get(value) ?? 0) >= valueCap) reject('value-cap');
       else {
         seen.add(key);
         perClass.set(kind, (perClass.get(kind) ?? 0) + 1);
-        perValue.set(outputs[0]!, (perValue.get(outputs[0]!) ?? 0) + 1);
+        perValue.set(value, (perValue.get(value) ?? 0) + 1);
         if (copy) copies++;
-        tasks.push({
-          id: `heldout_${String(tasks.length).padStart(3, '0')}`,
+        accept({
+          id: `heldout_L${level}_${String(accepted).padStart(3, '0')}`,
+          level,
           code: candidate.code,
           input: taskPairs[0]![0],
           output: taskPairs[0]![1],
           pairs: taskPairs,
         });
-        options.onProgress?.(tasks.length, count);
+        accepted++;
       }
     }
   }
-  return { tasks, draws, rejected };
+  return { level, draws, rejected };
 }
 
 /** Why a run candidate is not a task, or null when it is one (before the caps). */
@@ -247,12 +377,15 @@ export async function generateHeldout(executor: Executor, options: HeldoutOption
 /** One task a line, in the field order of the shipped file. */
 export function formatHeldout(tasks: readonly HeldoutTask[]): string {
   return tasks
-    .map((task) => JSON.stringify({ id: task.id, code: task.code, input: task.input, output: task.output, pairs: task.pairs }))
+    .map((task) => JSON.stringify({ id: task.id, level: task.level, code: task.code, input: task.input, output: task.output, pairs: task.pairs }))
     .map((line) => `${line}\n`)
     .join('');
 }
 
-/** Parses the JSONL set; a malformed line is an error that names its line number. */
+/**
+ * Parses the JSONL set; a malformed line is an error that names its line number. A line without
+ * a "level" was written before levels existed, with the full grammar: it reads as level 4.
+ */
 export function readHeldout(text: string): HeldoutTask[] {
   const tasks: HeldoutTask[] = [];
   text.split('\n').forEach((raw, index) => {
@@ -280,8 +413,16 @@ export function readHeldout(text: string): HeldoutTask[] {
     if (typed[0]![0] !== record.input || typed[0]![1] !== record.output) {
       throw new Error(`${where}: "input"/"output" must equal the first pair`);
     }
+    let level = 4;
+    if (record.level !== undefined) {
+      if (typeof record.level !== 'number' || !(PROGRAM_LEVELS as readonly number[]).includes(record.level)) {
+        throw new Error(`${where}: field "level" must be one of ${PROGRAM_LEVELS.join(', ')} (got ${JSON.stringify(record.level)})`);
+      }
+      level = record.level;
+    }
     tasks.push({
       id: record.id as string,
+      level,
       code: record.code as string,
       input: record.input as string,
       output: record.output as string,
