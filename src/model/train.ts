@@ -1,5 +1,7 @@
 // Learning from sampled sequences: per-token log-probs, the PPO-clipped policy-gradient loss with
-// one advantage per sequence (TRR++), an optional entropy bonus, and one AdamW step.
+// one advantage per sequence (TRR++), an optional entropy bonus, and one AdamW step. Rows flagged
+// `hindsight` are targets the executor vouches for (a correct answer it computed): they add a
+// teacher-forced cross-entropy term, weighted by `hindsightWeight`, to the same update.
 //
 // A batch is padded to a bucket of rows and of length (buckets.ts) so that its shapes repeat.
 // Sequence i is fed as tokens[i][0 .. n-2] and predicts tokens[i][1 .. n-1]; only the predictions
@@ -27,6 +29,11 @@ export interface TrainBatch {
    * sampled under (SampleResult.masks), so training sees the same masked distribution.
    */
   masks?: ((PackedMask | null)[] | null)[];
+  /**
+   * Optional, per sequence: true for a hindsight row, a correct answer to learn by cross-entropy.
+   * Its advantage and old log-probs are ignored (pass 0 and []).
+   */
+  hindsight?: boolean[];
 }
 
 export interface TrainOptions {
@@ -42,6 +49,8 @@ export interface TrainOptions {
    * rows are not padded to the longest.
    */
   microBatchRows?: number;
+  /** weight of the hindsight cross-entropy term beside the policy loss (default 1) */
+  hindsightWeight?: number;
 }
 
 export interface TrainStats {
@@ -59,6 +68,10 @@ export interface TrainStats {
   tokens: number;
   /** true when the loss or gradient was not finite: no update was applied */
   skipped: boolean;
+  /** mean cross-entropy (nats) over the hindsight rows' answer tokens; null when there were none */
+  hindsightLoss: number | null;
+  /** answer tokens of hindsight rows that entered the cross-entropy term */
+  hindsightTokens: number;
 }
 
 /** The batch as flat, bucketed arrays ready to upload. */
@@ -67,15 +80,19 @@ interface Prepared {
   T: number;
   inputs: Int32Array;
   targets: Int32Array;
-  /** 1 on generated positions, 0 elsewhere */
+  /** 1 on generated positions of policy rows, 0 elsewhere */
   weights: Float32Array;
+  /** 1 on answer positions of hindsight rows, 0 elsewhere */
+  ceWeights: Float32Array;
   advantages: Float32Array;
   oldLogProbs: Float32Array;
   /** additive mask rows [U, V] (row 0: nothing masked) and each position's row, or null */
   maskTable: Float32Array | null;
   maskRows: number;
   maskIndex: Int32Array | null;
+  /** policy tokens, and hindsight tokens */
   tokenCount: number;
+  ceCount: number;
 }
 
 function prepare(model: Model, batch: TrainBatch, needOld: boolean): Prepared {
@@ -91,6 +108,8 @@ function prepare(model: Model, batch: TrainBatch, needOld: boolean): Prepared {
     lengthsMatch('oldLogProbs', batch.oldLogProbs);
   }
   lengthsMatch('masks', batch.masks);
+  lengthsMatch('hindsight', batch.hindsight);
+  const isHindsight = (i: number) => batch.hindsight?.[i] === true;
 
   let longest = 1;
   batch.tokens.forEach((seq, i) => {
@@ -100,7 +119,7 @@ function prepare(model: Model, batch: TrainBatch, needOld: boolean): Prepared {
     }
     if (seq.length - 1 > C) throw new Error(`train: sequence ${i} has ${seq.length} tokens; the context holds ${C} + 1`);
     for (const t of seq) if (!(Number.isInteger(t) && t >= 0 && t < V)) throw new Error(`train: sequence ${i} has token ${t} outside the vocabulary (${V})`);
-    if (needOld) {
+    if (needOld && !isHindsight(i)) {
       const old = batch.oldLogProbs[i]!;
       if (old.length !== seq.length - p) throw new Error(`train: sequence ${i} has ${seq.length - p} generated tokens but ${old.length} old log-probs`);
       if (!Number.isFinite(batch.advantages[i])) throw new Error(`train: sequence ${i} has a non-finite advantage`);
@@ -115,6 +134,7 @@ function prepare(model: Model, batch: TrainBatch, needOld: boolean): Prepared {
   const inputs = new Int32Array(B * T);
   const targets = new Int32Array(B * T);
   const weights = new Float32Array(B * T);
+  const ceWeights = new Float32Array(B * T);
   const advantages = new Float32Array(B * T);
   const oldLogProbs = new Float32Array(B * T);
   const anyMask = batch.masks?.some((m) => m && m.some((x) => x !== null)) ?? false;
@@ -123,19 +143,26 @@ function prepare(model: Model, batch: TrainBatch, needOld: boolean): Prepared {
   const maskIds = new Map<PackedMask, number>();
   const contentIds = new Map<string, number>();
   let tokenCount = 0;
+  let ceCount = 0;
 
   batch.tokens.forEach((seq, i) => {
     const p = batch.promptLengths[i]!;
     const masks = batch.masks?.[i] ?? null;
+    const hindsight = isHindsight(i);
     for (let j = 0; j + 1 < seq.length; j++) {
       const at = i * T + j;
       inputs[at] = seq[j]!;
       targets[at] = seq[j + 1]!;
       const g = j + 1 - p; // index of the predicted token among the generated ones
       if (g < 0) continue;
-      weights[at] = 1;
-      tokenCount++;
-      if (needOld) {
+      if (hindsight) {
+        ceWeights[at] = 1;
+        ceCount++;
+      } else {
+        weights[at] = 1;
+        tokenCount++;
+      }
+      if (needOld && !hindsight) {
         advantages[at] = batch.advantages[i]!;
         oldLogProbs[at] = batch.oldLogProbs[i]![g]!;
       }
@@ -170,7 +197,7 @@ function prepare(model: Model, batch: TrainBatch, needOld: boolean): Prepared {
       for (let t = 0; t < V; t++) if (!maskAllows(mask, t)) maskTable![row + t] = MASKED;
     });
   }
-  return { B, T, inputs, targets, weights, advantages, oldLogProbs, maskTable, maskRows, maskIndex, tokenCount };
+  return { B, T, inputs, targets, weights, ceWeights, advantages, oldLogProbs, maskTable, maskRows, maskIndex, tokenCount, ceCount };
 }
 
 /**
@@ -192,26 +219,47 @@ function tokenLogProbs(model: Model, p: Prepared, temperature: number): { logPro
   return { logProb, entropy };
 }
 
-/** The loss and the reported statistics as scalars, built from a prepared batch. */
-function lossGraph(model: Model, p: Prepared, options: Required<Omit<TrainOptions, 'microBatchRows'>>, normaliser = p.tokenCount) {
-  const { clipEpsilon: eps, entropyCoef, temperature } = options;
-  const weights = tf.tensor1d(p.weights);
-  const advantages = tf.tensor1d(p.advantages);
-  const old = tf.tensor1d(p.oldLogProbs);
+/** Token counts of the whole batch, which every micro-batch's means are divided by. */
+interface Normalisers {
+  policy: number;
+  hindsight: number;
+}
+
+/**
+ * The loss and the reported statistics as scalars, built from a prepared batch:
+ *   loss = -mean_policy(clipped surrogate) - c * mean_all(entropy) + w * mean_hindsight(-log p)
+ */
+function lossGraph(
+  model: Model, p: Prepared, options: Required<Omit<TrainOptions, 'microBatchRows'>>,
+  normalisers: Normalisers = { policy: p.tokenCount, hindsight: p.ceCount },
+) {
+  const { clipEpsilon: eps, entropyCoef, temperature, hindsightWeight } = options;
   const { logProb, entropy } = tokenLogProbs(model, p, temperature);
-  const inv = 1 / Math.max(1, normaliser);
-  const meanOverGenerated = (x: tf.Tensor): tf.Scalar => tf.mul(tf.sum(tf.mul(x, weights)), inv);
-  const logRatio = tf.sub(logProb, old);
+  const meanOver = (weightsData: Float32Array, count: number) => {
+    const w = tf.tensor1d(weightsData);
+    const inv = 1 / Math.max(1, count);
+    return (x: tf.Tensor): tf.Scalar => tf.mul(tf.sum(tf.mul(x, w)), inv);
+  };
+  const meanOverPolicy = meanOver(p.weights, normalisers.policy);
+  const meanOverHindsight = meanOver(p.ceWeights, normalisers.hindsight);
+  const logRatio = tf.sub(logProb, tf.tensor1d(p.oldLogProbs));
   const ratio = tf.exp(logRatio);
+  const advantages = tf.tensor1d(p.advantages);
   const surrogate = tf.minimum(tf.mul(ratio, advantages), tf.mul(tf.clipByValue(ratio, 1 - eps, 1 + eps), advantages));
-  const meanEntropy = meanOverGenerated(entropy);
-  let loss = tf.neg(meanOverGenerated(surrogate));
+  // Entropy of the model's distribution over every trained token (both kinds of row).
+  const all = new Float32Array(p.weights.length);
+  for (let i = 0; i < all.length; i++) all[i] = p.weights[i]! + (normalisers.hindsight > 0 ? p.ceWeights[i]! : 0);
+  const meanEntropy = meanOver(all, normalisers.policy + normalisers.hindsight)(entropy);
+  const crossEntropy = meanOverHindsight(tf.neg(logProb));
+  let loss = tf.neg(meanOverPolicy(surrogate));
   if (entropyCoef > 0) loss = tf.sub(loss, tf.mul(meanEntropy, entropyCoef));
+  if (normalisers.hindsight > 0 && hindsightWeight > 0) loss = tf.add(loss, tf.mul(crossEntropy, hindsightWeight));
   return {
     loss,
     entropy: meanEntropy,
-    clipFraction: meanOverGenerated(tf.cast(tf.greater(tf.abs(tf.sub(ratio, 1)), eps), 'float32')),
-    approxKl: meanOverGenerated(tf.neg(logRatio)),
+    clipFraction: meanOverPolicy(tf.cast(tf.greater(tf.abs(tf.sub(ratio, 1)), eps), 'float32')),
+    approxKl: meanOverPolicy(tf.neg(logRatio)),
+    crossEntropy,
   };
 }
 
@@ -221,7 +269,7 @@ function lossGraph(model: Model, p: Prepared, options: Required<Omit<TrainOption
  */
 export function policyLoss(model: Model, batch: TrainBatch, options: TrainOptions): tf.Scalar {
   const p = prepare(model, batch, true);
-  return lossGraph(model, p, { temperature: 1, ...options }).loss;
+  return lossGraph(model, p, { temperature: 1, hindsightWeight: 1, ...options }).loss;
 }
 
 /**
@@ -253,13 +301,18 @@ export async function sequenceLogProbs(
 export async function trainStep(model: Model, optimizer: Optimizer, batch: TrainBatch, options: TrainOptions): Promise<TrainStats> {
   const { clipEpsilon: eps, entropyCoef } = options;
   const temperature = options.temperature ?? 1;
+  const hindsightWeight = options.hindsightWeight ?? 1;
+  if (!(hindsightWeight >= 0)) throw new Error(`trainStep: hindsightWeight must be >= 0, got ${hindsightWeight}`);
   if (!(eps > 0 && eps < 1)) throw new Error(`trainStep: clipEpsilon must be in (0, 1), got ${eps}`);
   if (!(entropyCoef >= 0)) throw new Error(`trainStep: entropyCoef must be >= 0, got ${entropyCoef}`);
   if (!(temperature > 0)) throw new Error(`trainStep: temperature must be > 0, got ${temperature}`);
   const chunks = microBatches(batch, options.microBatchRows ?? Infinity).map((chunk) => prepare(model, chunk, true));
-  const total = chunks.reduce((sum, p) => sum + p.tokenCount, 0);
-  if (total === 0) {
-    return { loss: 0, entropy: 0, gradNorm: 0, clipFraction: 0, approxKl: 0, tokens: 0, skipped: true };
+  const total: Normalisers = {
+    policy: chunks.reduce((sum, p) => sum + p.tokenCount, 0),
+    hindsight: hindsightWeight > 0 ? chunks.reduce((sum, p) => sum + p.ceCount, 0) : 0,
+  };
+  if (total.policy + total.hindsight === 0) {
+    return { loss: 0, entropy: 0, gradNorm: 0, clipFraction: 0, approxKl: 0, tokens: 0, skipped: true, hindsightLoss: null, hindsightTokens: 0 };
   }
 
   const variables = trainableVariables(model);
@@ -268,12 +321,12 @@ export async function trainStep(model: Model, optimizer: Optimizer, batch: Train
   let statSums: tf.Tensor | null = null;
   try {
     for (const p of chunks) {
-      if (p.tokenCount === 0) continue;
+      if (p.tokenCount + (total.hindsight > 0 ? p.ceCount : 0) === 0) continue;
       let extras: tf.Tensor | null = null;
       const { value, grads } = tf.variableGrads(() => {
-        const parts = lossGraph(model, p, { clipEpsilon: eps, entropyCoef, temperature }, total);
+        const parts = lossGraph(model, p, { clipEpsilon: eps, entropyCoef, temperature, hindsightWeight }, total);
         // Reported, not differentiated: kept alive past the gradient's tidy.
-        extras = tf.keep(tf.stack([parts.loss, parts.entropy, parts.clipFraction, parts.approxKl]));
+        extras = tf.keep(tf.stack([parts.loss, parts.entropy, parts.clipFraction, parts.approxKl, parts.crossEntropy]));
         return parts.loss;
       }, variables);
       // A parameter the loss does not reach has no gradient entry: it counts as zeros.
@@ -301,10 +354,14 @@ export async function trainStep(model: Model, optimizer: Optimizer, batch: Train
     const packed = tf.tidy(() => tf.concat([statSums!, tf.reshape(globalNorm(gradSums!), [1])]));
     const stats = (await packed.data()) as Float32Array;
     packed.dispose();
-    const [loss, entropy, clipFraction, approxKl, gradNorm] = Array.from(stats) as [number, number, number, number, number];
+    const [loss, entropy, clipFraction, approxKl, crossEntropy, gradNorm] = Array.from(stats) as number[] as [number, number, number, number, number, number];
     const skipped = !Number.isFinite(loss) || !Number.isFinite(gradNorm);
     if (!skipped) applyAdamW(model, optimizer, gradSums!, gradNorm);
-    return { loss, entropy, gradNorm, clipFraction, approxKl, tokens: total, skipped };
+    return {
+      loss, entropy, gradNorm, clipFraction, approxKl, tokens: total.policy + total.hindsight, skipped,
+      hindsightLoss: total.hindsight > 0 ? crossEntropy : null,
+      hindsightTokens: total.hindsight,
+    };
   } finally {
     if (gradSums) tf.dispose(gradSums);
     if (statSums) statSums.dispose();
@@ -325,6 +382,7 @@ function microBatches(batch: TrainBatch, rows: number): TrainBatch[] {
       advantages: idx.map((i) => batch.advantages[i]!),
       oldLogProbs: idx.map((i) => batch.oldLogProbs[i]!),
       masks: batch.masks ? idx.map((i) => batch.masks![i]!) : undefined,
+      hindsight: batch.hindsight ? idx.map((i) => batch.hindsight![i]!) : undefined,
     });
   }
   return out;
