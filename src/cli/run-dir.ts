@@ -7,7 +7,8 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { validateConfig } from '../engine/config';
+import { upgradeConfig, validateConfig } from '../engine/config';
+import { isPresetName } from '../model/config';
 import { inductionLine, jsonl } from '../engine/buffer-export';
 import { isInductionTask, isTriplet, type InductionTask, type Triplet } from '../engine/buffers';
 import type { EngineState } from '../engine/self-play';
@@ -82,6 +83,7 @@ export async function loadRun(dir: string): Promise<LoadedRun> {
   }
   if (state.version !== 1) throw new RunDirError(`${RUN_FILES.state}: unsupported version ${JSON.stringify(state.version)} (expected 1)`);
   try {
+    if (typeof state.config === 'object' && state.config !== null && isPresetName(state.config.preset)) state.config = upgradeConfig(state.config);
     validateConfig(state.config);
   } catch (error) {
     throw new RunDirError(`${RUN_FILES.state}: bad config: ${(error as Error).message}`);

@@ -4,6 +4,7 @@
  * they were added, so the newest are at the end.
  */
 import { randomInt, type Rng } from '../model/rng';
+import { outputClass, valueKey } from './heldout';
 
 export interface Triplet {
   id: string;
@@ -12,6 +13,8 @@ export interface Triplet {
   output: string;
   /** Step at which it was proposed (0: seeding). */
   step: number;
+  /** Program level it was written at (absent: before the curriculum existed). */
+  level?: number;
 }
 
 export interface InductionTask {
@@ -21,16 +24,19 @@ export interface InductionTask {
   outputs: string[];
   message: string;
   step: number;
+  level?: number;
 }
 
 const isStr = (x: unknown): x is string => typeof x === 'string';
+const isLevel = (x: unknown): boolean => x === undefined || (Number.isInteger(x) && (x as number) >= 1 && (x as number) <= 4);
 
 /** Whether a value read from a saved run has a triplet's fields (checked before it is used). */
-export const isTriplet = (t: Record<string, unknown>): boolean => isStr(t.id) && isStr(t.code) && isStr(t.input) && isStr(t.output) && Number.isInteger(t.step);
+export const isTriplet = (t: Record<string, unknown>): boolean =>
+  isStr(t.id) && isStr(t.code) && isStr(t.input) && isStr(t.output) && Number.isInteger(t.step) && isLevel(t.level);
 
 /** Whether a value read from a saved run has an induction task's fields. */
 export const isInductionTask = (t: Record<string, unknown>): boolean =>
-  isStr(t.id) && isStr(t.code) && Number.isInteger(t.step) && isStr(t.message) &&
+  isStr(t.id) && isStr(t.code) && Number.isInteger(t.step) && isStr(t.message) && isLevel(t.level) &&
   Array.isArray(t.inputs) && Array.isArray(t.outputs) && t.inputs.length === t.outputs.length && t.inputs.every(isStr) && t.outputs.every(isStr);
 
 export class TaskBuffer<T> {
@@ -57,6 +63,43 @@ export class TaskBuffer<T> {
     const batch: T[] = [];
     for (let i = this.items.length - 1; i >= Math.max(0, this.items.length - fresh) && batch.length < count; i--) batch.push(this.items[i]!);
     while (batch.length < count) batch.push(this.items[randomInt(rng, this.items.length)]!);
+    return batch;
+  }
+
+  /**
+   * A solver batch balanced by answer: the newest `fresh` items first, then draws that pick an
+   * output class (int, str, bool, list, ...) uniformly among those present and an item uniformly
+   * within it, turning down an item whose output value (`==`-equal values counted together)
+   * already fills a quarter of the batch. So no constant answer pays for more than a quarter.
+   */
+  balancedBatch(count: number, fresh: number, rng: Rng, outputOf: (item: T) => string): T[] {
+    if (this.items.length === 0) return [];
+    const batch: T[] = [];
+    const perValue = new Map<string, number>();
+    const cap = Math.max(1, Math.floor(count / 4));
+    const take = (item: T) => {
+      batch.push(item);
+      const key = valueKey(outputOf(item));
+      perValue.set(key, (perValue.get(key) ?? 0) + 1);
+    };
+    for (let i = this.items.length - 1; i >= Math.max(0, this.items.length - fresh) && batch.length < count; i--) take(this.items[i]!);
+    const classes = new Map<string, T[]>();
+    for (const item of this.items) {
+      const key = outputClass(outputOf(item));
+      const members = classes.get(key);
+      if (members) members.push(item);
+      else classes.set(key, [item]);
+    }
+    const groups = [...classes.values()];
+    while (batch.length < count) {
+      let pick: T | undefined;
+      for (let tries = 0; tries < 8; tries++) {
+        const group = groups[randomInt(rng, groups.length)]!;
+        pick = group[randomInt(rng, group.length)]!;
+        if ((perValue.get(valueKey(outputOf(pick))) ?? 0) < cap) break;
+      }
+      take(pick!);
+    }
     return batch;
   }
 

@@ -39,9 +39,25 @@ export interface EngineConfig {
   inputTokens: number;
   outputTokens: number;
   messageTokens: number;
+  /**
+   * Executor hindsight (our addition to the paper): every validated task's correct answer, and
+   * every wrong abduction input relabelled with the output it does give, is also learnt by
+   * cross-entropy in the same update. false: the paper's pure AZR (TRR++ only).
+   */
+  hindsight: boolean;
+  /** Weight of the hindsight cross-entropy term beside the TRR++ loss. */
+  hindsightWeight: number;
+  /** Extra buffered tasks per task type learnt by hindsight each step, without sampling an answer. */
+  hindsightTasks: number;
+  /** Program curriculum: 0 lets the engine move the level by the solver's success; 1-4 fixes it. */
+  level: number;
+  /** Extra random inputs each proposal is run on; all outputs equal means it is rejected as `constant` (0: off). */
+  constantProbes: number;
+  /** Solver batches drawn evenly over output types, with no output value more than a quarter of a batch. */
+  balanceTasks: boolean;
   /** Held-out evaluation every this many steps (0: never). */
   evalEvery: number;
-  /** Held-out tasks per type in that periodic evaluation. */
+  /** Held-out tasks per type and program level in that periodic evaluation. */
   evalTasks: number;
 }
 
@@ -77,8 +93,14 @@ export const FIELDS: Readonly<Record<Field, FieldSpec>> = {
   inputTokens: { kind: 'int', min: 4, max: 256, doc: 'longest argument list, in tokens' },
   outputTokens: { kind: 'int', min: 4, max: 256, doc: 'longest output literal, in tokens' },
   messageTokens: { kind: 'int', min: 1, max: 128, doc: 'longest induction message, in tokens' },
+  hindsight: { kind: 'bool', doc: 'also learn the executor\'s correct answers by cross-entropy (false: the paper\'s pure AZR)' },
+  hindsightWeight: { kind: 'number', min: 0, max: 10, doc: 'weight of the hindsight cross-entropy term' },
+  hindsightTasks: { kind: 'int', min: 0, max: 256, doc: 'extra buffered tasks per type learnt by hindsight each step' },
+  level: { kind: 'int', min: 0, max: 4, doc: 'program level: 0 = automatic curriculum, 1 (one-line) to 4 (full grammar)' },
+  constantProbes: { kind: 'int', min: 0, max: 8, doc: 'extra inputs a proposal runs on to reject constant programs (0: off)' },
+  balanceTasks: { kind: 'bool', doc: 'balance solver batches by output type and value' },
   evalEvery: { kind: 'int', min: 0, max: 100_000, doc: 'held-out evaluation every this many steps (0: never)' },
-  evalTasks: { kind: 'int', min: 1, max: 10_000, doc: 'held-out tasks per type in that evaluation' },
+  evalTasks: { kind: 'int', min: 1, max: 10_000, doc: 'held-out tasks per type and level in that evaluation' },
 };
 
 const SHARED = {
@@ -93,22 +115,27 @@ const SHARED = {
   trivialPenalty: false,
   constrained: true,
   timeoutMs: 1000,
+  hindsight: true,
+  hindsightWeight: 1,
+  level: 0,
+  constantProbes: 3,
+  balanceTasks: true,
   evalEvery: 10,
-  evalTasks: 32,
+  evalTasks: 16,
 } as const;
 
 /** Sizes chosen so that the longest prompt plus answer fits each preset's context. */
 const PER_PRESET: Record<PresetName, Omit<EngineConfig, keyof typeof SHARED | 'preset'>> = {
   tiny: {
-    batchSize: 8, references: 2, inductionInputs: 4, learnabilitySamples: 4, learningRate: 1e-3, seedBufferSize: 8,
+    batchSize: 8, references: 2, inductionInputs: 4, learnabilitySamples: 4, learningRate: 1e-3, seedBufferSize: 8, hindsightTasks: 32,
     programTokens: 72, inputTokens: 20, outputTokens: 24, messageTokens: 10,
   },
   small: {
-    batchSize: 16, references: 4, inductionInputs: 6, learnabilitySamples: 6, learningRate: 3e-4, seedBufferSize: 16,
+    batchSize: 16, references: 4, inductionInputs: 6, learnabilitySamples: 6, learningRate: 3e-4, seedBufferSize: 16, hindsightTasks: 32,
     programTokens: 128, inputTokens: 24, outputTokens: 32, messageTokens: 16,
   },
   base: {
-    batchSize: 32, references: 6, inductionInputs: 10, learnabilitySamples: 8, learningRate: 1e-4, seedBufferSize: 32,
+    batchSize: 32, references: 6, inductionInputs: 10, learnabilitySamples: 8, learningRate: 1e-4, seedBufferSize: 32, hindsightTasks: 64,
     programTokens: 192, inputTokens: 32, outputTokens: 48, messageTokens: 24,
   },
 };
@@ -143,6 +170,20 @@ export function longestSequences(c: EngineConfig): Record<string, number> {
     'solve:abduction': 4 + program + output + c.inputTokens,
     'solve:induction': 3 + shownCount(c.inductionInputs) * (2 + input + output) + (c.messageTokens - 1) + c.programTokens,
   };
+}
+
+/**
+ * A config saved before some settings existed, completed with the defaults of its preset for the
+ * missing ones (a run saved then keeps training as it did: hindsight and the curriculum were not
+ * there, so they stay off for it).
+ */
+export function upgradeConfig(saved: Partial<EngineConfig> & { preset: PresetName }): EngineConfig {
+  const legacy: Partial<EngineConfig> = { hindsight: false, level: 4, constantProbes: 0, balanceTasks: false };
+  const base = defaultConfig(saved.preset);
+  const missing = Object.fromEntries(
+    (Object.keys(FIELDS) as Field[]).filter((f) => !(f in saved)).map((f) => [f, f in legacy ? legacy[f] : base[f]]),
+  );
+  return { ...base, ...missing, ...saved } as EngineConfig;
 }
 
 /** Whether two configs set every field alike. */

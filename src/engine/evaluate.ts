@@ -20,6 +20,8 @@ export interface EvalTask {
   output: string;
   /** induction: input/output pairs; the first half is shown, the rest graded */
   pairs?: [string, string][];
+  /** program level (held-out set); absent counts as the full grammar, level 4 */
+  level?: number;
 }
 
 export interface EvalResult {
@@ -110,24 +112,4 @@ export async function evaluate(
   const attempted = results.filter((r) => !r.skipped);
   const correct = attempted.filter((r) => r.correct).length;
   return { accuracy: attempted.length ? correct / attempted.length : 0, n: attempted.length, skipped: results.length - attempted.length, results };
-}
-
-/**
- * The guessing floor of deduction: the best accuracy of a solver that gives every task the same
- * answer. Candidates are the most common expected outputs plus the values that Python's `==`
- * makes equal across types (`False == 0`, `True == 1`).
- */
-export async function constantGuessFloor(executor: Executor, tasks: readonly EvalTask[], candidates = 30): Promise<{ answer: string; accuracy: number }> {
-  if (tasks.length === 0) return { answer: '', accuracy: 0 };
-  const counts = new Map<string, number>();
-  for (const task of tasks) counts.set(task.output, (counts.get(task.output) ?? 0) + 1);
-  const common = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, candidates).map(([output]) => output);
-  const answers = [...new Set([...common, '0', '1', 'False', 'True', "''", '[]', '()'])];
-  const verdicts = await executor.run(answers.flatMap((answer) => tasks.map((task) => ({ kind: 'deduction' as const, answer, output: task.output }))));
-  let best = { answer: answers[0]!, accuracy: -1 };
-  answers.forEach((answer, a) => {
-    const right = verdicts.slice(a * tasks.length, (a + 1) * tasks.length).filter((v) => v.ok).length;
-    if (right / tasks.length > best.accuracy) best = { answer, accuracy: right / tasks.length };
-  });
-  return best;
 }

@@ -13,6 +13,10 @@ export interface TrainFigures {
   rows: number;
   tokens: number;
   skipped: boolean;
+  /** executor hindsight: mean cross-entropy (nats per token) on the executor's correct answers, null when none */
+  hindsightLoss?: number | null;
+  /** hindsight rows (correct answers the executor gave) in the update */
+  hindsightRows?: number;
 }
 
 export interface PhaseTimes {
@@ -53,8 +57,21 @@ export interface StepMetrics {
   train: TrainFigures | null;
   /** held-out accuracy, on the steps it is measured */
   eval?: PerType<number | null>;
+  /** held-out accuracy per program level with its trivial floor, on the steps it is measured */
+  evalByLevel?: LevelEval[];
+  /** the program curriculum: the level proposals are written at, the highest reached so far */
+  curriculum?: { level: number; reached: number; auto: boolean };
   /** Wall-clock figures: these differ between runs, everything else is determined by the seed. */
   timing: Timing;
+}
+
+/** Held-out accuracy of one program level: tasks per type, accuracy, and the best trivial floor. */
+export interface LevelEval {
+  level: number;
+  n: PerType<number>;
+  accuracy: PerType<number | null>;
+  /** best trivial strategy's accuracy on the same tasks (constant answer, copy an argument, ...) */
+  floor: PerType<number | null>;
 }
 
 export const emptyPhases = (): PhaseTimes => ({ propose: 0, validate: 0, learnability: 0, solve: 0, update: 0, eval: 0 });
@@ -66,7 +83,9 @@ const num = (x: number | null, digits = 2): string => (x === null ? '-' : x.toFi
 export function formatStep(m: StepMetrics): string {
   const types = (Object.keys(m.validity) as TaskType[]).filter((t) => m.validity[t] !== null || m.solveRate[t] !== null);
   const parts = types.map((t) => `${t.slice(0, 3)} valid ${pct(m.validity[t])} solve ${pct(m.solveRate[t])} r ${num(m.rewards[t].propose)}/${num(m.rewards[t].solve)}`);
-  const train = m.train ? `loss ${m.train.loss.toFixed(4)} ent ${m.train.entropy.toFixed(3)} gn ${m.train.gradNorm.toFixed(3)}` : 'no update';
+  const hindsight = m.train?.hindsightLoss != null ? ` hs ${m.train.hindsightLoss.toFixed(3)}` : '';
+  const train = m.train ? `loss ${m.train.loss.toFixed(4)} ent ${m.train.entropy.toFixed(3)} gn ${m.train.gradNorm.toFixed(3)}${hindsight}` : 'no update';
+  const level = m.curriculum ? ` | level ${m.curriculum.level}` : '';
   const evalPart = m.eval ? ` | eval ${types.map((t) => `${t.slice(0, 3)} ${pct(m.eval![t])}`).join(' ')}` : '';
-  return `step ${m.step} | ${parts.join(' | ')} | learn ${num(m.learnability.mean)} | ${train}${evalPart}`;
+  return `step ${m.step}${level} | ${parts.join(' | ')} | learn ${num(m.learnability.mean)} | ${train}${evalPart}`;
 }

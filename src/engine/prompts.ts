@@ -10,6 +10,7 @@
  */
 import { jobBudget, type SampleJob } from '../model-service/model-service';
 import type { Tokenizer } from '../lang/tokenizer';
+import { returnType } from '../lang/return-type';
 import { parseSignature } from '../lang/types';
 import type { EngineConfig } from './config';
 import type { Triplet } from './buffers';
@@ -43,7 +44,7 @@ export class Prompts {
    * A deduction/abduction proposal: as many of the references as fit the context after room for
    * the program and its input, in the order given.
    */
-  propose(type: 'deduction' | 'abduction', references: readonly Triplet[]): SampleJob {
+  propose(type: 'deduction' | 'abduction', references: readonly Triplet[], level?: number): SampleJob {
     const c = this.config;
     const room = this.contextLength - c.programTokens - c.inputTokens - 2;
     const prompt = [this.m(`<propose:${type}>`)];
@@ -57,6 +58,7 @@ export class Prompts {
       prompt,
       kind: 'program',
       maxTokens: c.programTokens,
+      ...(level ? { level } : {}),
       then: [{ marker: '<input>', kind: 'arguments', signature: 'program', maxTokens: c.inputTokens }],
     };
   }
@@ -83,6 +85,8 @@ export class Prompts {
         prompt: [this.m('<solve:deduction>'), this.m('<program>'), ...this.enc(task.code), this.m('<input>'), ...this.enc(task.input), this.m('<output>')],
         kind: 'literal',
         maxTokens: c.outputTokens,
+        // Typed answers: the program's static return type, which the grammar reads off the program.
+        valueType: returnType(task.code),
       };
     }
     if (type === 'abduction') {
@@ -96,7 +100,8 @@ export class Prompts {
     const prompt = [this.m('<solve:induction>')];
     for (const [input, output] of task.shown ?? []) prompt.push(this.m('<input>'), ...this.enc(input), this.m('<output>'), ...this.enc(output));
     prompt.push(this.m('<message>'), ...this.enc(task.message ?? ''), this.m('<program>'));
-    return { prompt, kind: 'program', maxTokens: c.programTokens };
+    // The shown inputs fix the parameter types, so the answer must take the same arguments.
+    return { prompt, kind: 'program', maxTokens: c.programTokens, signature: parseSignature(task.code) };
   }
 
   /** Whether a job's prompt plus its longest answer fits the context. */

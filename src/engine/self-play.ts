@@ -1,21 +1,30 @@
 /**
  * The Absolute Zero loop (SPEC §1) over the model service and the executor. One step:
- * propose (three task types), validate every proposal, measure each valid proposal's
- * learnability with n untrained solver attempts, append the valid ones to their buffers, solve a
- * batch per task type (newest tasks first), reward both roles, TRR++ advantages over the six
- * groups, one PPO update. No DOM, no React: it runs in Node and in the model worker alike.
+ * propose (three task types, at the curriculum's program levels), validate every proposal
+ * (constant programs are rejected), measure each valid proposal's learnability with n untrained
+ * solver attempts, append the valid ones to their buffers, solve a batch per task type (newest
+ * tasks first, then balanced by answer), reward both roles, TRR++ advantages over the six
+ * groups, and one update: the PPO loss plus, with `hindsight`, cross-entropy on the answers the
+ * executor vouches for. No DOM, no React: it runs in Node and in the model worker alike.
  */
 import type { ExecRequest, Verdict } from '../executor/types';
 import type { ModelService, SampleJob, SampleOutcome } from '../model-service/model-service';
 import type { TrainBatch } from '../model/train';
 import { createRng, randomInt, type Rng } from '../model/rng';
 import { PRESETS } from '../model/config';
+import { argumentsConstraint } from '../lang/literal-grammar';
+import { uniformWalk } from '../lang/sampling';
+import { parseSignature } from '../lang/types';
+import { constantPrograms } from './constant';
+import { Curriculum, type CurriculumState } from './curriculum';
+import { trivialFloors } from './floors';
+import { hindsightTargets, type GradedAnswer, type HindsightTarget } from './hindsight';
 import { splitPairs, type EngineConfig } from './config';
 import { IDENTITY_SEED, TaskBuffer, type InductionTask, type Triplet } from './buffers';
 import { programKey } from './heldout';
 import { evaluate, gradingRequest, outcomeOf, runSome, type EvalTask, type Executor } from './evaluate';
 import { TaskRecords, type FeedAttempt, type FeedItem, type TaskRecord } from './feed';
-import { emptyPhases, type PerType, type PhaseTimes, type StepMetrics, type TrainFigures } from './metrics';
+import { emptyPhases, type LevelEval, type PerType, type PhaseTimes, type StepMetrics, type TrainFigures } from './metrics';
 import { Prompts, type SolveTask } from './prompts';
 import { TASK_TYPES, groupAdvantages, learnability, proposerReward, solverReward, type Role, type TaskType } from './rewards';
 
@@ -31,6 +40,8 @@ export interface EngineState {
   buffers: { deduction: Triplet[]; abduction: Triplet[]; induction: InductionTask[] };
   /** solver attempts per buffered task (absent in runs saved before it existed) */
   records?: Record<string, TaskRecord>;
+  /** the program curriculum (absent in runs saved before it existed) */
+  curriculum?: CurriculumState;
 }
 
 /** The stage a step is in, for the page's live diagram. */
@@ -43,7 +54,7 @@ interface Learnability {
   attempts: FeedAttempt[];
 }
 
-type SolverTask = SolveTask & { hidden?: [string, string][] };
+type SolverTask = SolveTask & { hidden?: [string, string][]; level?: number };
 /** A task from a buffer, with the id its attempts are recorded under. */
 type BufferedTask = SolverTask & { id: string };
 
@@ -65,6 +76,8 @@ interface Proposal {
   reason: string;
   /** induction: the buffered program the inputs were written for */
   program?: string;
+  /** program level the proposal was written at (induction: its program's) */
+  level?: number;
 }
 
 const SEED_ROUNDS = 30;
@@ -84,6 +97,11 @@ export class SelfPlay {
   private nextId: number;
   private readonly rng: Rng;
   private readonly heldoutCodes: Set<string>;
+  private readonly curriculum: Curriculum;
+  /** this step's probe runs of kept deduction/abduction proposals: (p, i, o) triplets for hindsight */
+  private probeTriplets: SolveTask[] = [];
+  /** trivial floors per level and type, computed once (the held-out set does not change) */
+  private floors: Map<string, number> | null = null;
   private phases: PhaseTimes = emptyPhases();
   private sampledTokens = 0;
   private programs = 0;
@@ -108,6 +126,7 @@ export class SelfPlay {
     this.nextId = state?.nextId ?? 0;
     this.records = new TaskRecords(state?.records);
     this.rng = createRng(`engine:${config.seed}`, state?.rng);
+    this.curriculum = new Curriculum(config.level, state?.curriculum);
     if (state) model.restoreSamplerState(state.sampler);
   }
 
@@ -131,6 +150,7 @@ export class SelfPlay {
       sampler: this.model.samplerState(),
       buffers: this.bufferItems(),
       records: this.records.toJSON(),
+      curriculum: this.curriculum.snapshot(),
     };
   }
 
@@ -172,6 +192,8 @@ export class SelfPlay {
     this.step += 1;
     const c = this.config;
 
+    const level = this.curriculum.level;
+    this.probeTriplets = [];
     const proposals = await this.propose(Object.fromEntries(this.types.map((t) => [t, c.batchSize])));
     const learn = await this.measureLearnability(proposals.filter((p) => p.task));
     const fresh: PerType<number> = { deduction: 0, abduction: 0, induction: 0 };
@@ -185,12 +207,17 @@ export class SelfPlay {
       sample: p.sample,
       reward: proposerReward(p.task !== null, p.task ? learn.get(p)!.value : 0, c.trivialPenalty),
     }));
-    const solved = await this.solveBatches(fresh);
+    const { rows: solved, graded } = await this.solveBatches(fresh);
     rows.push(...solved);
+    this.curriculum.observe(successAtLevel(graded, level));
 
-    const train = await this.update(rows);
+    const train = await this.update(rows, c.hindsight ? hindsightTargets(graded, this.extraHindsightTasks()) : []);
     const metrics = this.metrics(proposals, solved, rows, learn, train);
-    if (c.evalEvery > 0 && (this.step - 1) % c.evalEvery === 0 && this.heldout.length) metrics.eval = await this.evalHeldout(c.evalTasks);
+    metrics.curriculum = { level, reached: this.curriculum.reached, auto: this.curriculum.auto };
+    if (c.evalEvery > 0 && (this.step - 1) % c.evalEvery === 0 && this.heldout.length) {
+      metrics.evalByLevel = await this.evalByLevel(c.evalTasks);
+      metrics.eval = pooledAccuracy(metrics.evalByLevel);
+    }
     const stepMs = performance.now() - started;
     const samplingMs = this.phases.propose + this.phases.learnability + this.phases.solve;
     metrics.timing = {
@@ -208,16 +235,35 @@ export class SelfPlay {
     return [...this.heldout];
   }
 
-  /** Greedy accuracy on the first `count` held-out tasks per task type (default: those enabled). */
-  async evalHeldout(count: number, types: readonly TaskType[] = this.types): Promise<PerType<number | null>> {
+  /**
+   * Greedy accuracy per program level on the first `perLevel` held-out tasks of each level, with
+   * the best trivial floor of the same tasks (computed once per run: the set does not change).
+   */
+  async evalByLevel(perLevel: number, types: readonly TaskType[] = this.types): Promise<LevelEval[]> {
     const t0 = performance.now();
-    const out: PerType<number | null> = { deduction: null, abduction: null, induction: null };
-    for (const type of types) {
-      const summary = await evaluate(this.model, this.executor, this.prompts, this.heldout.slice(0, count), type, {
-        constrained: this.config.constrained,
-        outputTokens: this.config.outputTokens,
-      });
-      out[type] = summary.accuracy;
+    const levels = [...new Set(this.heldout.map(levelOf))].sort((a, b) => a - b);
+    const out: LevelEval[] = [];
+    this.floors ??= new Map();
+    for (const level of levels) {
+      const tasks = this.heldout.filter((task) => levelOf(task) === level).slice(0, perLevel);
+      const entry: LevelEval = {
+        level,
+        n: { deduction: 0, abduction: 0, induction: 0 },
+        accuracy: { deduction: null, abduction: null, induction: null },
+        floor: { deduction: null, abduction: null, induction: null },
+      };
+      for (const type of types) {
+        const summary = await evaluate(this.model, this.executor, this.prompts, tasks, type, {
+          constrained: this.config.constrained,
+          outputTokens: this.config.outputTokens,
+        });
+        entry.n[type] = summary.n;
+        entry.accuracy[type] = summary.n ? summary.accuracy : null;
+        const key = `${level}/${type}/${tasks.length}`;
+        if (!this.floors.has(key)) this.floors.set(key, (await trivialFloors(this.executor, tasks, type)).best.accuracy);
+        entry.floor[type] = this.floors.get(key)!;
+      }
+      out.push(entry);
     }
     this.phases.eval += performance.now() - t0;
     return out;
@@ -235,6 +281,15 @@ export class SelfPlay {
     return out;
   }
 
+  private async timed<T>(phase: keyof PhaseTimes, work: () => Promise<T>): Promise<T> {
+    const t0 = performance.now();
+    try {
+      return await work();
+    } finally {
+      this.phases[phase] += performance.now() - t0;
+    }
+  }
+
   private async execute(requests: (ExecRequest | null)[], phase: keyof PhaseTimes): Promise<(Verdict | null)[]> {
     this.onPhase?.(phase);
     const t0 = performance.now();
@@ -247,18 +302,18 @@ export class SelfPlay {
   /** Samples and validates `counts[type]` proposals per task type. */
   private async propose(counts: Partial<PerType<number>>): Promise<Proposal[]> {
     const c = this.config;
-    const planned: { type: TaskType; job: SampleJob; program?: string }[] = [];
+    const planned: { type: TaskType; job: SampleJob; program?: string; level?: number }[] = [];
     for (const type of ['deduction', 'abduction'] as const) {
-      for (let i = 0; i < (counts[type] ?? 0); i++) {
-        planned.push({ type, job: this.prompts.propose(type, this.buffers[type].uniformDistinct(c.references, this.rng)) });
+      for (const level of this.curriculum.levelsFor(counts[type] ?? 0, this.rng)) {
+        planned.push({ type, level, job: this.prompts.propose(type, this.buffers[type].uniformDistinct(c.references, this.rng), level) });
       }
     }
     // Uniform over the deduction and abduction buffers together, without copying them.
     const [deductions, abductions] = [this.buffers.deduction.items, this.buffers.abduction.items];
     for (let i = 0; i < (counts.induction ?? 0); i++) {
       const pick = randomInt(this.rng, deductions.length + abductions.length);
-      const program = (pick < deductions.length ? deductions[pick]! : abductions[pick - deductions.length]!).code;
-      planned.push({ type: 'induction', job: this.prompts.proposeInduction(program), program });
+      const source = pick < deductions.length ? deductions[pick]! : abductions[pick - deductions.length]!;
+      planned.push({ type: 'induction', job: this.prompts.proposeInduction(source.code), program: source.code, level: source.level });
     }
     const samples = await this.sample(planned.map((p) => p.job), 'propose');
     const requests = planned.map((p, i) => {
@@ -272,23 +327,48 @@ export class SelfPlay {
       return { kind: 'validate' as const, code: s.parts[0]!, inputs: [s.parts[1]!] };
     });
     const verdicts = await this.execute(requests, 'validate');
+    const { constant, probes } = await this.timed('validate', () =>
+      constantPrograms(this.executor, requests, verdicts, this.config.constantProbes, (code, exclude, count) => this.probeInputs(code, exclude, count)),
+    );
     return planned.map((p, i) => {
       const s = samples[i]!;
       const verdict = verdicts[i];
-      const base = { type: p.type, job: p.job, sample: s, task: null, program: p.program };
+      const base = { type: p.type, job: p.job, sample: s, task: null, program: p.program, ...(p.level ? { level: p.level } : {}) };
       if (!verdict) return { ...base, reason: 'truncated' };
       if (!verdict.ok) return { ...base, reason: verdict.reason };
       const outputs = verdict.outputs ?? [];
+      if (constant[i]) return { ...base, reason: 'constant' };
       if (outputs.some((o) => this.model.tokenizer.encode(o).length >= c.outputTokens)) return { ...base, reason: 'output-too-long' };
       const id = `${p.type}_${String(this.nextId++).padStart(6, '0')}`;
       if (p.type === 'induction') {
         const inputs = s.parts.slice(0, c.inductionInputs);
-        return { ...base, reason: 'ok', task: { kind: 'induction' as const, id, code: p.program!, inputs, outputs, message: s.parts[c.inductionInputs]!, step: this.step } };
+        const level = p.level ? { level: p.level } : {};
+        return { ...base, reason: 'ok', task: { kind: 'induction' as const, id, code: p.program!, inputs, outputs, message: s.parts[c.inductionInputs]!, step: this.step, ...level } };
       }
       const code = s.parts[0]!;
       if (this.heldoutCodes.has(programKey(code))) return { ...base, reason: 'held-out' };
-      return { ...base, reason: 'ok', task: { kind: 'triplet' as const, id, code, input: s.parts[1]!, output: outputs[0]!, step: this.step } };
+      const level = p.level ? { level: p.level } : {};
+      // The probes of a kept program are checked triplets too: more inputs for hindsight.
+      for (const probe of probes) {
+        if (probe.at === i && this.model.tokenizer.encode(probe.output).length < c.outputTokens) this.probeTriplets.push({ code, input: probe.input, output: probe.output });
+      }
+      return { ...base, reason: 'ok', task: { kind: 'triplet' as const, id, code, input: s.parts[1]!, output: outputs[0]!, step: this.step, ...level } };
     });
+  }
+
+  /** Up to `count` random argument lists for a program's signature, none equal to `exclude`. */
+  private probeInputs(code: string, exclude: string, count: number): string[] {
+    const signature = parseSignature(code);
+    if (!signature) return [];
+    const tokenizer = this.model.tokenizer;
+    const budget = this.config.inputTokens;
+    const inputs: string[] = [];
+    for (let tries = 0; tries < count * 3 && inputs.length < count; tries++) {
+      const walk = uniformWalk(argumentsConstraint(tokenizer, signature, { maxTokens: budget }), this.rng, tokenizer.eos, budget);
+      const text = tokenizer.decode(walk);
+      if (text !== exclude && !inputs.includes(text)) inputs.push(text);
+    }
+    return inputs;
   }
 
   /** Adds a valid proposal's task to its buffer; true when it did. */
@@ -324,33 +404,64 @@ export class SelfPlay {
     return result;
   }
 
+  /**
+   * `count` buffered tasks of a type for the solver: the newest `fresh` first, then uniform draws
+   * (or draws balanced by answer, with `balanceTasks`).
+   */
+  private solverTasks(type: TaskType, count: number, fresh: number): BufferedTask[] {
+    const balance = this.config.balanceTasks;
+    if (type === 'induction') {
+      const buffer = this.buffers.induction;
+      const tasks = balance ? buffer.balancedBatch(count, fresh, this.rng, (t) => t.outputs[0] ?? '') : buffer.solverBatch(count, fresh, this.rng);
+      return tasks.map((t) => ({ ...inductionSolverTask(t), id: t.id, ...(t.level ? { level: t.level } : {}) }));
+    }
+    const buffer = this.buffers[type];
+    return balance ? buffer.balancedBatch(count, fresh, this.rng, (t) => t.output) : buffer.solverBatch(count, fresh, this.rng);
+  }
+
+  /**
+   * Tasks learnt by hindsight only (no answer is sampled for them), `hindsightTasks` per type:
+   * for deduction and abduction this step's probe triplets first (new inputs to known programs),
+   * then buffered tasks.
+   */
+  private extraHindsightTasks(): { type: TaskType; task: SolverTask }[] {
+    const count = this.config.hindsightTasks;
+    if (count === 0) return [];
+    return this.types.flatMap((type) => {
+      const probes = type === 'induction' ? [] : this.probeTriplets.slice(0, count);
+      const tasks = [...probes, ...this.solverTasks(type, count - probes.length, 0)];
+      return tasks.map((task) => ({ type, task }));
+    });
+  }
+
   /** A solver batch per task type, answered at the sampling temperature and graded. */
-  private async solveBatches(fresh: PerType<number>): Promise<Row[]> {
+  private async solveBatches(fresh: PerType<number>): Promise<{ rows: Row[]; graded: (GradedAnswer & { level?: number })[] }> {
     const planned: { type: TaskType; task: BufferedTask; job: SampleJob }[] = [];
     for (const type of this.types) {
-      const tasks: BufferedTask[] =
-        type === 'induction'
-          ? this.buffers.induction.solverBatch(this.config.batchSize, fresh.induction, this.rng).map((t) => ({ ...inductionSolverTask(t), id: t.id }))
-          : this.buffers[type].solverBatch(this.config.batchSize, fresh[type], this.rng);
-      for (const task of tasks) planned.push({ type, task, job: this.prompts.solve(type, task) });
+      for (const task of this.solverTasks(type, this.config.batchSize, fresh[type])) planned.push({ type, task, job: this.prompts.solve(type, task) });
     }
     const answers = await this.sample(planned.map((p) => p.job), 'solve');
     const verdicts = await this.execute(
       planned.map((p, i) => gradingRequest(p.type, p.task, answers[i]!)),
       'solve',
     );
-    return planned.map((p, i) => {
+    const rows = planned.map((p, i): Row => {
       const outcome = outcomeOf(verdicts[i]!);
       this.records.record(p.type, p.task.id, this.step, outcome, answers[i]!.text);
       return { type: p.type, role: 'solve', job: p.job, sample: answers[i]!, reward: solverReward(outcome) };
     });
+    const graded = planned.map((p, i) => ({ type: p.type, task: p.task, answer: answers[i]!, verdict: verdicts[i]!, level: p.task.level }));
+    return { rows, graded };
   }
 
-  /** TRR++ over the six groups and one PPO update on the rows with a non-zero advantage. */
-  private async update(rows: Row[]): Promise<TrainFigures | null> {
+  /**
+   * TRR++ over the six groups and one update: the PPO loss on the rows with a non-zero
+   * advantage, plus cross-entropy on the hindsight targets the grammar admits.
+   */
+  private async update(rows: Row[], targets: readonly HindsightTarget[]): Promise<TrainFigures | null> {
     this.onPhase?.('update');
     const t0 = performance.now();
-    const batch: TrainBatch = { tokens: [], promptLengths: [], advantages: [], oldLogProbs: [], masks: [] };
+    const batch: TrainBatch = { tokens: [], promptLengths: [], advantages: [], oldLogProbs: [], masks: [], hindsight: [] };
     for (const type of TASK_TYPES) {
       for (const role of ['propose', 'solve'] as const) {
         if (role === 'propose' && !this.config.trainProposer) continue;
@@ -363,8 +474,24 @@ export class SelfPlay {
           batch.advantages.push(advantages[i]!);
           batch.oldLogProbs.push(row.sample.logProbs);
           batch.masks!.push(row.sample.masks);
+          batch.hindsight!.push(false);
         });
       }
+    }
+    let hindsightRows = 0;
+    for (const target of targets) {
+      if (target.type === 'deduction' && this.model.tokenizer.encode(target.task.output).length >= this.config.outputTokens) continue;
+      const job = this.prompts.solve(target.type, target.task);
+      if (!this.prompts.fits(job)) continue;
+      const forced = this.model.forcedAnswer(job, target.answer, { constrained: this.config.constrained });
+      if (!forced) continue;
+      batch.tokens.push([...job.prompt, ...forced.tokens]);
+      batch.promptLengths.push(job.prompt.length);
+      batch.advantages.push(0);
+      batch.oldLogProbs.push([]);
+      batch.masks!.push(forced.masks);
+      batch.hindsight!.push(true);
+      hindsightRows++;
     }
     if (batch.tokens.length === 0) return null;
     const stats = await this.model.train(batch, {
@@ -372,9 +499,11 @@ export class SelfPlay {
       entropyCoef: this.config.entropyCoef,
       temperature: this.config.temperature,
       microBatchRows: MICRO_BATCH_ROWS,
+      hindsightWeight: this.config.hindsightWeight,
     });
     this.phases.update += performance.now() - t0;
-    return { ...stats, rows: batch.tokens.length };
+    const { hindsightTokens: _tokens, ...figures } = stats;
+    return { ...figures, rows: batch.tokens.length, hindsightRows };
   }
 
   private metrics(
@@ -442,4 +571,22 @@ function solverTaskOf(p: Proposal): SolverTask {
 export function inductionSolverTask(task: InductionTask): SolverTask {
   const pairs = task.inputs.map((input, i): [string, string] => [input, task.outputs[i]!]);
   return { code: task.code, input: task.inputs[0]!, output: task.outputs[0]!, ...splitPairs(pairs), message: task.message };
+}
+
+const levelOf = (task: { level?: number }): number => task.level ?? 4;
+
+/** Solver success on this step's tasks of one program level, or null when none was of it. */
+function successAtLevel(graded: readonly { level?: number; verdict: Verdict | null }[], level: number): number | null {
+  const at = graded.filter((g) => g.level === level);
+  if (at.length === 0) return null;
+  return at.filter((g) => outcomeOf(g.verdict) === 'correct').length / at.length;
+}
+
+/** Accuracy per type over all levels together, weighted by the tasks each level attempted. */
+function pooledAccuracy(levels: readonly LevelEval[]): PerType<number | null> {
+  const pooled = (type: TaskType): number | null => {
+    const n = levels.reduce((sum, l) => sum + l.n[type], 0);
+    return n ? levels.reduce((sum, l) => sum + (l.accuracy[type] ?? 0) * l.n[type], 0) / n : null;
+  };
+  return { deduction: pooled('deduction'), abduction: pooled('abduction'), induction: pooled('induction') };
 }

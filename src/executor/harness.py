@@ -55,10 +55,11 @@ LIMITS = {
 class Rejected(Exception):
     """A verdict reached inside the harness; carries the reason code."""
 
-    def __init__(self, reason, detail=''):
+    def __init__(self, reason, detail='', outputs=None):
         super().__init__(detail)
         self.reason = reason
         self.detail = detail
+        self.outputs = outputs
 
 
 class SandboxViolation(Exception):
@@ -521,7 +522,8 @@ def _abduction(request):
     read_literal(request.get('output'), 'non-literal-output')
     result, result_repr = run_program(program, request.get('answer'))
     if not matches(result, result_repr, request.get('output'), 'non-literal-output'):
-        raise Rejected('mismatch', f'f(answer) gives {result_repr[:200]}')
+        # The output it does give: the engine relabels a wrong abduction answer with it (hindsight).
+        raise Rejected('mismatch', f'f(answer) gives {result_repr[:200]}', outputs=[result_repr])
     return {'outputs': [result_repr]}
 
 
@@ -565,7 +567,10 @@ def check(request):
     try:
         extra = handler(request)
     except Rejected as rejected:
-        return {'ok': False, 'reason': rejected.reason, 'detail': rejected.detail}
+        verdict = {'ok': False, 'reason': rejected.reason, 'detail': rejected.detail}
+        if rejected.outputs is not None:
+            verdict['outputs'] = rejected.outputs
+        return verdict
     except KeyboardInterrupt:
         return {'ok': False, 'reason': 'timeout', 'detail': 'interrupted at the time limit'}
     except MemoryError:

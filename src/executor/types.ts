@@ -62,7 +62,10 @@ export interface Verdict {
   reason: 'ok' | RejectReason;
   /** A short human-readable explanation, empty when ok. */
   detail: string;
-  /** repr of f(input) for each input that ran, when the request runs the program. */
+  /**
+   * repr of f(input) for each input that ran, when the request runs the program; a mismatched
+   * abduction answer carries the output its input does give.
+   */
   outputs?: string[];
   /** Wall time in the worker for this request, in milliseconds. */
   ms: number;

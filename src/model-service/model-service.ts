@@ -7,13 +7,16 @@ import * as tf from '@tensorflow/tfjs';
 import { argumentsConstraint, literalConstraint } from '../lang/literal-grammar';
 import { messageConstraint, unconstrained, type TokenConstraint } from '../lang/constraint';
 import { programConstraint } from '../lang/program-grammar';
+import { encodeWithin } from '../lang/replay';
 import { ChainConstraint, splitChain } from '../lang/chain-constraint';
 import { createTokenizer, TOKENIZER_VERSION, type Marker, type Tokenizer } from '../lang/tokenizer';
-import { parseSignature, type ParamType } from '../lang/types';
+import type { ProgramLevel } from '../lang/levels';
+import { parseSignature, type ParamType, type ValueType } from '../lang/types';
 import { activateBackend, maxRelativeError, selectBackend, type BackendChoice, type BackendName, type WasmPaths } from '../model/backend';
 import { decodeCheckpoint, encodeCheckpoint, restoreCheckpoint, snapshotCheckpoint } from '../model/checkpoint';
 import { configFor, parameterCount, type ModelConfig, type PresetName } from '../model/config';
 import { createOptimizer, disposeOptimizer, type Optimizer, type OptimizerOptions } from '../model/optimizer';
+import { MaskInterner, type PackedMask } from '../model/masks';
 import { createRng, type Rng } from '../model/rng';
 import { sampleBatch, type SampleResult } from '../model/sample';
 import { sequenceLogProbs, trainStep, type TrainBatch, type TrainOptions, type TrainStats } from '../model/train';
@@ -52,9 +55,14 @@ export interface WritePart {
   maxTokens: number;
   /**
    * For `arguments`: the parameter types of the program they are for, when known; 'program':
-   * those of the program written earlier in the same sequence.
+   * those of the program written earlier in the same sequence. For `program`: the parameter
+   * types the program must take.
    */
   signature?: ParamType[] | null | 'program';
+  /** For `program`: the curriculum level of the grammar (1-4; absent: the full grammar). */
+  level?: number;
+  /** For `literal`: the type the value must have (absent or null: any literal). */
+  valueType?: ValueType | null;
 }
 
 /** One sequence to write: a part, optionally followed by more parts, each after its marker. */
@@ -79,6 +87,12 @@ export interface SampleSettings {
   temperature: number;
   /** Grammar-constrained decoding (the default); false shows what a random model writes unaided. */
   constrained?: boolean;
+}
+
+/** A teacher-forced answer: its tokens (eos last) and the mask before each (null: unconstrained). */
+export interface ForcedAnswer {
+  tokens: number[];
+  masks: PackedMask[] | null;
 }
 
 export interface MemoryReport {
@@ -152,6 +166,34 @@ export class ModelService {
       });
       return { ...greedy!, logProbs: logProbs!, probability: Math.exp(logProbs!.reduce((a, b) => a + b, 0)) };
     });
+  }
+
+  /**
+   * Teacher forcing: `text` as the answer a job should have written (its tokens and eos), with
+   * the grammar's allowed set before each token, so that training sees the masked distribution
+   * a sample would have been drawn from. null when the grammar does not admit that text, or it
+   * does not fit the job's budget.
+   */
+  forcedAnswer(job: SampleJob, text: string, settings: { constrained?: boolean } = {}): ForcedAnswer | null {
+    if (settings.constrained === false) {
+      const tokens = [...this.tokenizer.encode(text), this.tokenizer.eos];
+      return tokens.length > jobBudget(job) ? null : { tokens, masks: null };
+    }
+    // The tokens the grammar writes (inside strings it writes a character at a time, where
+    // greedy encoding joins words), then the masks along them.
+    const tokens = encodeWithin(this.tokenizer, this.constraintFor(job, true), text);
+    if (!tokens || tokens.length > jobBudget(job)) return null;
+    const constraint = this.constraintFor(job, true);
+    const interner = new MaskInterner();
+    const masks: PackedMask[] = [];
+    for (const token of tokens) {
+      if (constraint.finished) return null;
+      const allowed = constraint.allowed();
+      if (!allowed[token]) return null;
+      masks.push(interner.intern(allowed));
+      constraint.advance(token);
+    }
+    return constraint.finished ? { tokens, masks } : null;
   }
 
   private async sampleNow(jobs: SampleJob[], settings: SampleSettings, rng: () => number): Promise<SampleOutcome[]> {
@@ -281,13 +323,17 @@ export class ModelService {
     if (!constrained) return unconstrained(this.tokenizer, options);
     switch (part.kind) {
       case 'program':
-        return programConstraint(this.tokenizer, options);
+        return programConstraint(this.tokenizer, {
+          ...options,
+          ...(Array.isArray(part.signature) ? { signature: part.signature } : {}),
+          ...(part.level ? { level: part.level as ProgramLevel } : {}),
+        });
       case 'arguments': {
         const signature = part.signature === 'program' ? parseSignature(previous[0] ?? '') : (part.signature ?? null);
         return argumentsConstraint(this.tokenizer, signature?.length ? signature : null, options);
       }
       case 'literal':
-        return literalConstraint(this.tokenizer, options);
+        return literalConstraint(this.tokenizer, part.valueType ? { ...options, type: part.valueType } : options);
       case 'message':
         return messageConstraint(this.tokenizer, options);
     }

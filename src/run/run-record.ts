@@ -3,7 +3,8 @@
  * step's figures (metrics), the last step's proposals (feed) and the model checkpoint.
  */
 import { isInductionTask, isTriplet } from '../engine/buffers';
-import { validateConfig, ConfigError, type EngineConfig } from '../engine/config';
+import { upgradeConfig, validateConfig, ConfigError, type EngineConfig } from '../engine/config';
+import { isPresetName } from '../model/config';
 import type { FeedItem } from '../engine/feed';
 import type { StepMetrics } from '../engine/metrics';
 import type { EngineState } from '../engine/self-play';
@@ -36,6 +37,12 @@ export function checkRunParts(parts: { meta: unknown; state: unknown; metrics: u
   if (!isObject(meta) || typeof meta.id !== 'string' || !meta.id || typeof meta.name !== 'string') throw new RunRecordError('the run has no id or name');
   if (!Number.isFinite(meta.created) || !Number.isFinite(meta.updated) || !Number.isInteger(meta.step)) throw new RunRecordError('the run has no valid dates or step');
   try {
+    // Runs saved before a setting existed get it filled in (the engine state holds the same config).
+    const saved = meta.config as EngineConfig | undefined;
+    if (isObject(saved) && isPresetName(saved.preset)) {
+      meta.config = upgradeConfig(saved);
+      if (isObject(state)) state.config = meta.config;
+    }
     validateConfig(meta.config as EngineConfig);
   } catch (error) {
     if (error instanceof ConfigError) throw new RunRecordError(`the run's settings are invalid: ${error.message}`);

@@ -54,3 +54,40 @@ describe('the induction split', () => {
     expect(task.hidden).toEqual([['3', '3']]);
   });
 });
+
+describe('solver batches balanced by answer', () => {
+  // 40 tasks answered False, 10 answered 0 (== False), 5 ints, 5 strs, 2 lists.
+  const outputs = [...Array(40).fill('False'), ...Array(10).fill('0'), '1', '2', '3', '4', '5', "'a'", "'b'", "'c'", "'d'", "'e'", '[1]', '[2]'];
+  const buffer = new TaskBuffer(outputs.map((output, i) => ({ id: `t${i}`, output })));
+  const of = (t: { output: string }) => t.output;
+
+  it('lets no value Python calls equal fill more than a quarter of a batch', () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const batch = buffer.balancedBatch(16, 0, createRng(seed), of);
+      expect(batch).toHaveLength(16);
+      expect(batch.filter((t) => t.output === 'False' || t.output === '0').length).toBeLessThanOrEqual(4);
+    }
+  });
+
+  it('draws every output class about equally, though the buffer is mostly bools', () => {
+    const counts = new Map<string, number>();
+    for (let seed = 1; seed <= 50; seed++) {
+      for (const t of buffer.balancedBatch(8, 0, createRng(seed), of)) {
+        const kind = t.output.startsWith("'") ? 'str' : t.output.startsWith('[') ? 'list' : t.output === 'False' ? 'bool' : 'int';
+        counts.set(kind, (counts.get(kind) ?? 0) + 1);
+      }
+    }
+    // 400 draws over 4 classes: about 100 each, though bools are 40 of the 62 tasks; False and 0
+    // share the value cap (2 of a batch of 8), so bools get at most 100.
+    for (const kind of ['str', 'list', 'int']) expect(counts.get(kind) ?? 0, kind).toBeGreaterThan(70);
+    expect(counts.get('bool') ?? 0).toBeGreaterThan(30);
+    expect(counts.get('bool') ?? 0).toBeLessThanOrEqual(100);
+  });
+
+  it('still puts this step\'s new tasks first, and is reproducible from the seed', () => {
+    const batch = buffer.balancedBatch(8, 3, createRng(4), of);
+    expect(batch.slice(0, 3).map((t) => t.id)).toEqual(['t61', 't60', 't59']);
+    expect(buffer.balancedBatch(8, 3, createRng(4), of)).toEqual(batch);
+    expect(new TaskBuffer<{ output: string }>([]).balancedBatch(4, 0, createRng(1), of)).toEqual([]);
+  });
+});

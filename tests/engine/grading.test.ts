@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { constantGuessFloor, gradingRequest, outcomeOf, solveTaskFor } from '../../src/engine/evaluate';
+import { gradingRequest, outcomeOf, solveTaskFor } from '../../src/engine/evaluate';
 import type { SampleOutcome } from '../../src/model-service/model-service';
 
 const answer = (text: string, stopReason: SampleOutcome['stopReason'] = 'eos'): SampleOutcome => ({ text, parts: [text], tokens: [1], logProbs: [0], stopReason, masks: null });
@@ -36,24 +36,5 @@ describe('grading solver answers', () => {
     expect((split as { shown: unknown[] }).shown).toHaveLength(3);
     expect((split as { hidden: unknown[] }).hidden).toEqual([['4', '4'], ['5', '5'], ['6', '6']]);
     expect(solveTaskFor('induction', { id: 'b', code: 'c', input: '1', output: '1' })).toMatch(/at least 2/);
-  });
-});
-
-describe('the deduction guessing floor', () => {
-  // Stands in for the executor's literal comparison, with Python's False == 0 and True == 1.
-  const value = (text: string) => ({ False: '0', True: '1' })[text] ?? text;
-  const executor = {
-    run: async (requests: { kind: string; answer?: string; output?: string }[]) =>
-      requests.map((r) => ({ ok: value(r.answer!) === value(r.output!), reason: 'ok', detail: '', ms: 0 }) as Parameters<typeof outcomeOf>[0] & object),
-  };
-  const task = (output: string, i: number) => ({ id: `t${i}`, code: 'c', input: '1', output });
-
-  it('finds the one answer that scores best on every task', async () => {
-    const tasks = ['3', '3', "'a'", '0', 'False', 'False', '7'].map(task);
-    // False scores 3 (two False, one 0): more than the most common single text, '3'.
-    const floor = await constantGuessFloor(executor as never, tasks);
-    expect(floor.accuracy).toBeCloseTo(3 / 7);
-    expect(['0', 'False']).toContain(floor.answer);
-    expect(await constantGuessFloor(executor as never, [])).toEqual({ answer: '', accuracy: 0 });
   });
 });

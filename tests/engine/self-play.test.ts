@@ -40,6 +40,28 @@ describe('a seeded self-play run', () => {
     expect(Object.keys(first.timing.phases).sort()).toEqual(['eval', 'learnability', 'propose', 'solve', 'update', 'validate']);
     expect(first.buffers.deduction).toBeGreaterThanOrEqual(3);
     expect(first.learnability.histogram).toHaveLength(3);
+    // The learning default: hindsight rows in every update, the curriculum from level 1, and
+    // held-out accuracy per level beside its floor.
+    expect(a.metrics.every((m) => m.train === null || (m.train.hindsightRows ?? 0) > 0)).toBe(true);
+    expect(first.curriculum).toEqual({ level: 1, reached: 1, auto: true });
+    expect(first.evalByLevel!.map((l) => l.level)).toEqual([1, 2, 3, 4]);
+    for (const l of first.evalByLevel!) {
+      expect(l.n.deduction).toBe(4);
+      expect(l.floor.deduction).toBeGreaterThanOrEqual(0);
+    }
+  }, 600_000);
+
+  it('in pure AZR mode (hindsight=false) trains on the TRR++ rows only', async () => {
+    const pure = applySettings(config, ['hindsight=false', 'evalEvery=0']);
+    const session = await openSession({ config: pure, workers: 1, backends: ['wasm'] });
+    try {
+      for (let i = 0; i < 3; i++) {
+        const m = await session.engine.runStep();
+        if (m.train) expect(m.train).toMatchObject({ hindsightRows: 0, hindsightLoss: null });
+      }
+    } finally {
+      session.close();
+    }
   }, 600_000);
 
   it('resumes a saved run exactly where it stopped', async () => {

@@ -1,0 +1,78 @@
+/**
+ * The program curriculum: which grammar level (1: one-line programs ... 4: the full grammar)
+ * proposals are written at. In automatic mode the level rises when the solver does well on its
+ * own tasks of the current level and falls when it fails them. Proposals follow the mixed
+ * strategy of Learning to Execute (Zaremba & Sutskever): half at the current level, half drawn
+ * uniformly over the levels reached so far, so that easy programs are not forgotten.
+ */
+import { randomInt, type Rng } from '../model/rng';
+
+export const MAX_LEVEL = 4;
+/** Smoothed success at or above which the level rises, and at or below which it falls. */
+export const LEVEL_UP = 0.6;
+export const LEVEL_DOWN = 0.1;
+/** Steps at a level before it may rise, and before it may fall. */
+const STEPS_BEFORE_UP = 3;
+const STEPS_BEFORE_DOWN = 10;
+/** Weight of the newest step in the smoothed success rate. */
+const SMOOTHING = 0.3;
+
+export interface CurriculumState {
+  level: number;
+  reached: number;
+  /** smoothed solver success on tasks of the current level; null right after a change */
+  success: number | null;
+  stepsAtLevel: number;
+}
+
+export class Curriculum {
+  private state: CurriculumState;
+
+  /** `fixed`: 0 for the automatic curriculum, else the level every proposal is written at. */
+  constructor(
+    private readonly fixed: number,
+    saved?: CurriculumState,
+  ) {
+    if (!(Number.isInteger(fixed) && fixed >= 0 && fixed <= MAX_LEVEL)) throw new Error(`curriculum: level must be 0 to ${MAX_LEVEL}, not ${fixed}`);
+    const start = fixed || 1;
+    this.state = saved && fixed === 0 ? { ...saved } : { level: start, reached: start, success: null, stepsAtLevel: 0 };
+  }
+
+  get auto(): boolean {
+    return this.fixed === 0;
+  }
+
+  get level(): number {
+    return this.state.level;
+  }
+
+  get reached(): number {
+    return this.state.reached;
+  }
+
+  snapshot(): CurriculumState {
+    return { ...this.state };
+  }
+
+  /** Levels for `count` proposals: the first half at the current level, the rest uniform over 1..reached. */
+  levelsFor(count: number, rng: Rng): number[] {
+    if (!this.auto) return new Array<number>(count).fill(this.fixed);
+    const current = Math.ceil(count / 2);
+    return Array.from({ length: count }, (_, i) => (i < current ? this.state.level : 1 + randomInt(rng, this.state.reached)));
+  }
+
+  /** Records one step's solver success on tasks of the current level (null: none were solved at it). */
+  observe(success: number | null): void {
+    if (!this.auto) return;
+    const s = this.state;
+    s.stepsAtLevel += 1;
+    if (success === null) return;
+    s.success = s.success === null ? success : (1 - SMOOTHING) * s.success + SMOOTHING * success;
+    if (s.success >= LEVEL_UP && s.stepsAtLevel >= STEPS_BEFORE_UP && s.level < MAX_LEVEL) this.move(s.level + 1);
+    else if (s.success <= LEVEL_DOWN && s.stepsAtLevel >= STEPS_BEFORE_DOWN && s.level > 1) this.move(s.level - 1);
+  }
+
+  private move(level: number): void {
+    this.state = { level, reached: Math.max(this.state.reached, level), success: null, stepsAtLevel: 0 };
+  }
+}
