@@ -1,106 +1,285 @@
 /**
- * `tabula bench learn --minutes M`: does self-play make a random model better? From one seed,
- * full AZR and two ablations (train solver only; deduction only) each train for M/3 minutes,
- * one after another on this machine, and are evaluated greedily on the whole held-out set
- * before (step 0: the same random model for all three) and after.
+ * `tabula bench learn --minutes M --seeds 1,2,3`: does self-play make a random model better, and
+ * by more than a trivial rule would score? Four variants (full AZR with executor hindsight, the
+ * paper's pure AZR, train solver only, deduction only) each train for M minutes from every seed,
+ * one run after another on this machine. Each seed's random model (step 0, the same for every
+ * variant) and each trained one are evaluated greedily on the held-out set, per program level,
+ * beside the best trivial floor of the same tasks.
  */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { applySettings, defaultConfig, type EngineConfig } from '../engine/config';
-import { emptyPhases, type PerType, type PhaseTimes } from '../engine/metrics';
-import { constantGuessFloor } from '../engine/evaluate';
-import { TASK_TYPES } from '../engine/rewards';
+import { evaluate, type EvalTask } from '../engine/evaluate';
+import { readHeldout } from '../engine/heldout';
+import { trivialFloors } from '../engine/floors';
+import type { LevelEval, PerType } from '../engine/metrics';
+import { TASK_TYPES, type TaskType } from '../engine/rewards';
 import { isPresetName } from '../model/config';
 import { intOption, numberOption, parseArgs, UsageError } from './args';
 import { openSession } from './engine-session';
 import { takeSettings } from './train';
 
-const VARIANTS: { name: string; settings: string[] }[] = [
-  { name: 'full AZR', settings: [] },
+export const VARIANTS: { name: string; settings: string[] }[] = [
+  { name: 'full AZR + hindsight', settings: [] },
+  { name: 'pure AZR (paper)', settings: ['hindsight=false'] },
   { name: 'train solver only', settings: ['trainProposer=false'] },
   { name: 'deduction only', settings: ['abduction=false', 'induction=false'] },
 ];
 
-interface VariantResult {
-  name: string;
+/** Groups of levels reported beside each level on its own. */
+const GROUPS: { name: string; levels: number[] | null }[] = [
+  { name: 'levels 1-2', levels: [1, 2] },
+  { name: 'all levels', levels: null },
+];
+
+interface Cell {
+  floor: number;
+  start: number | null;
+  end: number | null;
+  gainOverFloor: number | null;
+  endMin: number | null;
+  endMax: number | null;
+}
+
+interface SeedRun {
+  seed: number;
   steps: number;
   seconds: number;
-  before: PerType<number | null>;
-  after: PerType<number | null>;
-  validity: number | null;
-  learnability: number | null;
-  phases: PhaseTimes;
+  start: LevelEval[];
+  end: LevelEval[];
+  level: number;
+  /** deduction accuracy on the hand-written one-line programs, at step 0 and at the end */
+  simpleStart: number;
+  simpleEnd: number;
+}
+
+/** Hand-written one-line programs (`return x + 3`, `return s[::-1]`, ...), deduction only. */
+export const SIMPLE_PROGRAMS_PATH = 'data/simple-programs.jsonl';
+
+function simplePrograms(): EvalTask[] {
+  const path = fileURLToPath(new URL(`../../${SIMPLE_PROGRAMS_PATH}`, import.meta.url));
+  return readHeldout(readFileSync(path, 'utf8'));
 }
 
 export async function benchLearnCommand(argv: string[]): Promise<number> {
   const { rest, settings } = takeSettings(argv);
-  const args = parseArgs(rest, { values: ['minutes', 'preset', 'seed', 'eval-tasks'], flags: ['json'] });
-  const minutes = numberOption(args, 'minutes', 30, 0.01, 10_000);
+  const args = parseArgs(rest, { values: ['minutes', 'preset', 'seeds', 'variants', 'eval-per-level'], flags: ['json'] });
+  const minutes = numberOption(args, 'minutes', 10, 0.01, 10_000);
   const preset = (args.options.get('preset') as string | undefined) ?? 'tiny';
   if (!isPresetName(preset)) throw new UsageError(`--preset must be tiny, small or base (got ${preset})`);
-  const seed = intOption(args, 'seed', 1, 0, 2 ** 31 - 1);
-  const evalTasks = intOption(args, 'eval-tasks', 192, 1, 100_000);
-  const base: EngineConfig = applySettings({ ...defaultConfig(preset), seed, evalEvery: 0 }, settings);
-  const perVariantMs = (minutes * 60_000) / VARIANTS.length;
+  const seeds = listOption(args.options.get('seeds'), '1,2,3', 'seeds').map((s) => {
+    const seed = Number(s);
+    if (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 31 - 1) throw new UsageError(`--seeds: "${s}" is not a seed (a whole number from 0)`);
+    return seed;
+  });
+  const variants = listOption(args.options.get('variants'), VARIANTS.map((_, i) => String(i + 1)).join(','), 'variants').map((v) => {
+    const variant = VARIANTS[Number(v) - 1];
+    if (!variant) throw new UsageError(`--variants: "${v}" is not a variant number (1 to ${VARIANTS.length}: ${VARIANTS.map((x, i) => `${i + 1} ${x.name}`).join(', ')})`);
+    return variant;
+  });
+  const perLevel = intOption(args, 'eval-per-level', 64, 1, 100_000);
+  const base: EngineConfig = applySettings({ ...defaultConfig(preset), evalEvery: 0 }, settings);
+  const runMs = minutes * 60_000;
   const log = (line: string) => process.stderr.write(line + '\n');
+  const total = variants.length * seeds.length;
+  log(`bench learn: ${variants.length} variants x ${seeds.length} seeds x ${minutes} min of training = ${((total * minutes) / 60).toFixed(1)} h, plus seeding and evaluation`);
 
-  const results: VariantResult[] = [];
-  let before: PerType<number | null> | null = null;
-  let floor: { answer: string; accuracy: number } | null = null;
-  for (const variant of VARIANTS) {
-    const config = applySettings(base, variant.settings);
-    const session = await openSession({ config });
-    try {
-      const { engine } = session;
-      if (!before) {
-        log(`bench learn: evaluating the random model on ${evalTasks} held-out tasks per type`);
-        before = await engine.evalHeldout(evalTasks, TASK_TYPES);
-        floor = await constantGuessFloor(session.executor, engine.heldoutTasks().slice(0, evalTasks));
+  const runs = new Map<string, SeedRun[]>(variants.map((v) => [v.name, []]));
+  const startBySeed = new Map<number, { levels: LevelEval[]; simple: number }>();
+  const simple = simplePrograms();
+  let floors: FloorTable | null = null;
+  let simpleFloor = 0;
+  let done = 0;
+  for (const seed of seeds) {
+    for (const variant of variants) {
+      const config = applySettings({ ...base, seed }, variant.settings);
+      const session = await openSession({ config });
+      try {
+        const { engine } = session;
+        const simpleAccuracy = async () =>
+          (await evaluate(session.model, session.executor, engine.prompts, simple, 'deduction', { constrained: config.constrained, outputTokens: config.outputTokens })).accuracy;
+        if (!floors) {
+          floors = await floorTable(session.executor, engine.heldoutTasks(), perLevel);
+          simpleFloor = (await trivialFloors(session.executor, simple, 'deduction')).best.accuracy;
+        }
+        if (!startBySeed.has(seed)) {
+          log(`bench learn: seed ${seed}: evaluating the random model (${perLevel} held-out tasks per level and type)`);
+          startBySeed.set(seed, { levels: await engine.evalByLevel(perLevel, TASK_TYPES), simple: await simpleAccuracy() });
+        }
+        done++;
+        log(`bench learn: [${done}/${total}] ${variant.name}, seed ${seed}: ${minutes} min on ${session.info.backend.backend}`);
+        await engine.seed();
+        const started = performance.now();
+        let level = 1;
+        while (performance.now() - started < runMs) {
+          const m = await engine.runStep();
+          level = m.curriculum?.level ?? level;
+          if (m.step % 10 === 0) log(`  step ${m.step}: ${((performance.now() - started) / 1000).toFixed(0)} s, ${(m.timing.stepMs / 1000).toFixed(1)} s/step, level ${level}`);
+        }
+        const seconds = (performance.now() - started) / 1000;
+        log(`bench learn: ${variant.name}, seed ${seed}: ${engine.step} steps; evaluating`);
+        const end = await engine.evalByLevel(perLevel, TASK_TYPES);
+        const start = startBySeed.get(seed)!;
+        runs.get(variant.name)!.push({ seed, steps: engine.step, seconds, start: start.levels, end, level, simpleStart: start.simple, simpleEnd: await simpleAccuracy() });
+      } finally {
+        session.close();
       }
-      log(`bench learn: ${variant.name}, ${(perVariantMs / 60_000).toFixed(1)} min on ${session.info.backend.backend}`);
-      await engine.seed();
-      const phases = emptyPhases();
-      const validity: number[] = [];
-      const learn: number[] = [];
-      const started = performance.now();
-      while (performance.now() - started < perVariantMs) {
-        const m = await engine.runStep();
-        for (const key of Object.keys(phases) as (keyof PhaseTimes)[]) phases[key] += m.timing.phases[key];
-        for (const t of TASK_TYPES) if (m.validity[t] !== null) validity.push(m.validity[t]!);
-        if (m.learnability.mean !== null) learn.push(m.learnability.mean);
-        if (m.step % 10 === 0) log(`  step ${m.step}: ${((performance.now() - started) / 1000).toFixed(0)} s, ${(m.timing.stepMs / 1000).toFixed(1)} s/step`);
-      }
-      const seconds = (performance.now() - started) / 1000;
-      log(`bench learn: ${variant.name}: ${engine.step} steps; evaluating`);
-      const after = await engine.evalHeldout(evalTasks, TASK_TYPES);
-      const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
-      results.push({ name: variant.name, steps: engine.step, seconds, before, after, validity: mean(validity), learnability: mean(learn), phases });
-    } finally {
-      session.close();
     }
   }
-  if (args.options.has('json')) process.stdout.write(JSON.stringify({ minutes, preset, seed, evalTasks, deductionGuessFloor: floor, results }) + '\n');
-  else process.stdout.write(formatTable(results, minutes, evalTasks, floor!));
+  const report = summarise(variants.map((v) => ({ name: v.name, settings: v.settings, runs: runs.get(v.name)! })), floors!, simpleFloor);
+  if (args.options.has('json')) process.stdout.write(JSON.stringify({ minutes, preset, seeds, evalPerLevel: perLevel, floors: floors!.strategies, variants: report }) + '\n');
+  else process.stdout.write(formatReport(report, floors!, minutes, seeds, perLevel));
   return 0;
 }
 
-const pct = (x: number | null) => (x === null ? '-' : `${(x * 100).toFixed(1)}%`);
+function listOption(raw: string | true | undefined, fallback: string, name: string): string[] {
+  if (raw === true) throw new UsageError(`--${name} needs a comma-separated list`);
+  const items = (raw ?? fallback).split(',').map((s) => s.trim()).filter(Boolean);
+  if (items.length === 0) throw new UsageError(`--${name} needs at least one item`);
+  return items;
+}
 
-function formatTable(results: VariantResult[], minutes: number, evalTasks: number, floor: { answer: string; accuracy: number }): string {
+// ------------------------------------------------------------------ floors
+
+interface FloorTable {
+  /** best floor per group key (`L1`, `levels 1-2`, `all levels`) and type */
+  best: Map<string, number>;
+  /** every strategy's accuracy, per level and type, for the printed table */
+  strategies: { group: string; type: TaskType; best: string; accuracy: number; others: Record<string, number> }[];
+}
+
+type HeldoutLike = readonly { level?: number }[];
+const levelOf = (task: { level?: number }) => task.level ?? 4;
+
+function groupTasks<T extends { level?: number }>(tasks: readonly T[], levels: number[] | null, perLevel: number): T[] {
+  const present = [...new Set(tasks.map(levelOf))].sort((a, b) => a - b);
+  return present.filter((l) => !levels || levels.includes(l)).flatMap((l) => tasks.filter((t) => levelOf(t) === l).slice(0, perLevel));
+}
+
+async function floorTable(executor: Parameters<typeof trivialFloors>[0], tasks: Parameters<typeof trivialFloors>[1], perLevel: number): Promise<FloorTable> {
+  const present = [...new Set((tasks as HeldoutLike).map(levelOf))].sort((a, b) => a - b);
+  const groups = [...present.map((l) => ({ name: `L${l}`, levels: [l] })), ...GROUPS];
+  const table: FloorTable = { best: new Map(), strategies: [] };
+  for (const group of groups) {
+    const subset = groupTasks(tasks, group.levels, perLevel);
+    for (const type of TASK_TYPES) {
+      const report = await trivialFloors(executor, subset, type);
+      table.best.set(`${group.name}/${type}`, report.best.accuracy);
+      const others: Record<string, number> = {};
+      for (const s of report.strategies) others[s.name] = Math.max(others[s.name] ?? 0, s.accuracy);
+      table.strategies.push({ group: group.name, type, best: report.best.name + (report.best.answer ? ` ${report.best.answer}` : ''), accuracy: report.best.accuracy, others });
+    }
+  }
+  return table;
+}
+
+// ------------------------------------------------------------------ summary
+
+interface VariantReport {
+  name: string;
+  settings: string[];
+  seeds: number[];
+  steps: number;
+  stepsPerMinute: number;
+  /** per type: the whole set; byGroup: per level (`L1` ...) and the groups */
+  deduction: Cell & { byGroup: Record<string, Cell> };
+  abduction: Cell & { byGroup: Record<string, Cell> };
+  induction: Cell & { byGroup: Record<string, Cell> };
+  finalLevel: number[];
+  /** deduction on the hand-written one-line programs (data/simple-programs.jsonl) */
+  simple: Cell;
+}
+
+/** Accuracy of a group of levels: the levels' accuracies weighted by the tasks they attempted. */
+function groupAccuracy(evals: readonly LevelEval[], levels: number[] | null, type: TaskType): number | null {
+  const chosen = evals.filter((e) => !levels || levels.includes(e.level));
+  const n = chosen.reduce((sum, e) => sum + e.n[type], 0);
+  return n ? chosen.reduce((sum, e) => sum + (e.accuracy[type] ?? 0) * e.n[type], 0) / n : null;
+}
+
+const mean = (xs: (number | null)[]): number | null => {
+  const v = xs.filter((x): x is number => x !== null);
+  return v.length ? v.reduce((a, b) => a + b, 0) / v.length : null;
+};
+
+function cell(runs: readonly SeedRun[], levels: number[] | null, type: TaskType, floor: number): Cell {
+  const ends = runs.map((r) => groupAccuracy(r.end, levels, type));
+  const end = mean(ends);
+  const present = ends.filter((x): x is number => x !== null);
+  return {
+    floor,
+    start: mean(runs.map((r) => groupAccuracy(r.start, levels, type))),
+    end,
+    gainOverFloor: end === null ? null : end - floor,
+    endMin: present.length ? Math.min(...present) : null,
+    endMax: present.length ? Math.max(...present) : null,
+  };
+}
+
+function summarise(variants: { name: string; settings: string[]; runs: SeedRun[] }[], floors: FloorTable, simpleFloor: number): VariantReport[] {
+  return variants.map(({ name, settings, runs }) => {
+    const levels = [...new Set(runs.flatMap((r) => r.end.map((e) => e.level)))].sort((a, b) => a - b);
+    const groups = [...levels.map((l) => ({ name: `L${l}`, levels: [l] })), ...GROUPS];
+    const perType = (type: TaskType) => {
+      const byGroup: Record<string, Cell> = {};
+      for (const g of groups) byGroup[g.name] = cell(runs, g.levels, type, floors.best.get(`${g.name}/${type}`) ?? 0);
+      return { ...byGroup['all levels']!, byGroup };
+    };
+    const steps = mean(runs.map((r) => r.steps)) ?? 0;
+    const seconds = mean(runs.map((r) => r.seconds)) ?? 0;
+    const types = Object.fromEntries(TASK_TYPES.map((t) => [t, perType(t)])) as PerType<Cell & { byGroup: Record<string, Cell> }>;
+    const simpleEnds = runs.map((r) => r.simpleEnd);
+    const simpleEnd = mean(simpleEnds);
+    const simple: Cell = {
+      floor: simpleFloor,
+      start: mean(runs.map((r) => r.simpleStart)),
+      end: simpleEnd,
+      gainOverFloor: simpleEnd === null ? null : simpleEnd - simpleFloor,
+      endMin: simpleEnds.length ? Math.min(...simpleEnds) : null,
+      endMax: simpleEnds.length ? Math.max(...simpleEnds) : null,
+    };
+    return { name, settings, seeds: runs.map((r) => r.seed), steps, stepsPerMinute: seconds > 0 ? (steps * 60) / seconds : 0, ...types, finalLevel: runs.map((r) => r.level), simple };
+  });
+}
+
+const pct = (x: number | null) => (x === null ? '-' : `${(x * 100).toFixed(1)}%`);
+const points = (x: number | null) => (x === null ? '-' : `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}`);
+
+function formatReport(report: VariantReport[], floors: FloorTable, minutes: number, seeds: number[], perLevel: number): string {
   const lines = [
-    `Held-out accuracy (greedy, ${evalTasks} tasks per type), step 0 -> end; each variant trained ${(minutes / results.length).toFixed(1)} min.`,
-    `Deduction guessing floor: answering ${floor.answer} to every task scores ${pct(floor.accuracy)}.`,
+    `Trivial floors on the held-out set (${perLevel} tasks per level and type): the best rule that never reads the program body.`,
     '',
-    '| variant | steps | deduction | abduction | induction | proposal validity | mean learnability |',
-    '|---|---:|---:|---:|---:|---:|---:|',
+    '| tasks | type | best floor | rule | other rules |',
+    '|---|---|---:|---|---|',
   ];
-  for (const r of results) {
-    const cell = (t: (typeof TASK_TYPES)[number]) => `${pct(r.before[t])} -> ${pct(r.after[t])}`;
-    lines.push(`| ${r.name} | ${r.steps} | ${cell('deduction')} | ${cell('abduction')} | ${cell('induction')} | ${pct(r.validity)} | ${r.learnability === null ? '-' : r.learnability.toFixed(3)} |`);
+  for (const s of floors.strategies) {
+    const others = Object.entries(s.others).sort((a, b) => b[1] - a[1]).slice(0, 3).map(([k, v]) => `${k} ${pct(v)}`).join(', ');
+    lines.push(`| ${s.group} | ${s.type} | ${pct(s.accuracy)} | ${s.best} | ${others} |`);
   }
-  lines.push('', 'Time per phase (share of training time):', '', '| variant | propose | validate | learnability | solve | update | s/step |', '|---|---:|---:|---:|---:|---:|---:|');
-  for (const r of results) {
-    const total = Object.values(r.phases).reduce((a, b) => a + b, 0) || 1;
-    const share = (k: keyof PhaseTimes) => `${((r.phases[k] / total) * 100).toFixed(0)}%`;
-    lines.push(`| ${r.name} | ${share('propose')} | ${share('validate')} | ${share('learnability')} | ${share('solve')} | ${share('update')} | ${(r.seconds / Math.max(1, r.steps)).toFixed(1)} |`);
+  lines.push(
+    '',
+    `Held-out accuracy, greedy, mean over seeds ${seeds.join(', ')} (min-max of the end in brackets); each variant trained ${minutes} min per seed.`,
+    'Cells: step 0 -> end, then the gain over the best floor in points.',
+  );
+  const groupNames = Object.keys(report[0]?.deduction.byGroup ?? {});
+  for (const type of TASK_TYPES) {
+    lines.push('', `${type}:`, '', `| variant | steps | steps/min | ${groupNames.join(' | ')} |`, `|---|---:|---:|${groupNames.map(() => '---:').join('|')}|`);
+    for (const v of report) {
+      const cells = groupNames.map((g) => {
+        const c = v[type].byGroup[g]!;
+        return `${pct(c.start)} -> ${pct(c.end)} (${pct(c.endMin)}-${pct(c.endMax)}) ${points(c.gainOverFloor)}`;
+      });
+      lines.push(`| ${v.name} | ${v.steps.toFixed(0)} | ${v.stepsPerMinute.toFixed(1)} | ${cells.join(' | ')} |`);
+    }
   }
+  lines.push(
+    '',
+    `Hand-written one-line programs (${SIMPLE_PROGRAMS_PATH}, deduction; best trivial floor ${pct(report[0]?.simple.floor ?? null)}):`,
+    '',
+    '| variant | step 0 -> end (min-max) | gain over floor |',
+    '|---|---:|---:|',
+    ...report.map((v) => `| ${v.name} | ${pct(v.simple.start)} -> ${pct(v.simple.end)} (${pct(v.simple.endMin)}-${pct(v.simple.endMax)}) | ${points(v.simple.gainOverFloor)} |`),
+  );
+  lines.push('', `Final curriculum level per seed: ${report.map((v) => `${v.name} ${v.finalLevel.join('/')}`).join('; ')}`);
   return lines.join('\n') + '\n';
 }

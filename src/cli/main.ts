@@ -21,12 +21,14 @@ Commands:
       --steps is the step to reach in total; Ctrl-C saves after the current step.
   eval --checkpoint DIR --mode deduction|abduction|induction [--tasks FILE.jsonl] [--json]
       Greedy accuracy of a trained run on the held-out set, or on a CRUXEval-format file.
-  bench learn [--minutes M] [--preset P] [--seed N] [--eval-tasks N] [--json] [--set key=value ...]
-      Full AZR and two ablations, M/3 minutes each, evaluated before and after.
+  bench learn [--minutes M] [--seeds 1,2,3] [--variants 1,2,3,4] [--preset P] [--eval-per-level N] [--json] [--set key=value ...]
+      Full AZR with executor hindsight, the paper's pure AZR, train solver only and deduction only,
+      M minutes each per seed; held-out accuracy per program level against its trivial floor.
   bench page [--steps N] [--json]
       The page in Chromium: load times (first and return visit), s/step beside Node, main-thread long tasks.
-  heldout [--seed N] [--count N] [--pairs N] [--out FILE]
-      Generate the held-out evaluation set (default data/heldout.jsonl, 192 tasks, 6 pairs each).
+  heldout [--seed N] [--per-level N] [--levels 1,2,3,4] [--pairs N] [--out FILE] [--floors]
+      Generate the held-out evaluation set (default data/heldout.jsonl: 64 tasks per program level,
+      4 levels, 6 pairs each); --floors prints the trivial floors per level and type.
 `;
 
 export async function main(argv: string[]): Promise<number> {
