@@ -8,11 +8,11 @@ import { useRun } from './run-store';
 type Stage = 'propose' | 'validate' | 'solve' | 'reward' | 'update';
 
 const STAGES: { id: Stage; title: string; what: string }[] = [
-  { id: 'propose', title: 'Propose', what: 'The model writes a Python function and an input.' },
+  { id: 'propose', title: 'Propose', what: 'The model writes a Python function and an input, at the curriculum\'s level.' },
   { id: 'validate', title: 'Validate', what: 'Python runs it: it must be safe, fast, deterministic.' },
   { id: 'solve', title: 'Solve', what: 'The model predicts outputs, inputs or programs.' },
   { id: 'reward', title: 'Reward', what: 'Right answers score; so do tasks neither too easy nor too hard.' },
-  { id: 'update', title: 'Update', what: 'One policy-gradient step on both roles.' },
+  { id: 'update', title: 'Update', what: 'One policy-gradient step on both roles, plus learning the answers Python computed (hindsight).' },
 ];
 
 /** Which stage an engine phase belongs to. */
@@ -31,12 +31,13 @@ function counts(m: StepMetrics | null): Record<Stage, string> {
   const rejected = Object.entries(m.rejections).sort((a, b) => b[1] - a[1]);
   const rewards = Object.values(m.rewards).flatMap((r) => [r.propose, r.solve]).filter((x): x is number => x !== null);
   const meanReward = rewards.length ? rewards.reduce((a, b) => a + b, 0) / rewards.length : null;
+  const hindsight = m.train?.hindsightRows ? ` · ${m.train.hindsightRows} of them hindsight answers` : '';
   return {
-    propose: `${m.counts.proposed} proposed`,
+    propose: `${m.counts.proposed} proposed${m.curriculum ? ` · level ${m.curriculum.level}` : ''}`,
     validate: `${m.counts.valid} valid${rejected.length ? ` · rejected: ${rejected.slice(0, 3).map(([reason, n]) => `${n} ${reason}`).join(', ')}` : ''}`,
     solve: `${m.counts.solved} of ${m.counts.solverTasks} solved`,
     reward: meanReward === null ? '–' : `mean ${meanReward.toFixed(2)}`,
-    update: m.train ? `${m.train.rows} sequences · loss ${m.train.loss.toFixed(3)}` : 'no update',
+    update: m.train ? `${m.train.rows} sequences${hindsight} · loss ${m.train.loss.toFixed(3)}` : 'no update',
   };
 }
 

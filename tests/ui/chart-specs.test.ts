@@ -43,7 +43,7 @@ function step(n: number, over: Partial<StepMetrics> = {}): StepMetrics {
 
 describe('chart definitions', () => {
   it('has every chart the spec asks for, each with a title, a hint and unique series keys', () => {
-    expect(CHARTS.map((c) => c.id)).toEqual(['rewards', 'solve-rate', 'validity', 'rejections', 'learnability', 'buffers', 'training', 'throughput', 'eval']);
+    expect(CHARTS.map((c) => c.id)).toEqual(['eval-levels', 'curriculum', 'rewards', 'solve-rate', 'validity', 'rejections', 'learnability', 'buffers', 'training', 'throughput', 'eval']);
     for (const spec of CHARTS) {
       expect(spec.title.length).toBeGreaterThan(3);
       expect(spec.hint.length).toBeGreaterThan(20);
@@ -57,7 +57,7 @@ describe('chart definitions', () => {
 
   it('colours a task type the same in every chart', () => {
     for (const id of ['solve-rate', 'validity', 'buffers', 'eval']) {
-      const colors = Object.fromEntries(chart(id).series([[]]).map((s) => [s.key, s.color]));
+      const colors = Object.fromEntries(chart(id).series([[]]).filter((s) => !s.key.endsWith('/floor')).map((s) => [s.key, s.color]));
       expect(colors).toEqual({ deduction: TYPE_COLORS.deduction.solve, abduction: TYPE_COLORS.abduction.solve, induction: TYPE_COLORS.induction.solve });
     }
     const rewards = chart('rewards').series([[]]);
@@ -80,6 +80,9 @@ describe('buildChartData', () => {
     expect(data[0]).toEqual([1, 2, 3]);
     expect(series.map((s) => s.key)).toEqual(['loss', 'entropy', 'gradNorm']);
     expect(data[1]).toEqual([0.01, null, 0.01]);
+    const withHindsight = buildChartData(chart('training'), [step(1, { train: { ...step(1).train!, hindsightLoss: 2.5, hindsightRows: 30 } })], null);
+    expect(withHindsight.series.map((s) => s.key)).toEqual(['loss', 'hindsight', 'entropy', 'gradNorm']);
+    expect(withHindsight.data[2]).toEqual([2.5]);
     expect(data[3]).toEqual([0.8, null, 0.8]);
   });
 
@@ -221,8 +224,44 @@ describe('chart table', () => {
   it('lists only the measured steps of a sparse chart', () => {
     const steps = [step(1), step(2, { eval: { deduction: 0.5, abduction: null, induction: null } }), step(3)];
     const table = chartTable(chart('eval'), steps);
-    expect(table.rows).toEqual([{ step: 2, cells: ['50%', '–', '–'] }]);
+    expect(table.rows).toEqual([{ step: 2, cells: ['50%', '–', '–', '–', '–', '–'] }]);
     // a dense chart keeps its empty rows: "no update this step" is information
-    expect(chartTable(chart('training'), [step(1, { train: null })]).rows).toEqual([{ step: 1, cells: ['–', '–', '–'] }]);
+    expect(chartTable(chart('training'), [step(1, { train: null })]).rows).toEqual([{ step: 1, cells: ['–', '–', '–', '–'] }]);
+  });
+});
+
+describe('held-out accuracy against its floor, and the curriculum', () => {
+  const byLevel = (level: number, dedAcc: number, dedFloor: number, abdAcc: number | null = null) => ({
+    level,
+    n: { deduction: 64, abduction: abdAcc === null ? 0 : 32, induction: 0 },
+    accuracy: { deduction: dedAcc, abduction: abdAcc, induction: null },
+    floor: { deduction: dedFloor, abduction: abdAcc === null ? null : 0.5, induction: null },
+  });
+
+  it('draws each level\'s accuracy beside its floor, pooled over task types by tasks attempted', () => {
+    const measured = step(3, { evalByLevel: [byLevel(1, 0.5, 0.25, 0.8), byLevel(2, 0.1, 0.05)] });
+    const { data, series } = buildChartData(chart('eval-levels'), [step(1), step(2), measured], null);
+    expect(series.map((s) => s.key)).toEqual(['L1', 'L1/floor', 'L2', 'L2/floor']);
+    // level 1: (64 * 0.5 + 32 * 0.8) / 96 = 0.6; its floor (64 * 0.25 + 32 * 0.5) / 96 = 1/3
+    expect(data[1]).toEqual([null, null, expect.closeTo(60, 6)]);
+    expect(data[2]![2]).toBeCloseTo(100 / 3, 6);
+    expect(data[3]![2]).toBeCloseTo(10, 6);
+    expect(series.find((s) => s.key === 'L1/floor')!.dash).toBeDefined();
+    expect(series.find((s) => s.key === 'L1')!.dash).toBeUndefined();
+  });
+
+  it('gives each task type its floor in the pooled held-out chart', () => {
+    const measured = step(2, { eval: { deduction: 0.3, abduction: null, induction: null }, evalByLevel: [byLevel(1, 0.5, 0.25), byLevel(2, 0.1, 0.05)] });
+    const { data, series } = buildChartData(chart('eval'), [measured], null);
+    expect(series.map((s) => s.key)).toEqual(['deduction', 'deduction/floor']);
+    expect(data[2]![0]).toBeCloseTo(15, 6);
+  });
+
+  it('plots the curriculum level and the highest level reached', () => {
+    const steps = [step(1, { curriculum: { level: 1, reached: 1, auto: true } }), step(2, { curriculum: { level: 2, reached: 2, auto: true } })];
+    const { data, series } = buildChartData(chart('curriculum'), steps, null);
+    expect(series.map((s) => s.key)).toEqual(['level', 'reached']);
+    expect(data[1]).toEqual([1, 2]);
+    expect(buildChartData(chart('curriculum'), [step(1)], null).series).toEqual([]);
   });
 });

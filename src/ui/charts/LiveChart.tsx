@@ -206,7 +206,7 @@ function plotOptions(spec: ChartSpec, series: readonly PlotSeries[], view: View,
     axes,
     // no drag-zoom: the next step would reset it anyway
     cursor: { drag: { x: false, y: false, setScale: false } },
-    legend: { live: true, markers: { dash: (_u, i) => (series[i - 1]?.overlay ? 'dashed' : 'solid') } },
+    legend: { live: true, markers: { dash: (_u, i) => (series[i - 1]?.overlay || series[i - 1]?.dash ? 'dashed' : 'solid') } },
     series: [
       {
         label: 'Step',
@@ -222,7 +222,7 @@ function plotOptions(spec: ChartSpec, series: readonly PlotSeries[], view: View,
           class: s.overlay ? 'chart-overlay' : undefined,
           stroke: s.overlay ? withAlpha(s.color, 0.55) : s.color,
           width: s.overlay ? 1.25 : (s.width ?? 2),
-          dash: s.overlay ? [5, 4] : undefined,
+          dash: s.overlay ? [5, 4] : s.dash,
           spanGaps: spec.sparse === true,
           // dense lines get uPlot's default: points only while they are few and far apart
           points: spec.sparse ? { show: fewPoints, size: 6, fill: s.overlay ? '#fff' : s.color } : undefined,

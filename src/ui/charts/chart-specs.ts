@@ -20,6 +20,8 @@ export interface SeriesSpec {
   scale?: 'y' | 'y2';
   /** line width in CSS pixels */
   width?: number;
+  /** a dash pattern: reference lines (a trivial floor) are dashed */
+  dash?: number[];
   value: (m: StepMetrics) => Value;
 }
 
@@ -57,7 +59,7 @@ export const TYPE_COLORS: Record<TaskType, { solve: string; propose: string }> =
 /** Paul Tol's muted + Okabe-Ito extras: distinct for colour-blind readers, readable on white. */
 const REASON_PALETTE = ['#332288', '#CC6677', '#117733', '#882255', '#44AA99', '#999933', '#AA4499', '#6699CC', '#DDAA33', '#000000', '#BB5566', '#004488'];
 /** the common reasons first, so they get the most distinct colours; a reason keeps its colour as others appear */
-const KNOWN_REASONS = ['truncated', 'syntax', 'runtime-error', 'timeout', 'output-too-long', 'nondeterministic', 'no-function', 'held-out', ...REJECT_REASONS];
+const KNOWN_REASONS = ['truncated', 'syntax', 'runtime-error', 'timeout', 'output-too-long', 'nondeterministic', 'no-function', 'held-out', 'constant', ...REJECT_REASONS];
 
 export function reasonColor(reason: string): string {
   const known = [...new Set(KNOWN_REASONS)].indexOf(reason);
@@ -85,7 +87,57 @@ export function learnabilityShares(histogram: readonly number[]): { hard: Value;
   return { hard: (hard / total) * 100, learnable: ((total - hard - easy) / total) * 100, easy: (easy / total) * 100 };
 }
 
+/** Held-out figures of one level, pooled over task types by the tasks each attempted. */
+export function levelFigure(m: StepMetrics, level: number, field: 'accuracy' | 'floor'): Value {
+  const entry = m.evalByLevel?.find((e) => e.level === level);
+  if (!entry) return null;
+  let n = 0;
+  let sum = 0;
+  for (const t of TASK_TYPES) {
+    const v = entry[field][t];
+    if (v === null || entry.n[t] === 0) continue;
+    n += entry.n[t];
+    sum += v * entry.n[t];
+  }
+  return n ? (sum / n) * 100 : null;
+}
+
+/** The pooled floor of one task type over the levels measured, weighted like its accuracy. */
+export function pooledFloor(m: StepMetrics, type: TaskType): Value {
+  const levels = m.evalByLevel ?? [];
+  const n = levels.reduce((a, e) => a + e.n[type], 0);
+  if (!n) return null;
+  return (levels.reduce((a, e) => a + (e.floor[type] ?? 0) * e.n[type], 0) / n) * 100;
+}
+
+export const LEVEL_COLORS = ['#332288', '#117733', '#DDAA33', '#CC6677'];
+const LEVEL_NAMES = ['one-line programs', 'a few statements', 'if and for', 'the full grammar'];
+const FLOOR_DASH = [3, 3];
+
 export const CHARTS: readonly ChartSpec[] = [
+  {
+    id: 'eval-levels',
+    title: 'Held-out accuracy by program level',
+    hint: 'Tasks the model never trains on, by difficulty (all task types together). A dashed line is the best trivial rule (a constant answer, copying an argument): only the gap above it is skill.',
+    y: { unit: 'correct', format: 'percent', range: [0, 100] },
+    sparse: true,
+    series: fixed(
+      [1, 2, 3, 4].flatMap((level): SeriesSpec[] => [
+        { key: `L${level}`, label: `Level ${level} (${LEVEL_NAMES[level - 1]})`, color: LEVEL_COLORS[level - 1]!, format: 'percent', value: (m) => levelFigure(m, level, 'accuracy') },
+        { key: `L${level}/floor`, label: `Level ${level} floor`, color: LEVEL_COLORS[level - 1]!, format: 'percent', width: 1, dash: FLOOR_DASH, value: (m) => levelFigure(m, level, 'floor') },
+      ]),
+    ),
+  },
+  {
+    id: 'curriculum',
+    title: 'Program level (curriculum)',
+    hint: 'The level new programs are written at: it rises when the solver gets its own tasks of that level right, and half of the proposals revisit the easier levels.',
+    y: { unit: 'level', format: 'number', range: [0, 4], integer: true },
+    series: fixed([
+      { key: 'level', label: 'Current level', color: '#332288', format: 'number', value: (m) => m.curriculum?.level ?? null },
+      { key: 'reached', label: 'Highest reached', color: '#88CCEE', format: 'number', width: 1.5, dash: FLOOR_DASH, value: (m) => m.curriculum?.reached ?? null },
+    ]),
+  },
   {
     id: 'rewards',
     title: 'Reward per task and role',
@@ -100,8 +152,8 @@ export const CHARTS: readonly ChartSpec[] = [
   },
   {
     id: 'solve-rate',
-    title: 'Solve rate',
-    hint: "Share of the solver's answers the Python executor judged correct: it should climb as the model learns.",
+    title: "Solve rate on the model's own tasks",
+    hint: "Share of the solver's answers to tasks the model itself proposed that the executor judged correct. It climbs when tasks get easier too, so it is not skill: the held-out charts are.",
     y: { unit: 'correct', format: 'percent', range: [0, 100] },
     series: fixed(perType((t) => ({ format: 'percent', value: (m) => pct(m.solveRate[t]) }))),
   },
@@ -115,7 +167,7 @@ export const CHARTS: readonly ChartSpec[] = [
   {
     id: 'rejections',
     title: 'Why proposals were rejected',
-    hint: 'Rejected proposals per step by reason: early on mostly cut-off or broken programs; these should shrink.',
+    hint: 'Rejected proposals per step by reason. "constant" programs give the same output whatever the input, so they teach nothing.',
     y: { unit: 'proposals', format: 'number', integer: true, fromZero: true },
     series(runs) {
       const keys = new Set<string>();
@@ -147,11 +199,12 @@ export const CHARTS: readonly ChartSpec[] = [
   {
     id: 'training',
     title: 'Loss, entropy, gradient norm',
-    hint: 'Entropy falling slowly means growing confidence; a collapse to zero means it stopped exploring; norm spikes mean unstable updates.',
+    hint: 'Hindsight loss falling means the model predicts the executor\'s answers better; entropy falling slowly means growing confidence, a collapse to zero that it stopped exploring.',
     y: { unit: 'loss', format: 'number' },
     y2: { unit: 'entropy (nats), grad norm', format: 'number' },
     series: fixed([
       { key: 'loss', label: 'Loss', color: '#332288', format: 'number', value: (m) => m.train?.loss ?? null },
+      { key: 'hindsight', label: 'Hindsight loss (nats/token)', color: '#AA4499', format: 'number', width: 1.5, value: (m) => m.train?.hindsightLoss ?? null },
       { key: 'entropy', label: 'Entropy', color: '#44AA99', format: 'number', scale: 'y2', value: (m) => m.train?.entropy ?? null },
       { key: 'gradNorm', label: 'Gradient norm', color: '#CC6677', format: 'number', scale: 'y2', width: 1.5, value: (m) => m.train?.gradNorm ?? null },
     ]),
@@ -170,11 +223,16 @@ export const CHARTS: readonly ChartSpec[] = [
   },
   {
     id: 'eval',
-    title: 'Held-out accuracy',
-    hint: 'Accuracy on tasks the model never trains on, measured every few steps: the honest sign of learning.',
+    title: 'Held-out accuracy by task type',
+    hint: 'Accuracy on tasks the model never trains on, all levels together, measured every few steps; the dashed line of the same colour is its trivial floor.',
     y: { unit: 'correct', format: 'percent', range: [0, 100] },
     sparse: true,
-    series: fixed(perType((t) => ({ format: 'percent', value: (m) => pct(m.eval?.[t]) }))),
+    series: fixed(
+      TASK_TYPES.flatMap((t): SeriesSpec[] => [
+        { key: t, label: cap(t), color: TYPE_COLORS[t].solve, format: 'percent', value: (m) => pct(m.eval?.[t]) },
+        { key: `${t}/floor`, label: `${cap(t)} floor`, color: TYPE_COLORS[t].solve, format: 'percent', width: 1, dash: FLOOR_DASH, value: (m) => pooledFloor(m, t) },
+      ]),
+    ),
   },
 ];
 
