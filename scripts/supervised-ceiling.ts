@@ -1,0 +1,95 @@
+/**
+ * An experiment, not a test: how fast can the tiny model learn level-1 deduction from executor
+ * answers alone, with no sampling cost? Programs are uniform walks of the level-1 grammar (what a
+ * random-weight proposer writes), inputs are uniform walks of their signature, outputs come from
+ * Pyodide; constant programs are dropped. Each step trains `rows` hindsight rows; every minute the
+ * model answers the first 64 held-out level-1 deduction tasks greedily. This bounds what hindsight
+ * can give self-play in the same minutes.
+ *
+ *   npx tsx scripts/supervised-ceiling.ts minutes=3 lr=1e-3 rows=64 inputs=4 level=1
+ */
+import { openSession, shippedHeldout } from '../src/cli/engine-session';
+import { applySettings, defaultConfig } from '../src/engine/config';
+import { evaluate } from '../src/engine/evaluate';
+import { trivialFloors } from '../src/engine/floors';
+import { Prompts, type SolveTask } from '../src/engine/prompts';
+import type { ProgramLevel } from '../src/lang/levels';
+import { argumentsConstraint } from '../src/lang/literal-grammar';
+import { programConstraint } from '../src/lang/program-grammar';
+import { uniformWalk } from '../src/lang/sampling';
+import { parseSignature } from '../src/lang/types';
+import { createRng } from '../src/model/rng';
+import type { TrainBatch } from '../src/model/train';
+
+const args = Object.fromEntries(process.argv.slice(2).map((a) => a.split('=') as [string, string]));
+const minutes = Number(args.minutes ?? 3);
+const rows = Number(args.rows ?? 64);
+const inputsPerProgram = Number(args.inputs ?? 4);
+const level = Number(args.level ?? 1) as ProgramLevel;
+const config = applySettings(defaultConfig('tiny'), [`learningRate=${args.lr ?? '1e-3'}`, `seed=${args.seed ?? 1}`]);
+const session = await openSession({ config });
+const tokenizer = session.model.tokenizer;
+const prompts = new Prompts(tokenizer, config, session.info.config.contextLength);
+const rng = createRng(Number(args.seed ?? 1) + 1000);
+const heldout = shippedHeldout().filter((t) => (t.level ?? 4) === level).slice(0, 64);
+const floor = await trivialFloors(session.executor, heldout, 'deduction');
+console.log(`level ${level}: ${heldout.length} held-out deduction tasks, best trivial floor ${(floor.best.accuracy * 100).toFixed(1)}%`);
+
+const walk = (constraint: Parameters<typeof uniformWalk>[0], limit: number) => tokenizer.decode(uniformWalk(constraint, rng, tokenizer.eos, limit));
+
+/** `rows` checked triplets of non-constant random programs. */
+async function triplets(): Promise<SolveTask[]> {
+  const out: SolveTask[] = [];
+  while (out.length < rows) {
+    const requests = Array.from({ length: 32 }, () => {
+      const code = walk(programConstraint(tokenizer, { maxTokens: config.programTokens, level }), config.programTokens);
+      const signature = parseSignature(code);
+      const inputs = Array.from({ length: inputsPerProgram }, () => walk(argumentsConstraint(tokenizer, signature, { maxTokens: config.inputTokens }), config.inputTokens));
+      return { kind: 'validate' as const, code, inputs };
+    });
+    const verdicts = await session.executor.run(requests);
+    verdicts.forEach((verdict, i) => {
+      const outputs = verdict.ok ? (verdict.outputs ?? []) : [];
+      if (new Set(outputs).size < 2) return;
+      outputs.forEach((output, j) => {
+        if (tokenizer.encode(output).length < config.outputTokens) out.push({ code: requests[i]!.code, input: requests[i]!.inputs[j]!, output });
+      });
+    });
+  }
+  return out.slice(0, rows);
+}
+
+async function accuracy(): Promise<number> {
+  return (await evaluate(session.model, session.executor, prompts, heldout, 'deduction', { constrained: true, outputTokens: config.outputTokens })).accuracy;
+}
+
+const started = performance.now();
+let steps = 0;
+let trainMs = 0;
+let nextEval = 0;
+for (;;) {
+  const elapsed = (performance.now() - started) / 60000;
+  if (elapsed >= nextEval) {
+    console.log(`minute ${elapsed.toFixed(1)}  steps ${steps}  examples ${steps * rows}  accuracy ${((await accuracy()) * 100).toFixed(1)}%  training ${(trainMs / 1000).toFixed(0)} s`);
+    nextEval += 1;
+  }
+  if (elapsed >= minutes) break;
+  const batch: TrainBatch = { tokens: [], promptLengths: [], advantages: [], oldLogProbs: [], masks: [], hindsight: [] };
+  for (const task of await triplets()) {
+    const job = prompts.solve('deduction', task);
+    const forced = session.model.forcedAnswer(job, task.output, { constrained: true });
+    if (!forced) continue;
+    batch.tokens.push([...job.prompt, ...forced.tokens]);
+    batch.promptLengths.push(job.prompt.length);
+    batch.advantages.push(0);
+    batch.oldLogProbs.push([]);
+    batch.masks!.push(forced.masks);
+    batch.hindsight!.push(true);
+  }
+  const t0 = performance.now();
+  await session.model.train(batch, { clipEpsilon: 0.2, entropyCoef: 0, temperature: 1, microBatchRows: rows, hindsightWeight: 1 });
+  trainMs += performance.now() - t0;
+  steps++;
+}
+session.close();
+process.exit(0);
