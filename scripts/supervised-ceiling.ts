@@ -87,7 +87,7 @@ for (;;) {
     batch.hindsight!.push(true);
   }
   const t0 = performance.now();
-  await session.model.train(batch, { clipEpsilon: 0.2, entropyCoef: 0, temperature: 1, microBatchRows: rows, hindsightWeight: 1 });
+  await session.model.train(batch, { clipEpsilon: 0.2, entropyCoef: 0, temperature: 1, microBatchRows: Number(args.micro ?? rows), hindsightWeight: 1 });
   trainMs += performance.now() - t0;
   steps++;
 }

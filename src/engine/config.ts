@@ -49,6 +49,13 @@ export interface EngineConfig {
   hindsightWeight: number;
   /** Extra buffered tasks per task type learnt by hindsight each step, without sampling an answer. */
   hindsightTasks: number;
+  /**
+   * Hindsight replay (with `hindsight`): extra cross-entropy updates per step, each on examples
+   * made fresh from buffered programs run on new arguments (replay.ts). 0: off.
+   */
+  replayUpdates: number;
+  /** Examples per replay update, split evenly over the task types that are on. */
+  replayRows: number;
   /** Program curriculum: 0 lets the engine move the level by the solver's success; 1-4 fixes it. */
   level: number;
   /** Extra random inputs each proposal is run on; all outputs equal means it is rejected as `constant` (0: off). */
@@ -96,6 +103,8 @@ export const FIELDS: Readonly<Record<Field, FieldSpec>> = {
   hindsight: { kind: 'bool', doc: 'also learn the executor\'s correct answers by cross-entropy (false: the paper\'s pure AZR)' },
   hindsightWeight: { kind: 'number', min: 0, max: 10, doc: 'weight of the hindsight cross-entropy term' },
   hindsightTasks: { kind: 'int', min: 0, max: 256, doc: 'extra buffered tasks per type learnt by hindsight each step' },
+  replayUpdates: { kind: 'int', min: 0, max: 64, doc: 'hindsight replay: extra cross-entropy updates per step on buffered programs run on new arguments (0: off)' },
+  replayRows: { kind: 'int', min: 3, max: 256, doc: 'examples per replay update, split over the task types that are on' },
   level: { kind: 'int', min: 0, max: 4, doc: 'program level: 0 = automatic curriculum, 1 (one-line) to 4 (full grammar)' },
   constantProbes: { kind: 'int', min: 0, max: 8, doc: 'extra inputs a proposal runs on to reject constant programs (0: off)' },
   balanceTasks: { kind: 'bool', doc: 'balance solver batches by output type and value' },
@@ -127,15 +136,15 @@ const SHARED = {
 /** Sizes chosen so that the longest prompt plus answer fits each preset's context. */
 const PER_PRESET: Record<PresetName, Omit<EngineConfig, keyof typeof SHARED | 'preset'>> = {
   tiny: {
-    batchSize: 8, references: 2, inductionInputs: 4, learnabilitySamples: 4, learningRate: 1e-3, seedBufferSize: 8, hindsightTasks: 32,
+    batchSize: 8, references: 2, inductionInputs: 4, learnabilitySamples: 4, learningRate: 1e-3, seedBufferSize: 8, hindsightTasks: 32, replayUpdates: 8, replayRows: 64,
     programTokens: 72, inputTokens: 20, outputTokens: 24, messageTokens: 10,
   },
   small: {
-    batchSize: 16, references: 4, inductionInputs: 6, learnabilitySamples: 6, learningRate: 3e-4, seedBufferSize: 16, hindsightTasks: 32,
+    batchSize: 16, references: 4, inductionInputs: 6, learnabilitySamples: 6, learningRate: 3e-4, seedBufferSize: 16, hindsightTasks: 32, replayUpdates: 4, replayRows: 64,
     programTokens: 128, inputTokens: 24, outputTokens: 32, messageTokens: 16,
   },
   base: {
-    batchSize: 32, references: 6, inductionInputs: 10, learnabilitySamples: 8, learningRate: 1e-4, seedBufferSize: 32, hindsightTasks: 64,
+    batchSize: 32, references: 6, inductionInputs: 10, learnabilitySamples: 8, learningRate: 1e-4, seedBufferSize: 32, hindsightTasks: 64, replayUpdates: 4, replayRows: 128,
     programTokens: 192, inputTokens: 32, outputTokens: 48, messageTokens: 24,
   },
 };
@@ -174,11 +183,11 @@ export function longestSequences(c: EngineConfig): Record<string, number> {
 
 /**
  * A config saved before some settings existed, completed with the defaults of its preset for the
- * missing ones (a run saved then keeps training as it did: hindsight and the curriculum were not
- * there, so they stay off for it).
+ * missing ones (a run saved then keeps training as it did: hindsight, its replay and the curriculum
+ * were not there, so they stay off for it).
  */
 export function upgradeConfig(saved: Partial<EngineConfig> & { preset: PresetName }): EngineConfig {
-  const legacy: Partial<EngineConfig> = { hindsight: false, level: 4, constantProbes: 0, balanceTasks: false };
+  const legacy: Partial<EngineConfig> = { hindsight: false, level: 4, constantProbes: 0, balanceTasks: false, replayUpdates: 0 };
   const base = defaultConfig(saved.preset);
   const missing = Object.fromEntries(
     (Object.keys(FIELDS) as Field[]).filter((f) => !(f in saved)).map((f) => [f, f in legacy ? legacy[f] : base[f]]),

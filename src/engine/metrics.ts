@@ -17,6 +17,10 @@ export interface TrainFigures {
   hindsightLoss?: number | null;
   /** hindsight rows (correct answers the executor gave) in the update */
   hindsightRows?: number;
+  /** hindsight replay: extra updates run after the step's update, their rows, and their mean cross-entropy */
+  replayUpdates?: number;
+  replayRows?: number;
+  replayLoss?: number | null;
 }
 
 export interface PhaseTimes {
@@ -25,6 +29,8 @@ export interface PhaseTimes {
   learnability: number;
   solve: number;
   update: number;
+  /** hindsight replay's extra updates, with the executor runs that make their examples */
+  replay: number;
   eval: number;
 }
 
@@ -74,7 +80,7 @@ export interface LevelEval {
   floor: PerType<number | null>;
 }
 
-export const emptyPhases = (): PhaseTimes => ({ propose: 0, validate: 0, learnability: 0, solve: 0, update: 0, eval: 0 });
+export const emptyPhases = (): PhaseTimes => ({ propose: 0, validate: 0, learnability: 0, solve: 0, update: 0, replay: 0, eval: 0 });
 
 const pct = (x: number | null): string => (x === null ? '-' : `${Math.round(x * 100)}%`);
 const num = (x: number | null, digits = 2): string => (x === null ? '-' : x.toFixed(digits));
@@ -84,7 +90,8 @@ export function formatStep(m: StepMetrics): string {
   const types = (Object.keys(m.validity) as TaskType[]).filter((t) => m.validity[t] !== null || m.solveRate[t] !== null);
   const parts = types.map((t) => `${t.slice(0, 3)} valid ${pct(m.validity[t])} solve ${pct(m.solveRate[t])} r ${num(m.rewards[t].propose)}/${num(m.rewards[t].solve)}`);
   const hindsight = m.train?.hindsightLoss != null ? ` hs ${m.train.hindsightLoss.toFixed(3)}` : '';
-  const train = m.train ? `loss ${m.train.loss.toFixed(4)} ent ${m.train.entropy.toFixed(3)} gn ${m.train.gradNorm.toFixed(3)}${hindsight}` : 'no update';
+  const replay = m.train?.replayLoss != null ? ` rp ${m.train.replayLoss.toFixed(3)}` : '';
+  const train = m.train ? `loss ${m.train.loss.toFixed(4)} ent ${m.train.entropy.toFixed(3)} gn ${m.train.gradNorm.toFixed(3)}${hindsight}${replay}` : 'no update';
   const level = m.curriculum ? ` | level ${m.curriculum.level}` : '';
   const evalPart = m.eval ? ` | eval ${types.map((t) => `${t.slice(0, 3)} ${pct(m.eval![t])}`).join(' ')}` : '';
   return `step ${m.step}${level} | ${parts.join(' | ')} | learn ${num(m.learnability.mean)} | ${train}${evalPart}`;

@@ -19,6 +19,7 @@ import { constantPrograms } from './constant';
 import { Curriculum, type CurriculumState } from './curriculum';
 import { trivialFloors } from './floors';
 import { hindsightTargets, type GradedAnswer, type HindsightTarget } from './hindsight';
+import { checkedPrograms, pickPrograms, replayRequests, replayTargets } from './replay';
 import { splitPairs, type EngineConfig } from './config';
 import { IDENTITY_SEED, TaskBuffer, type InductionTask, type Triplet } from './buffers';
 import { programKey } from './heldout';
@@ -83,6 +84,8 @@ interface Proposal {
 const SEED_ROUNDS = 30;
 /** Rows per forward/backward pass: bounds the wasm heap and the padding of short rows. */
 const MICRO_BATCH_ROWS = 16;
+/** Hindsight replay draws half its programs from this many newest buffered ones (the current level). */
+const REPLAY_RECENT = 64;
 
 export class SelfPlay {
   readonly buffers: { deduction: TaskBuffer<Triplet>; abduction: TaskBuffer<Triplet>; induction: TaskBuffer<InductionTask> };
@@ -211,7 +214,8 @@ export class SelfPlay {
     rows.push(...solved);
     this.curriculum.observe(successAtLevel(graded, level));
 
-    const train = await this.update(rows, c.hindsight ? hindsightTargets(graded, this.extraHindsightTasks()) : []);
+    let train = await this.update(rows, c.hindsight ? hindsightTargets(graded, this.extraHindsightTasks()) : []);
+    if (c.hindsight && c.replayUpdates > 0) train = await this.replay(train);
     const metrics = this.metrics(proposals, solved, rows, learn, train);
     metrics.curriculum = { level, reached: this.curriculum.reached, auto: this.curriculum.auto };
     if (c.evalEvery > 0 && (this.step - 1) % c.evalEvery === 0 && this.heldout.length) {
@@ -478,7 +482,27 @@ export class SelfPlay {
         });
       }
     }
-    let hindsightRows = 0;
+    const hindsightRows = this.addHindsightRows(batch, targets);
+    if (batch.tokens.length === 0) return null;
+    const stats = await this.trainOn(batch);
+    this.phases.update += performance.now() - t0;
+    const { hindsightTokens: _tokens, ...figures } = stats;
+    return { ...figures, rows: batch.tokens.length, hindsightRows };
+  }
+
+  private trainOn(batch: TrainBatch) {
+    return this.model.train(batch, {
+      clipEpsilon: this.config.clipEpsilon,
+      entropyCoef: this.config.entropyCoef,
+      temperature: this.config.temperature,
+      microBatchRows: MICRO_BATCH_ROWS,
+      hindsightWeight: this.config.hindsightWeight,
+    });
+  }
+
+  /** Appends the targets the grammar admits (and the context holds) as hindsight rows; how many. */
+  private addHindsightRows(batch: TrainBatch, targets: readonly HindsightTarget[]): number {
+    let added = 0;
     for (const target of targets) {
       if (target.type === 'deduction' && this.model.tokenizer.encode(target.task.output).length >= this.config.outputTokens) continue;
       const job = this.prompts.solve(target.type, target.task);
@@ -491,19 +515,44 @@ export class SelfPlay {
       batch.oldLogProbs.push([]);
       batch.masks!.push(forced.masks);
       batch.hindsight!.push(true);
-      hindsightRows++;
+      added++;
     }
-    if (batch.tokens.length === 0) return null;
-    const stats = await this.model.train(batch, {
-      clipEpsilon: this.config.clipEpsilon,
-      entropyCoef: this.config.entropyCoef,
-      temperature: this.config.temperature,
-      microBatchRows: MICRO_BATCH_ROWS,
-      hindsightWeight: this.config.hindsightWeight,
-    });
-    this.phases.update += performance.now() - t0;
-    const { hindsightTokens: _tokens, ...figures } = stats;
-    return { ...figures, rows: batch.tokens.length, hindsightRows };
+    return added;
+  }
+
+  /**
+   * Hindsight replay (replay.ts): `replayUpdates` cross-entropy updates, each on `replayRows`
+   * examples from buffered programs run on new argument lists. The programs of all the updates
+   * are run in one executor call. Adds its figures to the step's update figures.
+   */
+  private async replay(train: TrainFigures | null): Promise<TrainFigures | null> {
+    const c = this.config;
+    this.onPhase?.('replay');
+    const t0 = performance.now();
+    const types = this.types;
+    const perUpdate = Math.max(1, Math.floor(c.replayRows / types.length));
+    const programs = [...this.buffers.deduction.items, ...this.buffers.abduction.items];
+    const codes = pickPrograms(programs, c.replayUpdates * perUpdate, REPLAY_RECENT, this.rng);
+    const requests = replayRequests(codes, (code) => this.probeInputs(code, '', c.inductionInputs));
+    const verdicts = await runSome(this.executor, requests);
+    this.programs += requests.length;
+    const checked = checkedPrograms(requests, verdicts, (o) => this.model.tokenizer.encode(o).length < c.outputTokens);
+    let rows = 0;
+    let updates = 0;
+    let lossSum = 0;
+    for (let start = 0; start < checked.length; start += perUpdate) {
+      const batch: TrainBatch = { tokens: [], promptLengths: [], advantages: [], oldLogProbs: [], masks: [], hindsight: [] };
+      const targets = checked.slice(start, start + perUpdate).flatMap((program) => replayTargets(program, types, this.rng));
+      if (this.addHindsightRows(batch, targets) === 0) continue;
+      const stats = await this.trainOn(batch);
+      rows += batch.tokens.length;
+      updates += 1;
+      lossSum += stats.hindsightLoss ?? 0;
+    }
+    this.phases.replay += performance.now() - t0;
+    if (updates === 0) return train;
+    const figures = { replayUpdates: updates, replayRows: rows, replayLoss: lossSum / updates };
+    return train ? { ...train, ...figures } : { loss: 0, entropy: 0, gradNorm: 0, clipFraction: 0, approxKl: 0, rows: 0, tokens: 0, skipped: true, ...figures };
   }
 
   private metrics(

@@ -12,7 +12,7 @@ const STAGES: { id: Stage; title: string; what: string }[] = [
   { id: 'validate', title: 'Validate', what: 'Python runs it: it must be safe, fast, deterministic.' },
   { id: 'solve', title: 'Solve', what: 'The model predicts outputs, inputs or programs.' },
   { id: 'reward', title: 'Reward', what: 'Right answers score; so do tasks neither too easy nor too hard.' },
-  { id: 'update', title: 'Update', what: 'One policy-gradient step on both roles, plus learning the answers Python computed (hindsight).' },
+  { id: 'update', title: 'Update', what: 'One policy-gradient step on both roles, plus learning the answers Python computed (hindsight), then a few more updates on the model\'s programs run on new inputs (replay).' },
 ];
 
 /** Which stage an engine phase belongs to. */
@@ -23,6 +23,7 @@ const STAGE_OF: Record<string, Stage[]> = {
   learnability: ['solve'],
   solve: ['solve'],
   update: ['reward', 'update'],
+  replay: ['update'],
   eval: [],
 };
 
@@ -32,12 +33,13 @@ function counts(m: StepMetrics | null): Record<Stage, string> {
   const rewards = Object.values(m.rewards).flatMap((r) => [r.propose, r.solve]).filter((x): x is number => x !== null);
   const meanReward = rewards.length ? rewards.reduce((a, b) => a + b, 0) / rewards.length : null;
   const hindsight = m.train?.hindsightRows ? ` · ${m.train.hindsightRows} of them hindsight answers` : '';
+  const replay = m.train?.replayUpdates ? ` · then ${m.train.replayUpdates} replay updates on ${m.train.replayRows} examples` : '';
   return {
     propose: `${m.counts.proposed} proposed${m.curriculum ? ` · level ${m.curriculum.level}` : ''}`,
     validate: `${m.counts.valid} valid${rejected.length ? ` · rejected: ${rejected.slice(0, 3).map(([reason, n]) => `${n} ${reason}`).join(', ')}` : ''}`,
     solve: `${m.counts.solved} of ${m.counts.solverTasks} solved`,
     reward: meanReward === null ? '–' : `mean ${meanReward.toFixed(2)}`,
-    update: m.train ? `${m.train.rows} sequences${hindsight} · loss ${m.train.loss.toFixed(3)}` : 'no update',
+    update: m.train ? `${m.train.rows} sequences${hindsight} · loss ${m.train.loss.toFixed(3)}${replay}` : 'no update',
   };
 }
 

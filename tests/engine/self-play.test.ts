@@ -11,7 +11,7 @@ import type { StepMetrics } from '../../src/engine/metrics';
 import { openSession } from '../../src/cli/engine-session';
 import { loadRun, RunDirError, saveRun } from '../../src/cli/run-dir';
 
-const config = applySettings(defaultConfig('tiny'), ['batchSize=2', 'learnabilitySamples=2', 'seedBufferSize=2', 'evalEvery=5', 'evalTasks=4', 'seed=11']);
+const config = applySettings(defaultConfig('tiny'), ['batchSize=2', 'learnabilitySamples=2', 'seedBufferSize=2', 'evalEvery=5', 'evalTasks=4', 'seed=11', 'replayUpdates=2', 'replayRows=12']);
 const withoutTiming = ({ timing: _timing, ...rest }: StepMetrics) => rest;
 const dirs: string[] = [];
 afterAll(async () => {
@@ -37,12 +37,14 @@ describe('a seeded self-play run', () => {
     expect(a.metrics.map(withoutTiming)).toEqual(b.metrics.map(withoutTiming));
     const first = a.metrics[0]!;
     expect(first.eval).toBeDefined();
-    expect(Object.keys(first.timing.phases).sort()).toEqual(['eval', 'learnability', 'propose', 'solve', 'update', 'validate']);
+    expect(Object.keys(first.timing.phases).sort()).toEqual(['eval', 'learnability', 'propose', 'replay', 'solve', 'update', 'validate']);
     expect(first.buffers.deduction).toBeGreaterThanOrEqual(3);
     expect(first.learnability.histogram).toHaveLength(3);
     // The learning default: hindsight rows in every update, the curriculum from level 1, and
     // held-out accuracy per level beside its floor.
     expect(a.metrics.every((m) => m.train === null || (m.train.hindsightRows ?? 0) > 0)).toBe(true);
+    // Hindsight replay: its extra updates ran on examples of every task type (12 rows / 3 types = 4 programs each).
+    expect(a.metrics.every((m) => m.train?.replayUpdates === 2 && m.train.replayRows! > 0 && m.train.replayRows! <= 24 && m.train.replayLoss! > 0)).toBe(true);
     expect(first.curriculum).toEqual({ level: 1, reached: 1, auto: true });
     expect(first.evalByLevel!.map((l) => l.level)).toEqual([1, 2, 3, 4]);
     for (const l of first.evalByLevel!) {
@@ -58,6 +60,8 @@ describe('a seeded self-play run', () => {
       for (let i = 0; i < 3; i++) {
         const m = await session.engine.runStep();
         if (m.train) expect(m.train).toMatchObject({ hindsightRows: 0, hindsightLoss: null });
+        expect(m.train?.replayUpdates).toBeUndefined();
+        expect(m.timing.phases.replay).toBe(0);
       }
     } finally {
       session.close();

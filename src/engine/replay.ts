@@ -1,0 +1,92 @@
+/**
+ * Hindsight replay (our addition, part of executor hindsight): after its TRR++ update, a step
+ * runs `replayUpdates` more updates, each a cross-entropy batch of `replayRows` examples made
+ * fresh from the model's own buffered programs. The executor is cheap and its answers are the
+ * one signal a model this small learns from quickly, so this is where most of a step's learning
+ * happens; the paper's pure AZR (`hindsight=false`) has none of it.
+ *
+ * Still zero human data: the programs are the proposer's (deduction and abduction buffers), the
+ * arguments are uniform walks of each program's own argument grammar (as the constant probes
+ * are), and every answer is what the executor computed. One program run on N new argument lists
+ * is an example for every role:
+ *   deduction  (p, i) -> o          one pair
+ *   abduction  (p, o) -> i          another pair
+ *   induction  (first half of the pairs, no message) -> p
+ */
+import type { ValidateRequest, Verdict } from '../executor/types';
+import { randomInt, type Rng } from '../model/rng';
+import type { Triplet } from './buffers';
+import { splitPairs } from './config';
+import type { HindsightTarget } from './hindsight';
+import type { TaskType } from './rewards';
+
+/** A buffered program with the pairs it gave on new arguments. */
+export interface CheckedProgram {
+  code: string;
+  pairs: [string, string][];
+}
+
+/**
+ * `count` programs to replay: half drawn from the newest `recent` items (what the proposer writes
+ * now, at the curriculum's current level), half uniformly over the whole list (so that earlier
+ * levels are not forgotten). With replacement; deterministic in `rng`.
+ */
+export function pickPrograms(items: readonly Pick<Triplet, 'code'>[], count: number, recent: number, rng: Rng): string[] {
+  if (items.length === 0 || count <= 0) return [];
+  const window = Math.max(1, Math.min(recent, items.length));
+  return Array.from({ length: count }, (_, k) => {
+    const index = k % 2 === 0 ? items.length - 1 - randomInt(rng, window) : randomInt(rng, items.length);
+    return items[index]!.code;
+  });
+}
+
+/** One validate request per program, on its new argument lists (programs with fewer than two are left out). */
+export function replayRequests(codes: readonly string[], argumentsFor: (code: string) => string[]): ValidateRequest[] {
+  const requests: ValidateRequest[] = [];
+  for (const code of codes) {
+    const inputs = argumentsFor(code);
+    if (inputs.length >= 2) requests.push({ kind: 'validate', code, inputs });
+  }
+  return requests;
+}
+
+/**
+ * The programs whose run succeeded on every argument list and that are not constant on them (two
+ * or more distinct outputs), with the pairs whose outputs fit `fitsOutput`.
+ */
+export function checkedPrograms(
+  requests: readonly ValidateRequest[], verdicts: readonly (Verdict | null)[], fitsOutput: (output: string) => boolean,
+): CheckedProgram[] {
+  const out: CheckedProgram[] = [];
+  requests.forEach((request, k) => {
+    const verdict = verdicts[k];
+    const outputs = verdict?.ok ? (verdict.outputs ?? []) : [];
+    if (outputs.length !== request.inputs.length || new Set(outputs).size < 2) return;
+    const pairs = request.inputs.map((input, j): [string, string] => [input, outputs[j]!]).filter(([, output]) => fitsOutput(output));
+    if (pairs.length >= 2) out.push({ code: request.code, pairs });
+  });
+  return out;
+}
+
+/**
+ * The hindsight targets of one checked program for the given roles: a deduction pair and a
+ * different abduction pair (both drawn with `rng`), and an induction task showing the first half
+ * of the pairs with an empty message (the held-out set's induction format) and hiding the rest.
+ */
+export function replayTargets(program: CheckedProgram, types: readonly TaskType[], rng: Rng): HindsightTarget[] {
+  const { code, pairs } = program;
+  const first = randomInt(rng, pairs.length);
+  const second = (first + 1 + randomInt(rng, pairs.length - 1)) % pairs.length;
+  const targets: HindsightTarget[] = [];
+  for (const type of types) {
+    if (type === 'induction') {
+      const { shown, hidden } = splitPairs(pairs);
+      const [input, output] = hidden[0] ?? shown[0]!;
+      targets.push({ type, task: { code, input, output, shown, message: '' }, answer: code, relabelled: false });
+    } else {
+      const [input, output] = pairs[type === 'deduction' ? first : second]!;
+      targets.push({ type, task: { code, input, output }, answer: type === 'deduction' ? output : input, relabelled: false });
+    }
+  }
+  return targets;
+}

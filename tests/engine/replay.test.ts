@@ -1,0 +1,89 @@
+/**
+ * Hindsight replay: which buffered programs are replayed, which runs become examples (the real
+ * executor's), and the example each role learns from one checked program.
+ */
+import { describe, expect, it } from 'vitest';
+import { checkedPrograms, pickPrograms, replayRequests, replayTargets } from '../../src/engine/replay';
+import { createRng } from '../../src/model/rng';
+import { useExecutor } from '../support/executor';
+
+const executor = useExecutor();
+const items = Array.from({ length: 100 }, (_, i) => ({ code: `def f(n):\n    return n + ${i}` }));
+const indexOf = (code: string) => Number(code.split(' + ')[1]);
+
+describe('pickPrograms', () => {
+  it('draws every other program from the newest ones and the rest from the whole buffer, the same for the same seed', () => {
+    const picked = pickPrograms(items, 400, 10, createRng(3));
+    expect(picked).toHaveLength(400);
+    const recent = picked.filter((_, k) => k % 2 === 0).map(indexOf);
+    expect(recent.every((i) => i >= 90)).toBe(true);
+    const uniform = picked.filter((_, k) => k % 2 === 1).map(indexOf);
+    expect(uniform.some((i) => i < 50)).toBe(true);
+    expect(new Set(uniform).size).toBeGreaterThan(50);
+    expect(pickPrograms(items, 400, 10, createRng(3))).toEqual(picked);
+    expect(pickPrograms(items, 400, 10, createRng(4))).not.toEqual(picked);
+  });
+
+  it('gives nothing from an empty buffer and copes with a window larger than the buffer', () => {
+    expect(pickPrograms([], 5, 10, createRng(1))).toEqual([]);
+    expect(pickPrograms(items.slice(0, 2), 6, 64, createRng(1)).map(indexOf).every((i) => i < 2)).toBe(true);
+  });
+});
+
+describe('checked programs with the real executor', () => {
+  it('keeps programs that ran on every argument list with two or more outputs, and drops the rest', async () => {
+    const codes = [
+      'def f(n):\n    return n + 3',
+      'def f(n):\n    return 7', // constant on its new inputs
+      'def f(s):\n    return s[3]', // fails on short strings
+      'def f(flag):\n    return flag', // only one argument list offered
+      "def f(s):\n    return s * 20", // outputs too long for some pairs
+    ];
+    const inputs: Record<string, string[]> = {
+      [codes[0]!]: ['1', '5', '-2', '10'],
+      [codes[1]!]: ['1', '5', '-2', '10'],
+      [codes[2]!]: ["'abcd'", "'a'"],
+      [codes[3]!]: ['True'],
+      [codes[4]!]: ["''", "'a'", "'abcdef'"],
+    };
+    const requests = replayRequests(codes, (code) => inputs[code]!);
+    expect(requests.map((r) => r.code)).toEqual([codes[0], codes[1], codes[2], codes[4]]);
+    const verdicts = await executor().run(requests);
+    const checked = checkedPrograms(requests, verdicts, (output) => output.length <= 25);
+    expect(checked).toEqual([
+      { code: codes[0], pairs: [['1', '4'], ['5', '8'], ['-2', '1'], ['10', '13']] },
+      { code: codes[4], pairs: [["''", "''"], ["'a'", "'aaaaaaaaaaaaaaaaaaaa'"]] },
+    ]);
+  });
+});
+
+describe('replayTargets', () => {
+  const program = { code: 'def f(n):\n    return n * 2', pairs: [['1', '2'], ['2', '4'], ['3', '6'], ['4', '8']] as [string, string][] };
+
+  it('gives deduction an output and abduction the input of another pair, each a true example', async () => {
+    for (let seed = 0; seed < 20; seed++) {
+      const targets = replayTargets(program, ['deduction', 'abduction'], createRng(seed));
+      const [deduction, abduction] = targets;
+      expect(deduction!.answer).toBe(deduction!.task.output);
+      expect(abduction!.answer).toBe(abduction!.task.input);
+      expect(abduction!.task.input).not.toBe(deduction!.task.input);
+      const [d, a] = await executor().run([
+        { kind: 'verify', code: program.code, input: deduction!.task.input, output: deduction!.answer },
+        { kind: 'abduction', code: program.code, answer: abduction!.answer, output: abduction!.task.output },
+      ]);
+      expect([d!.ok, a!.ok]).toEqual([true, true]);
+    }
+  });
+
+  it('gives induction the first half of the pairs, no message, and the program as the answer', () => {
+    const [induction] = replayTargets(program, ['induction'], createRng(1));
+    expect(induction).toMatchObject({ type: 'induction', answer: program.code, relabelled: false });
+    expect(induction!.task.shown).toEqual([['1', '2'], ['2', '4']]);
+    expect(induction!.task.message).toBe('');
+  });
+
+  it('gives one target per role that is on', () => {
+    expect(replayTargets(program, ['deduction', 'abduction', 'induction'], createRng(1)).map((t) => t.type)).toEqual(['deduction', 'abduction', 'induction']);
+    expect(replayTargets(program, ['deduction'], createRng(1)).map((t) => t.type)).toEqual(['deduction']);
+  });
+});
