@@ -6,7 +6,7 @@
  * model answers the first 64 held-out level-1 deduction tasks greedily. This bounds what hindsight
  * can give self-play in the same minutes.
  *
- *   npx tsx scripts/supervised-ceiling.ts minutes=3 lr=1e-3 rows=64 inputs=4 level=1
+ *   npx tsx scripts/supervised-ceiling.ts minutes=3 lr=1e-3 rows=64 micro=16 inputs=4 level=1 [pool=N]
  */
 import { openSession, shippedHeldout } from '../src/cli/engine-session';
 import { applySettings, defaultConfig } from '../src/engine/config';
@@ -37,12 +37,17 @@ console.log(`level ${level}: ${heldout.length} held-out deduction tasks, best tr
 
 const walk = (constraint: Parameters<typeof uniformWalk>[0], limit: number) => tokenizer.decode(uniformWalk(constraint, rng, tokenizer.eos, limit));
 
+// pool=N: draw programs from a fixed set of N (how much does program diversity matter?)
+const poolSize = Number(args.pool ?? 0);
+const pool = Array.from({ length: poolSize }, () => walk(programConstraint(tokenizer, { maxTokens: config.programTokens, level }), config.programTokens));
+const program = () => (poolSize ? pool[Math.floor(rng() * poolSize)]! : walk(programConstraint(tokenizer, { maxTokens: config.programTokens, level }), config.programTokens));
+
 /** `rows` checked triplets of non-constant random programs. */
 async function triplets(): Promise<SolveTask[]> {
   const out: SolveTask[] = [];
   while (out.length < rows) {
     const requests = Array.from({ length: 32 }, () => {
-      const code = walk(programConstraint(tokenizer, { maxTokens: config.programTokens, level }), config.programTokens);
+      const code = program();
       const signature = parseSignature(code);
       const inputs = Array.from({ length: inputsPerProgram }, () => walk(argumentsConstraint(tokenizer, signature, { maxTokens: config.inputTokens }), config.inputTokens));
       return { kind: 'validate' as const, code, inputs };

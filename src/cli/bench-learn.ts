@@ -2,13 +2,16 @@
  * `tabula bench learn --minutes M --seeds 1,2,3`: does self-play make a random model better, and
  * by more than a trivial rule would score? Four variants (full AZR with executor hindsight, the
  * paper's pure AZR, train solver only, deduction only) each train for M minutes from every seed,
- * one run after another on this machine. Each seed's random model (step 0, the same for every
+ * one run after another, or `--jobs N` runs at a time in child processes (one per core: the model
+ * trains on one thread). Each seed's random model (step 0, the same for every
  * variant) and each trained one are evaluated greedily on the held-out set, per program level,
  * beside the best trivial floor of the same tasks.
  */
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { applySettings, defaultConfig, type EngineConfig } from '../engine/config';
+import { createNodeExecutor } from '../executor/node-executor';
 import { evaluate, type EvalTask } from '../engine/evaluate';
 import { readHeldout } from '../engine/heldout';
 import { trivialFloors } from '../engine/floors';
@@ -16,7 +19,7 @@ import type { LevelEval, PerType } from '../engine/metrics';
 import { TASK_TYPES, type TaskType } from '../engine/rewards';
 import { isPresetName } from '../model/config';
 import { intOption, numberOption, parseArgs, UsageError } from './args';
-import { openSession } from './engine-session';
+import { openSession, shippedHeldout } from './engine-session';
 import { takeSettings } from './train';
 
 export const VARIANTS: { name: string; settings: string[] }[] = [
@@ -63,7 +66,7 @@ function simplePrograms(): EvalTask[] {
 
 export async function benchLearnCommand(argv: string[]): Promise<number> {
   const { rest, settings } = takeSettings(argv);
-  const args = parseArgs(rest, { values: ['minutes', 'preset', 'seeds', 'variants', 'eval-per-level'], flags: ['json'] });
+  const args = parseArgs(rest, { values: ['minutes', 'preset', 'seeds', 'variants', 'eval-per-level', 'jobs', 'one'], flags: ['json', 'with-start'] });
   const minutes = numberOption(args, 'minutes', 10, 0.01, 10_000);
   const preset = (args.options.get('preset') as string | undefined) ?? 'tiny';
   if (!isPresetName(preset)) throw new UsageError(`--preset must be tiny, small or base (got ${preset})`);
@@ -72,64 +75,156 @@ export async function benchLearnCommand(argv: string[]): Promise<number> {
     if (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 31 - 1) throw new UsageError(`--seeds: "${s}" is not a seed (a whole number from 0)`);
     return seed;
   });
-  const variants = listOption(args.options.get('variants'), VARIANTS.map((_, i) => String(i + 1)).join(','), 'variants').map((v) => {
-    const variant = VARIANTS[Number(v) - 1];
-    if (!variant) throw new UsageError(`--variants: "${v}" is not a variant number (1 to ${VARIANTS.length}: ${VARIANTS.map((x, i) => `${i + 1} ${x.name}`).join(', ')})`);
-    return variant;
+  const variantNumbers = listOption(args.options.get('variants'), VARIANTS.map((_, i) => String(i + 1)).join(','), 'variants').map((v) => {
+    if (!VARIANTS[Number(v) - 1]) throw new UsageError(`--variants: "${v}" is not a variant number (1 to ${VARIANTS.length}: ${VARIANTS.map((x, i) => `${i + 1} ${x.name}`).join(', ')})`);
+    return Number(v);
   });
+  const variants = variantNumbers.map((v) => VARIANTS[v - 1]!);
   const perLevel = intOption(args, 'eval-per-level', 64, 1, 100_000);
+  const jobs = intOption(args, 'jobs', 1, 1, 16);
   const base: EngineConfig = applySettings({ ...defaultConfig(preset), evalEvery: 0 }, settings);
-  const runMs = minutes * 60_000;
+  const plan: RunPlan = { base, minutes, perLevel };
   const log = (line: string) => process.stderr.write(line + '\n');
-  const total = variants.length * seeds.length;
-  log(`bench learn: ${variants.length} variants x ${seeds.length} seeds x ${minutes} min of training = ${((total * minutes) / 60).toFixed(1)} h, plus seeding and evaluation`);
 
-  const runs = new Map<string, SeedRun[]>(variants.map((v) => [v.name, []]));
-  const startBySeed = new Map<number, { levels: LevelEval[]; simple: number }>();
+  // Internal: one run in a child process of `--jobs`, its result as one JSON line.
+  const one = args.options.get('one');
+  if (typeof one === 'string') {
+    const [seed, variant] = one.split(':').map(Number) as [number, number];
+    if (!VARIANTS[variant - 1] || !Number.isInteger(seed)) throw new UsageError(`--one: expected seed:variant, got "${one}"`);
+    const result = await runOne(plan, seed, VARIANTS[variant - 1]!, args.options.has('with-start'), log);
+    process.stdout.write(JSON.stringify(result) + '\n');
+    return 0;
+  }
+
+  const total = variants.length * seeds.length;
+  const hours = (total * minutes) / 60 / jobs;
+  log(`bench learn: ${variants.length} variants x ${seeds.length} seeds x ${minutes} min of training, ${jobs} at a time = ${hours.toFixed(1)} h, plus seeding and evaluation`);
   const simple = simplePrograms();
-  let floors: FloorTable | null = null;
-  let simpleFloor = 0;
-  let done = 0;
-  for (const seed of seeds) {
-    for (const variant of variants) {
-      const config = applySettings({ ...base, seed }, variant.settings);
-      const session = await openSession({ config });
-      try {
-        const { engine } = session;
-        const simpleAccuracy = async () =>
-          (await evaluate(session.model, session.executor, engine.prompts, simple, 'deduction', { constrained: config.constrained, outputTokens: config.outputTokens })).accuracy;
-        if (!floors) {
-          floors = await floorTable(session.executor, engine.heldoutTasks(), perLevel);
-          simpleFloor = (await trivialFloors(session.executor, simple, 'deduction')).best.accuracy;
-        }
-        if (!startBySeed.has(seed)) {
-          log(`bench learn: seed ${seed}: evaluating the random model (${perLevel} held-out tasks per level and type)`);
-          startBySeed.set(seed, { levels: await engine.evalByLevel(perLevel, TASK_TYPES), simple: await simpleAccuracy() });
-        }
-        done++;
-        log(`bench learn: [${done}/${total}] ${variant.name}, seed ${seed}: ${minutes} min on ${session.info.backend.backend}`);
-        await engine.seed();
-        const started = performance.now();
-        let level = 1;
-        while (performance.now() - started < runMs) {
-          const m = await engine.runStep();
-          level = m.curriculum?.level ?? level;
-          if (m.step % 10 === 0) log(`  step ${m.step}: ${((performance.now() - started) / 1000).toFixed(0)} s, ${(m.timing.stepMs / 1000).toFixed(1)} s/step, level ${level}`);
-        }
-        const seconds = (performance.now() - started) / 1000;
-        log(`bench learn: ${variant.name}, seed ${seed}: ${engine.step} steps; evaluating`);
-        const end = await engine.evalByLevel(perLevel, TASK_TYPES);
-        const start = startBySeed.get(seed)!;
-        runs.get(variant.name)!.push({ seed, steps: engine.step, seconds, start: start.levels, end, level, simpleStart: start.simple, simpleEnd: await simpleAccuracy() });
-      } finally {
-        session.close();
+  const { floors, simpleFloor } = await floorsOf(perLevel, simple);
+
+  const results: OneRun[] = [];
+  if (jobs === 1) {
+    let done = 0;
+    for (const seed of seeds) {
+      for (const variant of variants) {
+        log(`bench learn: [${++done}/${total}] ${variant.name}, seed ${seed}: ${minutes} min`);
+        results.push(await runOne(plan, seed, variant, !results.some((r) => r.seed === seed), log));
       }
     }
+  } else {
+    // The first variant of each seed also evaluates the random model (the same for every variant).
+    const queue = seeds.flatMap((seed) => variantNumbers.map((v, i) => ({ seed, variant: v, withStart: i === 0 })));
+    let done = 0;
+    const worker = async () => {
+      for (let next = queue.shift(); next; next = queue.shift()) {
+        log(`bench learn: [${++done}/${total}] ${VARIANTS[next.variant - 1]!.name}, seed ${next.seed}: ${minutes} min (in a child process)`);
+        results.push(await runInChild(rest, settings, next.seed, next.variant, next.withStart, log));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(jobs, queue.length) }, worker));
   }
-  const report = summarise(variants.map((v) => ({ name: v.name, settings: v.settings, runs: runs.get(v.name)! })), floors!, simpleFloor);
-  if (args.options.has('json')) process.stdout.write(JSON.stringify({ minutes, preset, seeds, evalPerLevel: perLevel, floors: floors!.strategies, variants: report }) + '\n');
-  else process.stdout.write(formatReport(report, floors!, minutes, seeds, perLevel));
+
+  const startBySeed = new Map(results.filter((r) => r.start).map((r) => [r.seed, r.start!]));
+  const runs = (name: string): SeedRun[] =>
+    results.filter((r) => r.variant === name).sort((a, b) => a.seed - b.seed).map((r) => {
+      const start = startBySeed.get(r.seed)!;
+      return { seed: r.seed, steps: r.steps, seconds: r.seconds, start: start.levels, end: r.end, level: r.level, simpleStart: start.simple, simpleEnd: r.simpleEnd };
+    });
+  const report = summarise(variants.map((v) => ({ name: v.name, settings: v.settings, runs: runs(v.name) })), floors, simpleFloor);
+  if (args.options.has('json')) process.stdout.write(JSON.stringify({ minutes, preset, seeds, jobs, evalPerLevel: perLevel, floors: floors.strategies, variants: report }) + '\n');
+  else process.stdout.write(formatReport(report, floors, minutes, seeds, perLevel, jobs));
   return 0;
+}
+
+interface RunPlan {
+  base: EngineConfig;
+  minutes: number;
+  perLevel: number;
+}
+
+/** One variant trained from one seed; `start` (the random model's scores) only when asked for. */
+interface OneRun {
+  seed: number;
+  variant: string;
+  steps: number;
+  seconds: number;
+  end: LevelEval[];
+  level: number;
+  simpleEnd: number;
+  start?: { levels: LevelEval[]; simple: number };
+}
+
+async function runOne(plan: RunPlan, seed: number, variant: (typeof VARIANTS)[number], withStart: boolean, log: (line: string) => void): Promise<OneRun> {
+  const config = applySettings({ ...plan.base, seed }, variant.settings);
+  const simple = simplePrograms();
+  const session = await openSession({ config });
+  try {
+    const { engine } = session;
+    const simpleAccuracy = async () =>
+      (await evaluate(session.model, session.executor, engine.prompts, simple, 'deduction', { constrained: config.constrained, outputTokens: config.outputTokens })).accuracy;
+    let start: OneRun['start'];
+    if (withStart) {
+      log(`bench learn: seed ${seed}: evaluating the random model (${plan.perLevel} held-out tasks per level and type)`);
+      start = { levels: await engine.evalByLevel(plan.perLevel, TASK_TYPES), simple: await simpleAccuracy() };
+    }
+    log(`bench learn: ${variant.name}, seed ${seed}: training ${plan.minutes} min on ${session.info.backend.backend}`);
+    await engine.seed();
+    const started = performance.now();
+    let level = 1;
+    while (performance.now() - started < plan.minutes * 60_000) {
+      const m = await engine.runStep();
+      level = m.curriculum?.level ?? level;
+      if (m.step % 10 === 0) log(`  ${variant.name}, seed ${seed}: step ${m.step}: ${((performance.now() - started) / 1000).toFixed(0)} s, ${(m.timing.stepMs / 1000).toFixed(1)} s/step, level ${level}`);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    log(`bench learn: ${variant.name}, seed ${seed}: ${engine.step} steps; evaluating`);
+    const end = await engine.evalByLevel(plan.perLevel, TASK_TYPES);
+    return { seed, variant: variant.name, steps: engine.step, seconds, end, level, simpleEnd: await simpleAccuracy(), ...(start ? { start } : {}) };
+  } finally {
+    session.close();
+  }
+}
+
+/** `runOne` in a child process of this command (`--one seed:variant`), its stderr passed on. */
+function runInChild(rest: string[], settings: string[], seed: number, variant: number, withStart: boolean, log: (line: string) => void): Promise<OneRun> {
+  const bin = fileURLToPath(new URL('../../bin/tabula.mjs', import.meta.url));
+  const passed: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i]!;
+    if (arg === '--jobs' || arg === '--seeds' || arg === '--variants') i++;
+    else if (arg !== '--json' && !arg.startsWith('--jobs=') && !arg.startsWith('--seeds=') && !arg.startsWith('--variants=')) passed.push(arg);
+  }
+  const childArgs = [bin, 'bench', 'learn', ...passed, ...settings.flatMap((s) => ['--set', s]), '--one', `${seed}:${variant}`, ...(withStart ? ['--with-start'] : [])];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, childArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    let pending = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      const lines = (pending + chunk.toString()).split('\n');
+      pending = lines.pop()!;
+      for (const line of lines) if (line.trim() && !/TensorFlow\.js in Node|tfjs-node|^=+$/.test(line)) log(line);
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const line = stdout.trim().split('\n').pop() ?? '';
+      if (code !== 0 || !line) return reject(new Error(`bench learn: the run of seed ${seed}, variant ${variant} failed (exit ${code})`));
+      resolve(JSON.parse(line) as OneRun);
+    });
+  });
+}
+
+/** The trivial floors of the held-out subsets and of the one-line programs, with an executor of their own. */
+async function floorsOf(perLevel: number, simple: EvalTask[]): Promise<{ floors: FloorTable; simpleFloor: number }> {
+  const executor = await createNodeExecutor({ workers: 1 });
+  try {
+    return {
+      floors: await floorTable(executor, shippedHeldout(), perLevel),
+      simpleFloor: (await trivialFloors(executor, simple, 'deduction')).best.accuracy,
+    };
+  } finally {
+    executor.close();
+  }
 }
 
 function listOption(raw: string | true | undefined, fallback: string, name: string): string[] {
@@ -245,7 +340,7 @@ function summarise(variants: { name: string; settings: string[]; runs: SeedRun[]
 const pct = (x: number | null) => (x === null ? '-' : `${(x * 100).toFixed(1)}%`);
 const points = (x: number | null) => (x === null ? '-' : `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}`);
 
-function formatReport(report: VariantReport[], floors: FloorTable, minutes: number, seeds: number[], perLevel: number): string {
+function formatReport(report: VariantReport[], floors: FloorTable, minutes: number, seeds: number[], perLevel: number, jobs: number): string {
   const lines = [
     `Trivial floors on the held-out set (${perLevel} tasks per level and type): the best rule that never reads the program body.`,
     '',
@@ -258,7 +353,7 @@ function formatReport(report: VariantReport[], floors: FloorTable, minutes: numb
   }
   lines.push(
     '',
-    `Held-out accuracy, greedy, mean over seeds ${seeds.join(', ')} (min-max of the end in brackets); each variant trained ${minutes} min per seed.`,
+    `Held-out accuracy, greedy, mean over seeds ${seeds.join(', ')} (min-max of the end in brackets); each variant trained ${minutes} min per seed${jobs > 1 ? `, ${jobs} runs at a time (one per core)` : ', one run at a time'}.`,
     'Cells: step 0 -> end, then the gain over the best floor in points.',
   );
   const groupNames = Object.keys(report[0]?.deduction.byGroup ?? {});

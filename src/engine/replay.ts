@@ -1,21 +1,23 @@
 /**
  * Hindsight replay (our addition, part of executor hindsight): after its TRR++ update, a step
  * runs `replayUpdates` more updates, each a cross-entropy batch of `replayRows` examples made
- * fresh from the model's own buffered programs. The executor is cheap and its answers are the
- * one signal a model this small learns from quickly, so this is where most of a step's learning
- * happens; the paper's pure AZR (`hindsight=false`) has none of it.
+ * fresh: the proposer writes new programs (one batched sampling call for all the updates), the
+ * executor runs each on new arguments. The executor is cheap and its answers are the one signal
+ * a model this small learns from quickly, so this is where most of a step's learning happens;
+ * the paper's pure AZR (`hindsight=false`) has none of it. Fresh programs matter: trained on a
+ * fixed pool of 200 programs (scripts/supervised-ceiling.ts pool=200), the tiny model stayed at
+ * its held-out floor, where new programs every time gave twice the floor in the same minutes.
  *
- * Still zero human data: the programs are the proposer's (deduction and abduction buffers), the
- * arguments are uniform walks of each program's own argument grammar (as the constant probes
- * are), and every answer is what the executor computed. One program run on N new argument lists
- * is an example for every role:
+ * Still zero human data: the programs are the proposer's, the arguments are uniform walks of
+ * each program's own argument grammar (as the constant probes are), and every answer is what
+ * the executor computed. One program run on N new argument lists is an example for every role:
  *   deduction  (p, i) -> o          one pair
  *   abduction  (p, o) -> i          another pair
  *   induction  (first half of the pairs, no message) -> p
  */
 import type { ValidateRequest, Verdict } from '../executor/types';
+import type { SampleOutcome } from '../model-service/model-service';
 import { randomInt, type Rng } from '../model/rng';
-import type { Triplet } from './buffers';
 import { splitPairs } from './config';
 import type { HindsightTarget } from './hindsight';
 import type { TaskType } from './rewards';
@@ -27,17 +29,14 @@ export interface CheckedProgram {
 }
 
 /**
- * `count` programs to replay: half drawn from the newest `recent` items (what the proposer writes
- * now, at the curriculum's current level), half uniformly over the whole list (so that earlier
- * levels are not forgotten). With replacement; deterministic in `rng`.
+ * The programs of a batch of proposer samples worth replaying: complete ones (not cut off by the
+ * token budget) that are not held-out programs, in order.
  */
-export function pickPrograms(items: readonly Pick<Triplet, 'code'>[], count: number, recent: number, rng: Rng): string[] {
-  if (items.length === 0 || count <= 0) return [];
-  const window = Math.max(1, Math.min(recent, items.length));
-  return Array.from({ length: count }, (_, k) => {
-    const index = k % 2 === 0 ? items.length - 1 - randomInt(rng, window) : randomInt(rng, items.length);
-    return items[index]!.code;
-  });
+export function freshPrograms(samples: readonly Pick<SampleOutcome, 'parts' | 'stopReason'>[], isHeldout: (code: string) => boolean): string[] {
+  return samples
+    .filter((s) => (s.stopReason === 'eos' || s.stopReason === 'constraint') && s.parts.length === 1)
+    .map((s) => s.parts[0]!)
+    .filter((code) => !isHeldout(code));
 }
 
 /** One validate request per program, on its new argument lists (programs with fewer than two are left out). */

@@ -19,7 +19,7 @@ import { constantPrograms } from './constant';
 import { Curriculum, type CurriculumState } from './curriculum';
 import { trivialFloors } from './floors';
 import { hindsightTargets, type GradedAnswer, type HindsightTarget } from './hindsight';
-import { checkedPrograms, pickPrograms, replayRequests, replayTargets } from './replay';
+import { checkedPrograms, freshPrograms, replayRequests, replayTargets } from './replay';
 import { splitPairs, type EngineConfig } from './config';
 import { IDENTITY_SEED, TaskBuffer, type InductionTask, type Triplet } from './buffers';
 import { programKey } from './heldout';
@@ -84,8 +84,6 @@ interface Proposal {
 const SEED_ROUNDS = 30;
 /** Rows per forward/backward pass: bounds the wasm heap and the padding of short rows. */
 const MICRO_BATCH_ROWS = 16;
-/** Hindsight replay draws half its programs from this many newest buffered ones (the current level). */
-const REPLAY_RECENT = 64;
 
 export class SelfPlay {
   readonly buffers: { deduction: TaskBuffer<Triplet>; abduction: TaskBuffer<Triplet>; induction: TaskBuffer<InductionTask> };
@@ -522,8 +520,9 @@ export class SelfPlay {
 
   /**
    * Hindsight replay (replay.ts): `replayUpdates` cross-entropy updates, each on `replayRows`
-   * examples from buffered programs run on new argument lists. The programs of all the updates
-   * are run in one executor call. Adds its figures to the step's update figures.
+   * examples: programs the proposer writes now (at the curriculum's levels, held-out programs
+   * left out) run on new argument lists. One sampling call and one executor call serve all the
+   * updates. Adds its figures to the step's update figures.
    */
   private async replay(train: TrainFigures | null): Promise<TrainFigures | null> {
     const c = this.config;
@@ -531,8 +530,15 @@ export class SelfPlay {
     const t0 = performance.now();
     const types = this.types;
     const perUpdate = Math.max(1, Math.floor(c.replayRows / types.length));
-    const programs = [...this.buffers.deduction.items, ...this.buffers.abduction.items];
-    const codes = pickPrograms(programs, c.replayUpdates * perUpdate, REPLAY_RECENT, this.rng);
+    const writers = (['deduction', 'abduction'] as const).filter((t) => c[t]);
+    const jobs = this.curriculum.levelsFor(c.replayUpdates * perUpdate, this.rng).map((level, k) => {
+      const type = writers[k % writers.length]!;
+      const { then: _input, ...programOnly } = this.prompts.propose(type, this.buffers[type].uniformDistinct(c.references, this.rng), level);
+      return programOnly;
+    });
+    const samples = await this.model.sample(jobs, { temperature: c.temperature, constrained: c.constrained });
+    for (const s of samples) this.sampledTokens += s.tokens.length;
+    const codes = freshPrograms(samples, (code) => this.heldoutCodes.has(programKey(code)));
     const requests = replayRequests(codes, (code) => this.probeInputs(code, '', c.inductionInputs));
     const verdicts = await runSome(this.executor, requests);
     this.programs += requests.length;

@@ -1,32 +1,23 @@
 /**
- * Hindsight replay: which buffered programs are replayed, which runs become examples (the real
+ * Hindsight replay: which proposer programs are replayed, which runs become examples (the real
  * executor's), and the example each role learns from one checked program.
  */
 import { describe, expect, it } from 'vitest';
-import { checkedPrograms, pickPrograms, replayRequests, replayTargets } from '../../src/engine/replay';
+import { checkedPrograms, freshPrograms, replayRequests, replayTargets } from '../../src/engine/replay';
 import { createRng } from '../../src/model/rng';
 import { useExecutor } from '../support/executor';
 
 const executor = useExecutor();
-const items = Array.from({ length: 100 }, (_, i) => ({ code: `def f(n):\n    return n + ${i}` }));
-const indexOf = (code: string) => Number(code.split(' + ')[1]);
-
-describe('pickPrograms', () => {
-  it('draws every other program from the newest ones and the rest from the whole buffer, the same for the same seed', () => {
-    const picked = pickPrograms(items, 400, 10, createRng(3));
-    expect(picked).toHaveLength(400);
-    const recent = picked.filter((_, k) => k % 2 === 0).map(indexOf);
-    expect(recent.every((i) => i >= 90)).toBe(true);
-    const uniform = picked.filter((_, k) => k % 2 === 1).map(indexOf);
-    expect(uniform.some((i) => i < 50)).toBe(true);
-    expect(new Set(uniform).size).toBeGreaterThan(50);
-    expect(pickPrograms(items, 400, 10, createRng(3))).toEqual(picked);
-    expect(pickPrograms(items, 400, 10, createRng(4))).not.toEqual(picked);
-  });
-
-  it('gives nothing from an empty buffer and copes with a window larger than the buffer', () => {
-    expect(pickPrograms([], 5, 10, createRng(1))).toEqual([]);
-    expect(pickPrograms(items.slice(0, 2), 6, 64, createRng(1)).map(indexOf).every((i) => i < 2)).toBe(true);
+describe('freshPrograms', () => {
+  it('keeps complete programs that are not held out, in order', () => {
+    const samples = [
+      { parts: ['def f(n):\n    return n + 1'], stopReason: 'eos' as const },
+      { parts: ['def f(n):\n    return n +'], stopReason: 'length' as const }, // cut off by the budget
+      { parts: ['def f(s):\n    return s[::-1]'], stopReason: 'constraint' as const },
+      { parts: ['def f(m):\n    return -m'], stopReason: 'eos' as const }, // a held-out program
+      { parts: [], stopReason: 'eos' as const },
+    ];
+    expect(freshPrograms(samples, (code) => code.includes('-m'))).toEqual(['def f(n):\n    return n + 1', 'def f(s):\n    return s[::-1]']);
   });
 });
 

@@ -83,6 +83,9 @@ describe('buildChartData', () => {
     const withHindsight = buildChartData(chart('training'), [step(1, { train: { ...step(1).train!, hindsightLoss: 2.5, hindsightRows: 30 } })], null);
     expect(withHindsight.series.map((s) => s.key)).toEqual(['loss', 'hindsight', 'entropy', 'gradNorm']);
     expect(withHindsight.data[2]).toEqual([2.5]);
+    const withReplay = buildChartData(chart('training'), [step(1, { train: { ...step(1).train!, hindsightLoss: 2.5, replayLoss: 1.5, replayUpdates: 8, replayRows: 480 } })], null);
+    expect(withReplay.series.map((s) => s.key)).toEqual(['loss', 'hindsight', 'replay', 'entropy', 'gradNorm']);
+    expect(withReplay.data[3]).toEqual([1.5]);
     expect(data[3]).toEqual([0.8, null, 0.8]);
   });
 

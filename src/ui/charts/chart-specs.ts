@@ -199,12 +199,13 @@ export const CHARTS: readonly ChartSpec[] = [
   {
     id: 'training',
     title: 'Loss, entropy, gradient norm',
-    hint: 'Hindsight loss falling means the model predicts the executor\'s answers better; entropy falling slowly means growing confidence, a collapse to zero that it stopped exploring.',
+    hint: 'Hindsight and replay loss falling means the model predicts the executor\'s answers better (replay: its own programs on new inputs, before it trains on them); entropy falling slowly means growing confidence, a collapse to zero that it stopped exploring.',
     y: { unit: 'loss', format: 'number' },
     y2: { unit: 'entropy (nats), grad norm', format: 'number' },
     series: fixed([
       { key: 'loss', label: 'Loss', color: '#332288', format: 'number', value: (m) => m.train?.loss ?? null },
       { key: 'hindsight', label: 'Hindsight loss (nats/token)', color: '#AA4499', format: 'number', width: 1.5, value: (m) => m.train?.hindsightLoss ?? null },
+      { key: 'replay', label: 'Replay loss (nats/token)', color: '#882255', format: 'number', width: 1.5, value: (m) => m.train?.replayLoss ?? null },
       { key: 'entropy', label: 'Entropy', color: '#44AA99', format: 'number', scale: 'y2', value: (m) => m.train?.entropy ?? null },
       { key: 'gradNorm', label: 'Gradient norm', color: '#CC6677', format: 'number', scale: 'y2', width: 1.5, value: (m) => m.train?.gradNorm ?? null },
     ]),
