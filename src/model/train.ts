@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import { batchBucket, lengthBucket } from './buckets';
 import { maskAllows, type PackedMask } from './masks';
 import { applyAdamW, globalNorm, type Optimizer } from './optimizer';
-import { MASKED, oneHotFloat } from './kernels';
+import { embedRows, MASKED, oneHotFloat } from './kernels';
 import { forwardHidden, outputLogits, trainableVariables, type Model } from './transformer';
 
 export interface TrainBatch {
@@ -74,11 +74,19 @@ export interface TrainStats {
   hindsightTokens: number;
 }
 
-/** The batch as flat, bucketed arrays ready to upload. */
+/**
+ * The batch as flat, bucketed arrays ready to upload. The model runs over all B x T positions,
+ * but only the generated ones enter the loss, so the output head and everything after it run on
+ * those alone: `positions` lists them (in row order, then position order), padded to a bucket of
+ * M, and every per-position array below has M entries. Prompt positions are most of a solver
+ * row, and the head and softmax over 601 tokens are a fifth of the FLOPs of the tiny model.
+ */
 interface Prepared {
   B: number;
   T: number;
   inputs: Int32Array;
+  /** indices into the B x T positions of the generated tokens (padding: 0, with zero weights) */
+  positions: Int32Array;
   targets: Int32Array;
   /** 1 on generated positions of policy rows, 0 elsewhere */
   weights: Float32Array;
@@ -131,14 +139,18 @@ function prepare(model: Model, batch: TrainBatch, needOld: boolean): Prepared {
 
   const B = batchBucket(n);
   const T = lengthBucket(longest, C);
+  const generated = batch.tokens.reduce((sum, seq, i) => sum + seq.length - batch.promptLengths[i]!, 0);
+  const M = batchBucket(Math.max(1, generated));
   const inputs = new Int32Array(B * T);
-  const targets = new Int32Array(B * T);
-  const weights = new Float32Array(B * T);
-  const ceWeights = new Float32Array(B * T);
-  const advantages = new Float32Array(B * T);
-  const oldLogProbs = new Float32Array(B * T);
+  const positions = new Int32Array(M);
+  const targets = new Int32Array(M);
+  const weights = new Float32Array(M);
+  const ceWeights = new Float32Array(M);
+  const advantages = new Float32Array(M);
+  const oldLogProbs = new Float32Array(M);
   const anyMask = batch.masks?.some((m) => m && m.some((x) => x !== null)) ?? false;
-  const maskIndex = anyMask ? new Int32Array(B * T) : null;
+  const maskIndex = anyMask ? new Int32Array(M) : null;
+  let k = 0; // the next compacted slot
   const uniqueMasks: PackedMask[] = [];
   const maskIds = new Map<PackedMask, number>();
   const contentIds = new Map<string, number>();
@@ -150,11 +162,12 @@ function prepare(model: Model, batch: TrainBatch, needOld: boolean): Prepared {
     const masks = batch.masks?.[i] ?? null;
     const hindsight = isHindsight(i);
     for (let j = 0; j + 1 < seq.length; j++) {
-      const at = i * T + j;
-      inputs[at] = seq[j]!;
-      targets[at] = seq[j + 1]!;
+      inputs[i * T + j] = seq[j]!;
       const g = j + 1 - p; // index of the predicted token among the generated ones
       if (g < 0) continue;
+      const at = k++;
+      positions[at] = i * T + j;
+      targets[at] = seq[j + 1]!;
       if (hindsight) {
         ceWeights[at] = 1;
         ceCount++;
@@ -197,17 +210,18 @@ function prepare(model: Model, batch: TrainBatch, needOld: boolean): Prepared {
       for (let t = 0; t < V; t++) if (!maskAllows(mask, t)) maskTable![row + t] = MASKED;
     });
   }
-  return { B, T, inputs, targets, weights, ceWeights, advantages, oldLogProbs, maskTable, maskRows, maskIndex, tokenCount, ceCount };
+  return { B, T, inputs, positions, targets, weights, ceWeights, advantages, oldLogProbs, maskTable, maskRows, maskIndex, tokenCount, ceCount };
 }
 
 /**
- * Per-position log-prob of the target token and entropy of the (masked, tempered) next-token
- * distribution, both [B*T]. Differentiable; call inside a tidy or a gradient function.
+ * Log-prob of the target token and entropy of the (masked, tempered) next-token distribution at
+ * each generated position, both [M]. Differentiable; call inside a tidy or a gradient function.
  */
 function tokenLogProbs(model: Model, p: Prepared, temperature: number): { logProb: tf.Tensor1D; entropy: tf.Tensor1D } {
   const V = model.config.vocabSize;
   const hidden = forwardHidden(model, tf.tensor2d(p.inputs, [p.B, p.T], 'int32'));
-  let logits = outputLogits(model, hidden);
+  // The generated positions' hidden states (a gather whose backward is one matmul).
+  let logits = outputLogits(model, embedRows(hidden, tf.tensor1d(p.positions, 'int32')));
   if (temperature !== 1) logits = tf.mul(logits, 1 / temperature);
   if (p.maskTable && p.maskIndex) {
     const table = tf.tensor2d(p.maskTable, [p.maskRows, V]);
@@ -283,12 +297,9 @@ export async function sequenceLogProbs(
   const out = tf.tidy(() => tokenLogProbs(model, p, temperature).logProb);
   const data = await out.data();
   out.dispose();
-  return batch.tokens.map((seq, i) => {
-    const start = batch.promptLengths[i]!;
-    const row: number[] = [];
-    for (let j = start - 1; j + 1 < seq.length; j++) row.push(data[i * p.T + j]!);
-    return row;
-  });
+  // Compacted in row order, then position order: each row's generated tokens are consecutive.
+  let k = 0;
+  return batch.tokens.map((seq, i) => Array.from({ length: seq.length - batch.promptLengths[i]! }, () => data[k++]!));
 }
 
 /**
