@@ -51,7 +51,7 @@ export interface EngineConfig {
   hindsightTasks: number;
   /**
    * Hindsight replay (with `hindsight`): extra cross-entropy updates per step, each on examples
-   * made fresh from buffered programs run on new arguments (replay.ts). 0: off.
+   * made fresh: new programs the proposer writes, run on new arguments (replay.ts). 0: off.
    */
   replayUpdates: number;
   /** Examples per replay update, split evenly over the task types that are on. */
@@ -103,7 +103,7 @@ export const FIELDS: Readonly<Record<Field, FieldSpec>> = {
   hindsight: { kind: 'bool', doc: 'also learn the executor\'s correct answers by cross-entropy (false: the paper\'s pure AZR)' },
   hindsightWeight: { kind: 'number', min: 0, max: 10, doc: 'weight of the hindsight cross-entropy term' },
   hindsightTasks: { kind: 'int', min: 0, max: 256, doc: 'extra buffered tasks per type learnt by hindsight each step' },
-  replayUpdates: { kind: 'int', min: 0, max: 64, doc: 'hindsight replay: extra cross-entropy updates per step on buffered programs run on new arguments (0: off)' },
+  replayUpdates: { kind: 'int', min: 0, max: 64, doc: 'hindsight replay: extra cross-entropy updates per step on new programs the proposer writes, run on new arguments (0: off)' },
   replayRows: { kind: 'int', min: 3, max: 256, doc: 'examples per replay update, split over the task types that are on' },
   level: { kind: 'int', min: 0, max: 4, doc: 'program level: 0 = automatic curriculum, 1 (one-line) to 4 (full grammar)' },
   constantProbes: { kind: 'int', min: 0, max: 8, doc: 'extra inputs a proposal runs on to reject constant programs (0: off)' },
@@ -136,7 +136,7 @@ const SHARED = {
 /** Sizes chosen so that the longest prompt plus answer fits each preset's context. */
 const PER_PRESET: Record<PresetName, Omit<EngineConfig, keyof typeof SHARED | 'preset'>> = {
   tiny: {
-    batchSize: 8, references: 2, inductionInputs: 4, learnabilitySamples: 4, learningRate: 1e-3, seedBufferSize: 8, hindsightTasks: 32, replayUpdates: 8, replayRows: 64,
+    batchSize: 8, references: 2, inductionInputs: 4, learnabilitySamples: 4, learningRate: 1e-3, seedBufferSize: 8, hindsightTasks: 32, replayUpdates: 16, replayRows: 64,
     programTokens: 72, inputTokens: 20, outputTokens: 24, messageTokens: 10,
   },
   small: {

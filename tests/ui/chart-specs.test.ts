@@ -229,7 +229,7 @@ describe('chart table', () => {
     const table = chartTable(chart('eval'), steps);
     expect(table.rows).toEqual([{ step: 2, cells: ['50%', '–', '–', '–', '–', '–'] }]);
     // a dense chart keeps its empty rows: "no update this step" is information
-    expect(chartTable(chart('training'), [step(1, { train: null })]).rows).toEqual([{ step: 1, cells: ['–', '–', '–', '–'] }]);
+    expect(chartTable(chart('training'), [step(1, { train: null })]).rows).toEqual([{ step: 1, cells: ['–', '–', '–', '–', '–'] }]);
   });
 });
 
