@@ -1,21 +1,16 @@
 /** The `constant` rejection, with the real executor. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNodeExecutor } from '../../src/executor/node-executor';
-import type { ExecutorPool } from '../../src/executor/pool';
+import { describe, expect, it } from 'vitest';
+import { useExecutor } from '../support/executor';
 import type { ValidateRequest } from '../../src/executor/types';
 import { constantPrograms } from '../../src/engine/constant';
 
-let executor: ExecutorPool;
-beforeAll(async () => {
-  executor = await createNodeExecutor({ workers: 1 });
-}, 60_000);
-afterAll(() => executor?.close());
+const executor = useExecutor({ workers: 1 });
 
 const probes = (code: string, exclude: string, count: number) => ['0', '5', "'abc'", '[1, 2, 3]', '12'].filter((x) => x !== exclude).slice(0, count);
 
 async function judge(requests: ValidateRequest[], count = 3) {
-  const verdicts = await executor.run(requests);
-  return (await constantPrograms(executor, requests, verdicts, count, probes)).constant;
+  const verdicts = await executor().run(requests);
+  return (await constantPrograms(executor(), requests, verdicts, count, probes)).constant;
 }
 
 describe('constant programs', () => {
@@ -45,14 +40,14 @@ describe('constant programs', () => {
       { kind: 'validate', code: 'def f(s):\n    return len(s)', inputs: ["'a'", "'bb'", "'ccc'"] },
       { kind: 'validate', code: 'def f(s):\n    return s[9]', inputs: ["'a'"] },
     ];
-    const verdicts = await executor.run(requests);
+    const verdicts = await executor().run(requests);
     expect(verdicts[2]!.ok).toBe(false);
-    expect((await constantPrograms(executor, [...requests, null], [...verdicts, null], 3, probes)).constant).toEqual([true, false, false, false]);
+    expect((await constantPrograms(executor(), [...requests, null], [...verdicts, null], 3, probes)).constant).toEqual([true, false, false, false]);
   });
 
   it('hands back every probe that ran as a checked triplet', async () => {
     const requests: ValidateRequest[] = [{ kind: 'validate', code: 'def f(n):\n    return n + 3', inputs: ['4'] }];
-    const report = await constantPrograms(executor, requests, await executor.run(requests), 3, probes);
+    const report = await constantPrograms(executor(), requests, await executor().run(requests), 3, probes);
     // 0 and 5 run; 'abc' is a str, so n + 3 fails and that probe is dropped
     expect(report.probes).toEqual([{ at: 0, input: '0', output: '3' }, { at: 0, input: '5', output: '8' }]);
   });

@@ -2,16 +2,11 @@
  * Executor hindsight: which correct answers each solver role learns, and the relabelling of a
  * wrong abduction answer into a task it does solve. The verdicts are the real executor's.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNodeExecutor } from '../../src/executor/node-executor';
-import type { ExecutorPool } from '../../src/executor/pool';
+import { describe, expect, it } from 'vitest';
+import { useExecutor } from '../support/executor';
 import { correctAnswer, hindsightTargets, type GradedAnswer } from '../../src/engine/hindsight';
 
-let executor: ExecutorPool;
-beforeAll(async () => {
-  executor = await createNodeExecutor({ workers: 1 });
-}, 60_000);
-afterAll(() => executor?.close());
+const executor = useExecutor({ workers: 1 });
 
 const program = 'def f(n):\n    return n + 3';
 const triplet = { code: program, input: '4', output: '7' };
@@ -25,7 +20,7 @@ describe('hindsight targets', () => {
   });
 
   it('gives every graded task its correct answer, right or wrong, and extra tasks too', async () => {
-    const [wrong] = await executor.run([{ kind: 'deduction', answer: '8', output: '7' }]);
+    const [wrong] = await executor().run([{ kind: 'deduction', answer: '8', output: '7' }]);
     const graded: GradedAnswer[] = [
       { type: 'deduction', task: triplet, answer: { text: '8', stopReason: 'eos' }, verdict: wrong! },
       { type: 'deduction', task: triplet, answer: { text: '7', stopReason: 'eos' }, verdict: { ok: true, reason: 'ok', detail: '', ms: 0 } },
@@ -39,7 +34,7 @@ describe('hindsight targets', () => {
   });
 
   it('relabels a wrong abduction input as the task (p, f(input)) -> input, with the output the executor computed', async () => {
-    const [verdict] = await executor.run([{ kind: 'abduction', code: program, answer: '10', output: '7' }]);
+    const [verdict] = await executor().run([{ kind: 'abduction', code: program, answer: '10', output: '7' }]);
     expect(verdict!.ok).toBe(false);
     expect(verdict!.outputs).toEqual(['13']);
     const targets = hindsightTargets([{ type: 'abduction', task: triplet, answer: { text: '10', stopReason: 'eos' }, verdict: verdict! }]);
@@ -47,12 +42,12 @@ describe('hindsight targets', () => {
     expect(targets[0]).toMatchObject({ answer: '4', relabelled: false });
     expect(targets[1]).toEqual({ type: 'abduction', task: { code: program, input: '10', output: '13' }, answer: '10', relabelled: true });
     // The relabelled task is a true one.
-    const [check] = await executor.run([{ kind: 'abduction', code: program, answer: targets[1]!.answer, output: targets[1]!.task.output }]);
+    const [check] = await executor().run([{ kind: 'abduction', code: program, answer: targets[1]!.answer, output: targets[1]!.task.output }]);
     expect(check!.ok).toBe(true);
   });
 
   it('does not relabel an answer that failed to run, was cut off, or is not abduction', async () => {
-    const [crash] = await executor.run([{ kind: 'abduction', code: 'def f(s):\n    return s[5]', answer: "'ab'", output: "'x'" }]);
+    const [crash] = await executor().run([{ kind: 'abduction', code: 'def f(s):\n    return s[5]', answer: "'ab'", output: "'x'" }]);
     expect(crash!.reason).toBe('runtime-error');
     const cases: GradedAnswer[] = [
       { type: 'abduction', task: { code: 'def f(s):\n    return s[5]', input: "'abcdef'", output: "'f'" }, answer: { text: "'ab'", stopReason: 'eos' }, verdict: crash! },

@@ -2,9 +2,8 @@
  * Program levels: random walks at each level respect the level's limits (read off the text),
  * write no degenerate programs at levels 1-3, and run in the real executor.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNodeExecutor } from '../../src/executor/node-executor';
-import type { ExecutorPool } from '../../src/executor/pool';
+import { describe, expect, it } from 'vitest';
+import { useExecutor } from '../support/executor';
 import { Machine } from '../../src/lang/constraint';
 import { LEVEL_SPECS, levelBudget, PROGRAM_LEVELS, type ProgramLevel } from '../../src/lang/levels';
 import { argumentsConstraint } from '../../src/lang/literal-grammar';
@@ -18,12 +17,7 @@ import { analyse } from './level-check';
 const tokenizer = createTokenizer();
 const eos = tokenizer.eos;
 const weights = structuredWeights(tokenizer);
-let pool: ExecutorPool;
-
-beforeAll(async () => {
-  pool = await createNodeExecutor({ spare: false });
-});
-afterAll(() => pool?.close());
+const pool = useExecutor({ spare: false });
 
 interface Sample {
   code: string;
@@ -78,7 +72,7 @@ function checkShapes(level: ProgramLevel, samples: Sample[]): number {
 }
 
 async function validity(samples: Sample[]): Promise<{ valid: number; failures: string[] }> {
-  const verdicts = await pool.run(samples.map((s) => ({ kind: 'validate', code: s.code, inputs: [s.input] })));
+  const verdicts = await pool().run(samples.map((s) => ({ kind: 'validate', code: s.code, inputs: [s.input] })));
   const failures = verdicts.flatMap((v, k) => (v.ok ? [] : [`${v.reason}: ${v.detail}\n${samples[k]!.code}\n>>> f(${samples[k]!.input})`]));
   return { valid: 1 - failures.length / verdicts.length, failures };
 }

@@ -3,9 +3,8 @@
  * end in time and give programs that parse and (nearly always) run.
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNodeExecutor } from '../../src/executor/node-executor';
-import type { ExecutorPool } from '../../src/executor/pool';
+import { describe, expect, it } from 'vitest';
+import { useExecutor } from '../support/executor';
 import type { Verdict } from '../../src/executor/types';
 import { Machine } from '../../src/lang/constraint';
 import { argumentsConstraint } from '../../src/lang/literal-grammar';
@@ -17,12 +16,7 @@ import { parseSignature, type ParamType } from '../../src/lang/types';
 
 const tokenizer = createTokenizer();
 const eos = tokenizer.eos;
-let pool: ExecutorPool;
-
-beforeAll(async () => {
-  pool = await createNodeExecutor({ spare: false });
-});
-afterAll(() => pool?.close());
+const pool = useExecutor({ spare: false });
 
 interface Sample {
   code: string;
@@ -56,7 +50,7 @@ function sample(count: number, seed: number, budgets: number[], structured: bool
 }
 
 async function validate(samples: Sample[]): Promise<Verdict[]> {
-  return pool.run(samples.map((s) => ({ kind: 'validate', code: s.code, inputs: [s.input] })));
+  return pool().run(samples.map((s) => ({ kind: 'validate', code: s.code, inputs: [s.input] })));
 }
 
 function report(label: string, samples: Sample[], verdicts: Verdict[]): { parsed: number; valid: number } {

@@ -3,9 +3,8 @@
  * the typed literal grammar accepts the executor's repr of it by teacher forcing.
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNodeExecutor } from '../../src/executor/node-executor';
-import type { ExecutorPool } from '../../src/executor/pool';
+import { describe, expect, it } from 'vitest';
+import { useExecutor } from '../support/executor';
 import { forceTokens } from '../../src/lang/constraint';
 import { PROGRAM_LEVELS, type ProgramLevel } from '../../src/lang/levels';
 import { argumentsConstraint, literalConstraint } from '../../src/lang/literal-grammar';
@@ -18,12 +17,7 @@ import { parseSignature, type ValueType } from '../../src/lang/types';
 
 const tokenizer = createTokenizer();
 const eos = tokenizer.eos;
-let pool: ExecutorPool;
-
-beforeAll(async () => {
-  pool = await createNodeExecutor({ spare: false });
-});
-afterAll(() => pool?.close());
+const pool = useExecutor({ spare: false });
 
 type Value = { kind: 'int' | 'str' | 'bool' } | { kind: 'list' | 'tuple'; items: Value[] };
 
@@ -180,7 +174,7 @@ describe('return types', () => {
     const typed = programs.filter((p) => p.type !== null).length / programs.length;
     // One return, one type: levels 1 and 2 have no nested returns.
     for (const p of programs) if (p.level <= 2) expect(p.type, p.code).not.toBeNull();
-    const verdicts = await pool.run(programs.map((p) => ({ kind: 'validate', code: p.code, inputs: [p.input] })));
+    const verdicts = await pool().run(programs.map((p) => ({ kind: 'validate', code: p.code, inputs: [p.input] })));
     let ran = 0;
     let within = 0;
     let encoded = 0;
