@@ -22,7 +22,7 @@ import { splitPairs } from './config';
 import type { HindsightTarget } from './hindsight';
 import type { TaskType } from './rewards';
 
-/** A buffered program with the pairs it gave on new arguments. */
+/** A program the proposer wrote, with the pairs it gave on new arguments. */
 export interface CheckedProgram {
   code: string;
   pairs: [string, string][];
