@@ -105,6 +105,8 @@ export class SelfPlay {
   private floors: Map<string, number> | null = null;
   private phases: PhaseTimes = emptyPhases();
   private sampledTokens = 0;
+  /** time spent in the sampler this step (every phase that samples, replay included) */
+  private samplingMs = 0;
   private programs = 0;
 
   constructor(
@@ -189,6 +191,7 @@ export class SelfPlay {
     const started = performance.now();
     this.phases = emptyPhases();
     this.sampledTokens = 0;
+    this.samplingMs = 0;
     this.programs = 0;
     this.step += 1;
     const c = this.config;
@@ -221,12 +224,11 @@ export class SelfPlay {
       metrics.eval = pooledAccuracy(metrics.evalByLevel);
     }
     const stepMs = performance.now() - started;
-    const samplingMs = this.phases.propose + this.phases.learnability + this.phases.solve;
     metrics.timing = {
       stepMs,
       phases: this.phases,
       sampledTokens: this.sampledTokens,
-      sampleTokensPerSec: samplingMs > 0 ? (this.sampledTokens * 1000) / samplingMs : 0,
+      sampleTokensPerSec: this.samplingMs > 0 ? (this.sampledTokens * 1000) / this.samplingMs : 0,
       programs: this.programs,
       programsPerSec: (this.programs * 1000) / stepMs,
     };
@@ -278,7 +280,9 @@ export class SelfPlay {
     this.onPhase?.(phase);
     const t0 = performance.now();
     const out = await this.model.sample(jobs, { temperature: this.config.temperature, constrained: this.config.constrained });
-    this.phases[phase] += performance.now() - t0;
+    const ms = performance.now() - t0;
+    this.phases[phase] += ms;
+    this.samplingMs += ms;
     for (const s of out) this.sampledTokens += s.tokens.length;
     return out;
   }
@@ -526,8 +530,6 @@ export class SelfPlay {
    */
   private async replay(train: TrainFigures | null): Promise<TrainFigures | null> {
     const c = this.config;
-    this.onPhase?.('replay');
-    const t0 = performance.now();
     const types = this.types;
     const perUpdate = Math.max(1, Math.floor(c.replayRows / types.length));
     const writers = (['deduction', 'abduction'] as const).filter((t) => c[t]);
@@ -536,12 +538,11 @@ export class SelfPlay {
       const { then: _input, ...programOnly } = this.prompts.propose(type, this.buffers[type].uniformDistinct(c.references, this.rng), level);
       return programOnly;
     });
-    const samples = await this.model.sample(jobs, { temperature: c.temperature, constrained: c.constrained });
-    for (const s of samples) this.sampledTokens += s.tokens.length;
+    const samples = await this.sample(jobs, 'replay');
     const codes = freshPrograms(samples, (code) => this.heldoutCodes.has(programKey(code)));
     const requests = replayRequests(codes, (code) => this.probeInputs(code, '', c.inductionInputs));
-    const verdicts = await runSome(this.executor, requests);
-    this.programs += requests.length;
+    const verdicts = await this.execute(requests, 'replay');
+    const t0 = performance.now();
     const checked = checkedPrograms(requests, verdicts, (o) => this.model.tokenizer.encode(o).length < c.outputTokens);
     let rows = 0;
     let updates = 0;
