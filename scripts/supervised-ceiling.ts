@@ -39,8 +39,9 @@ const walk = (constraint: Parameters<typeof uniformWalk>[0], limit: number) => t
 
 // pool=N: draw programs from a fixed set of N (how much does program diversity matter?)
 const poolSize = Number(args.pool ?? 0);
-const pool = Array.from({ length: poolSize }, () => walk(programConstraint(tokenizer, { maxTokens: config.programTokens, level }), config.programTokens));
-const program = () => (poolSize ? pool[Math.floor(rng() * poolSize)]! : walk(programConstraint(tokenizer, { maxTokens: config.programTokens, level }), config.programTokens));
+const randomProgram = () => walk(programConstraint(tokenizer, { maxTokens: config.programTokens, level }), config.programTokens);
+const pool = Array.from({ length: poolSize }, randomProgram);
+const program = () => (poolSize ? pool[Math.floor(rng() * poolSize)]! : randomProgram());
 
 /** `rows` checked triplets of non-constant random programs. */
 async function triplets(): Promise<SolveTask[]> {

@@ -83,7 +83,7 @@ export async function benchLearnCommand(argv: string[]): Promise<number> {
   const perLevel = intOption(args, 'eval-per-level', 64, 1, 100_000);
   const jobs = intOption(args, 'jobs', 1, 1, 16);
   const base: EngineConfig = applySettings({ ...defaultConfig(preset), evalEvery: 0 }, settings);
-  const plan: RunPlan = { base, minutes, perLevel };
+  const plan: RunPlan = { base, minutes, perLevel, simple: simplePrograms() };
   const log = (line: string) => process.stderr.write(line + '\n');
 
   // Internal: one run in a child process of `--jobs`, its result as one JSON line.
@@ -99,8 +99,7 @@ export async function benchLearnCommand(argv: string[]): Promise<number> {
   const total = variants.length * seeds.length;
   const hours = (total * minutes) / 60 / jobs;
   log(`bench learn: ${variants.length} variants x ${seeds.length} seeds x ${minutes} min of training, ${jobs} at a time = ${hours.toFixed(1)} h, plus seeding and evaluation`);
-  const simple = simplePrograms();
-  const { floors, simpleFloor } = await floorsOf(perLevel, simple);
+  const { floors, simpleFloor } = await floorsOf(perLevel, plan.simple);
 
   const results: OneRun[] = [];
   if (jobs === 1) {
@@ -140,6 +139,8 @@ interface RunPlan {
   base: EngineConfig;
   minutes: number;
   perLevel: number;
+  /** the hand-written one-line programs, read once per process */
+  simple: EvalTask[];
 }
 
 /** One variant trained from one seed; `start` (the random model's scores) only when asked for. */
@@ -156,12 +157,11 @@ interface OneRun {
 
 async function runOne(plan: RunPlan, seed: number, variant: (typeof VARIANTS)[number], withStart: boolean, log: (line: string) => void): Promise<OneRun> {
   const config = applySettings({ ...plan.base, seed }, variant.settings);
-  const simple = simplePrograms();
   const session = await openSession({ config });
   try {
     const { engine } = session;
     const simpleAccuracy = async () =>
-      (await evaluate(session.model, session.executor, engine.prompts, simple, 'deduction', { constrained: config.constrained, outputTokens: config.outputTokens })).accuracy;
+      (await evaluate(session.model, session.executor, engine.prompts, plan.simple, 'deduction', { constrained: config.constrained, outputTokens: config.outputTokens })).accuracy;
     let start: OneRun['start'];
     if (withStart) {
       log(`bench learn: seed ${seed}: evaluating the random model (${plan.perLevel} held-out tasks per level and type)`);
