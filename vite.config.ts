@@ -2,6 +2,7 @@ import { createReadStream, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
+import { tfjsThreads } from './src/build/tfjs-threads-plugin.ts';
 import { precache } from './src/offline/precache-plugin.ts';
 
 /** Cross-origin isolation, so that SharedArrayBuffer (Pyodide's interrupt buffer) exists. */
@@ -64,9 +65,10 @@ const port = Number(process.env.PORT ?? 4173);
 
 export default defineConfig({
   // precache: emits /sw.js (vite build only), which serves the whole build offline after a first visit.
-  plugins: [react(), localAssets(), precache({ headers: ISOLATION_HEADERS })],
+  plugins: [react(), localAssets(), tfjsThreads(), precache({ headers: ISOLATION_HEADERS })],
   optimizeDeps: { exclude: ['pyodide'] },
-  worker: { format: 'es' },
+  // tfjs lives in the model worker's bundle: the threads fix must apply there.
+  worker: { format: 'es', plugins: () => [tfjsThreads()] },
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 2000,

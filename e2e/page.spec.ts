@@ -60,6 +60,13 @@ test('loads with progress bars, then says which backend it chose and why', async
   await expect(page.getByRole('figure', { name: 'The self-play loop' })).toContainText('Propose');
   await waitReady();
   await expect(page.getByTestId('backend-reason')).toContainText(/CPU/);
+  // A software WebGL (SwiftShader here, without a GPU) is named and skipped, not timed for seconds.
+  const renderer = await page.evaluate(() => {
+    const gl = document.createElement('canvas').getContext('webgl2');
+    const debug = gl?.getExtension('WEBGL_debug_renderer_info');
+    return gl ? String(gl.getParameter(debug ? debug.UNMASKED_RENDERER_WEBGL : gl.RENDERER)) : '';
+  });
+  if (/swiftshader|llvmpipe/i.test(renderer)) await expect(page.getByTestId('backend-reason')).toContainText('WebGL was skipped (it renders in software');
   expect(await step()).toBe(0);
   await page.screenshot({ path: `${SHOTS}/start.png`, fullPage: true });
 });

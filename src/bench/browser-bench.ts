@@ -21,10 +21,10 @@ async function benchExecutor(requests: ExecRequest[], rounds: number): Promise<T
 }
 
 /** Times one preset on one backend in a fresh model worker (a backend cannot be un-initialised). */
-async function benchModel(preset: PresetName, backend: BackendName): Promise<ModelMeasurement> {
+async function benchModel(preset: PresetName, backend: BackendName, threads = 1): Promise<ModelMeasurement> {
   const { api, terminate } = startModelWorker();
   try {
-    return await api.measure(preset, backend);
+    return await api.measure(preset, backend, threads);
   } finally {
     terminate();
   }

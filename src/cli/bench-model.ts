@@ -32,6 +32,8 @@ interface Row {
   where: 'node' | 'browser';
   preset: PresetName;
   backend: BackendName;
+  /** threads asked for (wasm in the browser: 1 and 2; tfjs never threads in Node) */
+  threads: number;
   measurement?: ModelMeasurement;
   skipped?: string;
 }
@@ -51,32 +53,37 @@ export async function benchModelCommand(argv: string[]): Promise<number> {
   for (const name of nodeBackends) {
     for (const p of presets) {
       if (name === 'cpu' && p !== 'tiny') {
-        rows.push({ where: 'node', preset: p, backend: name, skipped: 'the CPU backend is too slow for it (minutes a step)' });
+        rows.push({ where: 'node', preset: p, backend: name, threads: 1, skipped: 'the CPU backend is too slow for it (minutes a step)' });
         continue;
       }
       log(`node ${p} on ${name}…`);
-      rows.push({ where: 'node', preset: p, backend: name, measurement: await measureModel(p, name, { vocab: createTokenizer().size, wasmPaths: nodeWasmPaths() }) });
+      rows.push({ where: 'node', preset: p, backend: name, threads: 1, measurement: await measureModel(p, name, { vocab: createTokenizer().size, wasmPaths: nodeWasmPaths() }) });
     }
   }
-  for (const p of presets.filter((p) => p === 'tiny')) {
+  // WASM in the page: every preset, single-threaded and with tfjs's threaded build on 2 threads,
+  // side by side. The GPU backends: tiny only (software-rendered here).
+  for (const p of presets) {
     for (const name of browserBackends) {
-      log(`browser ${p} on ${name}…`);
-      try {
-        const measurement = await withBenchPage((page) =>
-          page.evaluate(
-            ([pr, b]) => (window as unknown as { tabulaBench: { model(p: string, b: string): Promise<ModelMeasurement> } }).tabulaBench.model(pr, b),
-            [p, name] as const,
-          ),
-          BROWSER_LIMIT_MS,
-        );
-        rows.push({ where: 'browser', preset: p, backend: name, measurement });
-      } catch (error) {
-        rows.push({ where: 'browser', preset: p, backend: name, skipped: (error as Error).message.split('\n')[0]!.slice(0, 160) });
+      if (name !== 'wasm' && p !== 'tiny') continue;
+      for (const threads of name === 'wasm' ? [1, 2] : [1]) {
+        log(`browser ${p} on ${name}${threads > 1 ? `, ${threads} threads` : ''}…`);
+        try {
+          const measurement = await withBenchPage((page) =>
+            page.evaluate(
+              ([pr, b, t]) => (window as unknown as { tabulaBench: { model(p: string, b: string, t: number): Promise<ModelMeasurement> } }).tabulaBench.model(pr, b, t),
+              [p, name, threads] as const,
+            ),
+            BROWSER_LIMIT_MS,
+          );
+          rows.push({ where: 'browser', preset: p, backend: name, threads, measurement });
+        } catch (error) {
+          rows.push({ where: 'browser', preset: p, backend: name, threads, skipped: (error as Error).message.split('\n')[0]!.slice(0, 160) });
+        }
       }
     }
   }
   for (const name of BROWSER_BACKENDS.filter((b) => !browserBackends.includes(b))) {
-    rows.push({ where: 'browser', preset: 'tiny', backend: name, skipped: `not asked for (--browser-backends): ${NOT_BY_DEFAULT[name]}` });
+    rows.push({ where: 'browser', preset: 'tiny', backend: name, threads: 1, skipped: `not asked for (--browser-backends): ${NOT_BY_DEFAULT[name]}` });
   }
 
   if (args.options.has('json')) {
@@ -85,16 +92,19 @@ export async function benchModelCommand(argv: string[]): Promise<number> {
   }
   process.stdout.write(`\nvalidProposalRate: ${pct(validity.validRate)} of ${validity.proposals} random-init tiny proposals pass full validation`);
   process.stdout.write(` (parsed ${validity.parsed}/${validity.proposals}${validity.reasons.length ? `; rejected: ${validity.reasons.map(([r, n]) => `${r} ${n}`).join(', ')}` : ''})\n\n`);
-  process.stdout.write('| where | preset | backend | sample tok/s (KV) | sample tok/s (recompute) | KV speed-up | train tok/s | train GFLOP/s | matMul GFLOP/s | train / matMul |\n');
-  process.stdout.write('|---|---|---|---:|---:|---:|---:|---:|---:|---:|\n');
+  process.stdout.write('| where | preset | backend | threads | sample tok/s (KV) | sample tok/s (recompute) | KV speed-up | train tok/s | train GFLOP/s | matMul GFLOP/s | train / matMul |\n');
+  process.stdout.write('|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n');
   for (const row of rows) {
     const m = row.measurement;
     const cells = m
       ? [fmt(m.sampleTokensPerSec), `${fmt(m.recomputeTokensPerSec, 1)}${m.recomputeEstimated ? ' (est.)' : ''}`, `${fmt(m.kvSpeedup, 1)}x`, fmt(m.trainTokensPerSec), fmt(m.trainGflops, 2), fmt(m.matmulGflops, 2), pct(m.trainMatmulFraction)]
       : [`skipped: ${row.skipped}`, '', '', '', '', '', ''];
-    process.stdout.write(`| ${row.where} | ${row.preset} | ${row.backend} | ${cells.join(' | ')} |\n`);
+    // The threads the backend really used (the threaded build can start with fewer than asked).
+    const threads = m ? String(m.threads) : String(row.threads);
+    process.stdout.write(`| ${row.where} | ${row.preset} | ${row.backend} | ${threads} | ${cells.join(' | ')} |\n`);
   }
   process.stdout.write('\nSampling: batch 8, up to 256 new tokens. Training: batch 8 x 64. Targets: KV speed-up >= 5x, train / matMul >= 40%.\n');
+  process.stdout.write('threads: WebAssembly threads (the page: tfjs\'s threaded build, 2 threads, beside the single-threaded SIMD build; tfjs never threads in Node).\n');
   return 0;
 }
 
@@ -117,7 +127,7 @@ function report(rows: Row[], validity: ValidityReport) {
   const nested: Record<string, Record<string, Record<string, unknown>>> = { node: {}, browser: {} };
   for (const row of rows) {
     const byPreset = (nested[row.where]![row.preset] ??= {});
-    byPreset[row.backend] = row.measurement ?? { skipped: row.skipped };
+    byPreset[row.threads > 1 ? `${row.backend}-threads${row.threads}` : row.backend] = row.measurement ?? { skipped: row.skipped };
   }
   return { validProposalRate: validity.validRate, proposals: validity.proposals, rejections: Object.fromEntries(validity.reasons), ...nested };
 }

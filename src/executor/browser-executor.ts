@@ -22,5 +22,5 @@ export function createBrowserExecutor(options: ExecutorOptions = {}): Promise<Ex
     );
   }
   const cores = navigator.hardwareConcurrency || 2;
-  return ExecutorPool.create(spawnBrowserWorker, { workers: Math.max(1, Math.min(4, cores)), ...options });
+  return ExecutorPool.create(spawnBrowserWorker, { workers: Math.max(1, Math.min(4, cores)), readyWhenFirstLoads: true, ...options });
 }

@@ -35,6 +35,11 @@ export interface ExecutorOptions {
   workers?: number;
   /** Keep one more worker loaded, to replace a killed one at once. */
   spare?: boolean;
+  /**
+   * Resolve create() once the first worker has loaded; the others take requests as they finish
+   * loading. A page on two cores then shows Python ready in one load's time, not two side by side.
+   */
+  readyWhenFirstLoads?: boolean;
   limits?: Partial<ExecutorLimits>;
   onProgress?: (progress: LoadProgress) => void;
 }
@@ -61,6 +66,13 @@ interface Job {
 }
 
 const WATCHDOG_MS = 20;
+
+/** The first slot to load; rejects with the first error only when every one failed. */
+function firstToLoad(slots: readonly Slot[]): Promise<{ loadMs: number; version: string }> {
+  return Promise.any(slots.map((slot) => slot.ready)).catch((error: AggregateError) => {
+    throw error.errors[0] as Error;
+  });
+}
 const MAX_LOAD_FAILURES = 3;
 
 class Slot {
@@ -126,13 +138,18 @@ export class ExecutorPool {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
   }
 
-  /** Starts the workers and resolves once all of them (not the spare) can take requests. */
+  /**
+   * Starts the workers and resolves once all of them (not the spare) can take requests, or the
+   * first one with `readyWhenFirstLoads`. The spare starts loading after the workers.
+   */
   static async create(spawn: () => WorkerHandle, options: ExecutorOptions = {}): Promise<ExecutorPool> {
     const pool = new ExecutorPool(spawn, options);
     const count = Math.max(1, Math.floor(options.workers ?? 1));
     pool.slots = Array.from({ length: count }, () => pool.startSlot(true));
+    const all = Promise.all(pool.slots.map((slot) => slot.ready));
+    all.catch(() => {}); // awaited below, or only waited on for the spare
     try {
-      const loaded = await Promise.all(pool.slots.map((slot) => slot.ready));
+      const loaded = options.readyWhenFirstLoads ? [await firstToLoad(pool.slots)] : await all;
       pool.stats.pythonVersion = loaded[0]!.version;
       pool.stats.loadMs = Math.max(...loaded.map((l) => l.loadMs));
     } catch (error) {
@@ -141,7 +158,13 @@ export class ExecutorPool {
     }
     pool.started = true;
     options.onProgress?.({ stage: 'ready', fraction: 1, message: 'Python is ready' });
-    if (options.spare ?? true) pool.spare = pool.startSlot(false);
+    const startSpare = () => {
+      if ((options.spare ?? true) && !pool.closed && !pool.spare) pool.spare = pool.startSlot(false);
+    };
+    // A worker that failed to load before the pool started is replaced now (later ones are
+    // replaced as they fail, by startSlot; a replaced slot is dead, so nothing is replaced twice).
+    for (const slot of pool.slots) slot.ready.catch((error: Error) => pool.onLoadFailure(slot, error));
+    all.then(startSpare, startSpare);
     return pool;
   }
 

@@ -38,8 +38,8 @@ export class BrowserModelService extends ModelService {
     return deleteCheckpoint(name);
   }
 
-  /** `tabula bench model` in the browser: times a preset on one backend, in this worker. */
-  measure(preset: PresetName, backend: BackendName): Promise<ModelMeasurement> {
-    return measureModel(preset, backend, { vocab: this.tokenizer.size, wasmPaths: this.wasmPaths });
+  /** `tabula bench model` in the browser: times a preset on one backend (wasm: with `threads`), in this worker. */
+  measure(preset: PresetName, backend: BackendName, threads = 1): Promise<ModelMeasurement> {
+    return measureModel(preset, backend, { vocab: this.tokenizer.size, wasmPaths: this.wasmPaths, threads });
   }
 }

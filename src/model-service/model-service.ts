@@ -32,6 +32,8 @@ export interface ModelInit {
   wasmPaths?: WasmPaths;
   /** Backends to consider, in order of preference (default: all). */
   candidates?: BackendName[];
+  /** Also time backends that render in software (see SelectBackendOptions.timeSoftware). */
+  timeSoftware?: boolean;
   optimizer?: Partial<OptimizerOptions>;
   /** told what the backend self-test is doing, for a progress display */
   log?: (message: string) => void;
@@ -121,7 +123,7 @@ export class ModelService {
     const config = configFor(options.preset, this.tokenizer.size, { seed: options.seed });
     // Self-test and time each backend on this model's own shapes: a backend can pass on small
     // ones and fail on the real vocabulary (SwiftShader's WebGPU refuses large buffers).
-    const choice = await selectBackend({ candidates: options.candidates ?? SAFE_ORDER, wasmPaths: options.wasmPaths, benchConfig: config, log: options.log });
+    const choice = await selectBackend({ candidates: options.candidates ?? SAFE_ORDER, wasmPaths: options.wasmPaths, benchConfig: config, timeSoftware: options.timeSoftware, log: options.log });
     this.backend = await this.createOnWorkingBackend(choice, config, options);
     this.rng = createRng(options.seed);
     this.step = 0;

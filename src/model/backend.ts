@@ -7,7 +7,7 @@
 
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { configFor, type ModelConfig } from './config';
 import { disposeKvCache } from './kv-cache';
 import { createModel, decodeStep, disposeModel, forward, forwardHidden, outputLogits, prefill, trainableVariables } from './transformer';
@@ -27,9 +27,11 @@ export interface BackendResult {
   maxError: number | null;
   /** median milliseconds of one forward + backward pass of the benchmark model */
   stepMs: number | null;
-  /** WebGPU only: the adapter, and whether it is a software fallback (e.g. SwiftShader) */
+  /** WebGPU: the adapter; WebGL: the renderer; and whether it is a software fallback (e.g. SwiftShader) */
   adapter?: string;
   fallbackAdapter?: boolean;
+  /** true when it was left untimed because it renders in software (see SelectBackendOptions.timeSoftware) */
+  skippedSoftware?: boolean;
   /** why it is unavailable or failed */
   error?: string;
 }
@@ -53,38 +55,80 @@ export interface SelectBackendOptions {
   benchLength?: number;
   /** allowed relative disagreement with the CPU backend (default 1e-3) */
   tolerance?: number;
+  /**
+   * Time GPU backends that run on a software renderer (a WebGPU fallback adapter, a WebGL
+   * renderer such as SwiftShader or llvmpipe). Off by default: they take most of a minute to
+   * measure on a CPU and are several times slower than WebAssembly there, so they are skipped
+   * and named in the reason. "Measure backends again" turns it on.
+   */
+  timeSoftware?: boolean;
+  /**
+   * Once this many ms have gone by and some backend has passed, the remaining candidates are not
+   * started (default 15 s): a first visit should not wait on the last, slowest candidate.
+   */
+  budgetMs?: number;
   /** progress messages */
   log?: (message: string) => void;
 }
 
 let wasmConfigured = false;
+let wasmThreadCount = 1;
 
 /**
- * Points tfjs at the WASM binaries and turns off the multi-threaded build (it hangs when
- * bundled). Must run before the wasm backend is first initialised; later calls are ignored.
+ * Points tfjs at the WASM binaries and chooses its build: with `threads` > 1, the multi-threaded
+ * build with that many XNNPACK threads where the environment allows it (a cross-origin-isolated
+ * page; tfjs never threads in Node), else the single-threaded SIMD build. Must run before the
+ * wasm backend is first initialised (once per worker); later calls are ignored.
  */
-export function configureWasm(paths: WasmPaths): void {
+export function configureWasm(paths: WasmPaths, threads = 1): void {
   if (wasmConfigured) return;
-  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  wasmThreadCount = threads;
+  if (threads > 1) setThreadsCount(threads);
+  else tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   setWasmPaths(paths);
   wasmConfigured = true;
+}
+
+/**
+ * tfjs's threaded build caps its thread pool at half of navigator.hardwareConcurrency (it assumes
+ * two hyper-threads a core), so on a 2-core machine it never runs more than one thread. While the
+ * wasm backend starts, the worker's navigator reports enough cores for the requested count; the
+ * returned function puts the real figure back.
+ */
+function reportCoresForThreads(): () => void {
+  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
+  if (wasmThreadCount <= 1 || !nav || Object.prototype.hasOwnProperty.call(nav, 'hardwareConcurrency')) return () => {};
+  Object.defineProperty(nav, 'hardwareConcurrency', { value: 2 * wasmThreadCount, configurable: true });
+  return () => void Reflect.deleteProperty(nav, 'hardwareConcurrency');
+}
+
+/** Threads the initialised wasm backend computes with (1 for the single-threaded build). */
+export function wasmThreads(): number {
+  try {
+    return getThreadsCount();
+  } catch {
+    return 1;
+  }
 }
 
 /**
  * Switches to `name` and checks it took: tf.setBackend resolves false (or throws) on failure
  * without changing anything, so the active backend is verified.
  */
-export async function activateBackend(name: BackendName, wasmPaths?: WasmPaths): Promise<void> {
+export async function activateBackend(name: BackendName, wasmPaths?: WasmPaths, threads = 1): Promise<void> {
   if (name === 'wasm') {
     if (!wasmPaths && !wasmConfigured) throw new Error('the wasm backend needs the location of its .wasm files (wasmPaths)');
-    if (wasmPaths) configureWasm(wasmPaths);
+    if (wasmPaths) configureWasm(wasmPaths, threads);
   }
   if (!tf.findBackendFactory(name)) throw new Error(`backend ${name} is not available in this environment`);
   let ok = false;
+  const restore = name === 'wasm' ? reportCoresForThreads() : () => {};
   try {
     ok = await tf.setBackend(name);
   } catch (error) {
     throw new Error(`backend ${name} failed to start: ${(error as Error).message}`);
+  } finally {
+    restore();
   }
   if (!ok || tf.getBackend() !== name) throw new Error(`backend ${name} failed to start`);
   await tf.ready();
@@ -187,6 +231,22 @@ async function describeWebGpuAdapter(): Promise<{ adapter: string; fallback: boo
   return { adapter: name, fallback };
 }
 
+/** Renderer names of GPU emulations that run on the CPU. */
+const SOFTWARE_RENDERER = /swiftshader|llvmpipe|softpipe|software|basic render driver/i;
+
+/** The WebGL renderer's name (unmasked when the browser allows), or null without WebGL. */
+function describeWebGlRenderer(): string | null {
+  const Canvas = (globalThis as { OffscreenCanvas?: new (w: number, h: number) => { getContext(kind: string): unknown } }).OffscreenCanvas;
+  if (!Canvas) return null;
+  const canvas = new Canvas(1, 1);
+  const gl = (canvas.getContext('webgl2') ?? canvas.getContext('webgl')) as WebGLRenderingContext | null;
+  if (!gl) return null;
+  const debug = gl.getExtension('WEBGL_debug_renderer_info');
+  const name = String(gl.getParameter(debug ? debug.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+  gl.getExtension('WEBGL_lose_context')?.loseContext();
+  return name;
+}
+
 /** Largest absolute difference relative to the largest reference value; NaN counts as infinite. */
 export function maxRelativeError(reference: Float32Array, values: Float32Array): number {
   if (reference.length !== values.length) return Number.POSITIVE_INFINITY;
@@ -213,6 +273,9 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
   const benchBatch = options.benchBatch ?? 4;
   const benchLength = Math.min(options.benchLength ?? 32, benchConfig.contextLength);
 
+  const budgetMs = options.budgetMs ?? 15_000;
+  const started = performance.now();
+
   await activateBackend('cpu');
   const reference = await selfTestValues();
   const results: BackendResult[] = [];
@@ -227,6 +290,21 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
         if (!adapter) throw new Error('no WebGPU adapter');
         result.adapter = adapter.adapter;
         result.fallbackAdapter = adapter.fallback;
+      }
+      if (name === 'webgl') {
+        const renderer = (() => { try { return describeWebGlRenderer(); } catch { return null; } })();
+        if (renderer) {
+          result.adapter = renderer;
+          result.fallbackAdapter = SOFTWARE_RENDERER.test(renderer);
+        }
+      }
+      const spent = performance.now() - started;
+      if (spent > budgetMs && results.some((r) => r.selfTest === 'pass')) {
+        throw new Error(`not started: measuring had taken ${(spent / 1000).toFixed(0)} s, over its ${(budgetMs / 1000).toFixed(0)} s budget`);
+      }
+      if (result.fallbackAdapter && !options.timeSoftware) {
+        result.skippedSoftware = true;
+        throw new Error(`it renders in software on ${result.adapter}, several times slower than WebAssembly here: not timed`);
       }
       log(`backend ${name}: starting`);
       await activateBackend(name, options.wasmPaths);
@@ -273,11 +351,12 @@ function explain(best: BackendResult, results: BackendResult[]): string {
     .join(', ');
   const others = results
     .filter((r) => r.selfTest !== 'pass')
-    .map((r) => `${LABEL[r.name]} ${r.selfTest === 'fail' ? 'failed its self-test' : 'is unavailable'}${r.error ? ` (${r.error})` : ''}`);
-  const adapter = best.name === 'webgpu' && best.adapter
+    .map((r) => `${LABEL[r.name]} ${r.selfTest === 'fail' ? 'failed its self-test' : r.skippedSoftware ? 'was skipped' : 'is unavailable'}${r.error ? ` (${r.error})` : ''}`);
+  const adapter = best.adapter
     ? ` on ${best.adapter}${best.fallbackAdapter ? ', a software fallback adapter that still measured fastest' : ''}`
     : '';
   let sentence = `Using ${LABEL[best.name]}${adapter}: it matched the CPU reference and was the fastest per training step (${timed}).`;
   if (others.length > 0) sentence += ` ${others.join('; ')}.`;
+  if (results.some((r) => r.skippedSoftware)) sentence += ' Settings → "Measure backends again" times every backend, software ones included.';
   return sentence;
 }

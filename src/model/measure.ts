@@ -9,7 +9,7 @@
 //   the same backend's plain 2-D matMul GFLOP/s at the model's own matmul shapes, and their ratio.
 
 import * as tf from '@tensorflow/tfjs';
-import { activateBackend, type BackendName, type WasmPaths } from './backend';
+import { activateBackend, wasmThreads, type BackendName, type WasmPaths } from './backend';
 import { lengthBucket } from './buckets';
 import { configFor, parameterCount, trainFlopsPerToken, type ModelConfig, type PresetName } from './config';
 import { createOptimizer, disposeOptimizer } from './optimizer';
@@ -149,6 +149,8 @@ async function plainMatmulGflops(config: ModelConfig, rows: number): Promise<num
 export interface ModelMeasurement {
   preset: PresetName;
   backend: BackendName;
+  /** threads the backend computed with (wasm: 1 for the single-threaded build, else its XNNPACK pool) */
+  threads: number;
   parameters: number;
   newTokens: number;
   sampleTokensPerSec: number;
@@ -172,9 +174,9 @@ export interface ModelMeasurement {
 export async function measureModel(
   preset: PresetName,
   backend: BackendName,
-  options: { vocab: number; wasmPaths?: WasmPaths },
+  options: { vocab: number; wasmPaths?: WasmPaths; threads?: number },
 ): Promise<ModelMeasurement> {
-  await activateBackend(backend, options.wasmPaths);
+  await activateBackend(backend, options.wasmPaths, options.threads);
   const config = configFor(preset, options.vocab);
   const model = createModel(config);
   try {
@@ -191,6 +193,7 @@ export async function measureModel(
     return {
       preset,
       backend,
+      threads: backend === 'wasm' ? wasmThreads() : 1,
       parameters: parameterCount(config),
       newTokens,
       sampleTokensPerSec: kv,

@@ -37,6 +37,17 @@ export async function explainBackend(store: SettingsStore, choice: BackendChoice
   return choice.reason;
 }
 
-export function forgetBackend(store: SettingsStore): Promise<void> {
-  return store.writeSetting(KEY, null);
+const MEASURE_ALL = 'measure-all-backends';
+
+/** Forgets the winner and asks the next visit to time every backend, software renderers included. */
+export async function forgetBackend(store: SettingsStore): Promise<void> {
+  await store.writeSetting(KEY, null);
+  await store.writeSetting(MEASURE_ALL, true);
+}
+
+/** Whether "Measure backends again" asked this visit to time every backend; the request is used up. */
+export async function takeMeasureAll(store: SettingsStore): Promise<boolean> {
+  const asked = (await store.readSetting<boolean>(MEASURE_ALL).catch(() => null)) === true;
+  if (asked) await store.writeSetting(MEASURE_ALL, null).catch(() => {});
+  return asked;
 }

@@ -14,7 +14,7 @@ import type { ExecutorOptions, ExecutorPool } from '../executor/pool';
 import type { ExecRequest, Verdict } from '../executor/types';
 import type { ModelInit, ModelService } from '../model-service/model-service';
 import type { BackendName } from '../model/backend';
-import { explainBackend, forgetBackend, rememberedBackend } from './remembered-backend';
+import { explainBackend, forgetBackend, rememberedBackend, takeMeasureAll } from './remembered-backend';
 import { decodeRunFile, encodeRunFile } from './run-file';
 import type { RunMeta, RunRecord } from './run-record';
 import type { RunListener, RunStatus } from './run-events';
@@ -83,12 +83,14 @@ export class RunController {
       const saved = await this.pickRun(request);
       const config = saved?.meta.config ?? startConfig;
       const remembered = await rememberedBackend(this.env.storage);
+      const timeSoftware = await takeMeasureAll(this.env.storage);
       const candidates = remembered ? [remembered.name] : (this.env.modelInit?.candidates ?? DEFAULT_CANDIDATES);
       let tried = 0;
       this.emit({ kind: 'load', part: 'model', fraction: 0.05, message: remembered ? `Re-checking ${remembered.name} against the CPU` : 'Measuring the tfjs backends' });
       const info = await this.env.model.init({
         ...this.env.modelInit,
         candidates,
+        timeSoftware,
         preset: config.preset,
         seed: config.seed,
         optimizer: { learningRate: config.learningRate },

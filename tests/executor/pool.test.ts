@@ -8,7 +8,7 @@ import type { FromWorker, ToWorker } from '../../src/executor/protocol';
 import { ExecutorPool, type WorkerHandle } from '../../src/executor/pool';
 import type { ExecRequest } from '../../src/executor/types';
 
-function fakeSpawner(startable = Infinity) {
+function fakeSpawner(startable = Infinity, loadDelays: number[] = []) {
   const spawned: { terminated: boolean }[] = [];
   const spawn = (): WorkerHandle => {
     const state = { terminated: false };
@@ -23,7 +23,8 @@ function fakeSpawner(startable = Infinity) {
       terminate: () => void (state.terminated = true),
       post: (message: ToWorker) => {
         if (message.type === 'init') {
-          return emit(broken ? { type: 'fatal', message: 'Python failed to start: gone' } : { type: 'ready', loadMs: 1, version: 'fake' });
+          const m: FromWorker = broken ? { type: 'fatal', message: 'Python failed to start: gone' } : { type: 'ready', loadMs: 1, version: 'fake' };
+          return setTimeout(() => emit(m), loadDelays[spawned.indexOf(state)] ?? 0);
         }
         message.requests.forEach((request, index) => {
           const code = 'code' in request ? request.code : '';
@@ -93,6 +94,35 @@ describe('ExecutorPool scheduling', () => {
     expect(verdicts[1]!.detail).toContain('fail to start: Python failed to start: gone');
     expect(spawned.length).toBeLessThanOrEqual(5);
     expect((await pool.run([req('z')]))[0]!.reason).toBe('crash');
+    pool.close();
+  });
+
+  it('with readyWhenFirstLoads, starts once one worker has loaded; the others join, and the spare follows them', async () => {
+    const { spawn, spawned } = fakeSpawner(Infinity, [1, 300]);
+    const started = Date.now();
+    const pool = await ExecutorPool.create(spawn, { workers: 2, readyWhenFirstLoads: true });
+    expect(Date.now() - started).toBeLessThan(250);
+    expect(spawned.length).toBe(2); // no spare yet: it would compete with the loading worker
+    expect((await pool.run([req('a'), req('b')])).map((v) => v.detail)).toEqual(['a', 'b']);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(spawned.length).toBe(3);
+    pool.close();
+  });
+
+  it('with readyWhenFirstLoads, replaces a worker that failed to load before the pool started', async () => {
+    const { spawn, spawned } = fakeSpawner(Infinity, [50, 0]);
+    // The second worker's load fails first; the pool still starts on the first, then replaces it.
+    let calls = 0;
+    const flaky = (): WorkerHandle => {
+      const handle = spawn();
+      if (calls++ !== 1) return handle;
+      return { ...handle, onMessage: (handler) => handle.onMessage((m) => handler(m.type === 'ready' ? { type: 'fatal', message: 'load failed' } : m)) };
+    };
+    const pool = await ExecutorPool.create(flaky, { workers: 2, readyWhenFirstLoads: true, spare: false });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(spawned.length).toBe(3);
+    expect(spawned[1]!.terminated).toBe(true);
+    expect((await pool.run([req('a')]))[0]!.detail).toBe('a');
     pool.close();
   });
 });

@@ -20,6 +20,35 @@ describe('backend selection', () => {
     expect(choice.reason).toMatch(/WebGPU is unavailable/);
   });
 
+  it('skips a software WebGPU adapter without timing it, unless asked to time software too', async () => {
+    // A stand-in for the browser's navigator.gpu (Node has none): only the adapter's description is read.
+    const requestAdapter = async () => ({ isFallbackAdapter: true, info: { vendor: 'google', description: 'SwiftShader Device' } });
+    Object.defineProperty(globalThis, 'navigator', { value: { gpu: { requestAdapter } }, configurable: true });
+    try {
+      const choice = await selectBackend({ candidates: ['webgpu', 'cpu'], benchConfig: microConfig(), benchBatch: 2, benchLength: 16 });
+      const webgpu = choice.results.find((r) => r.name === 'webgpu')!;
+      expect(webgpu.skippedSoftware).toBe(true);
+      expect(webgpu.stepMs).toBeNull();
+      expect(choice.backend).toBe('cpu');
+      expect(choice.reason).toMatch(/WebGPU was skipped \(it renders in software on google SwiftShader Device/);
+      expect(choice.reason).toMatch(/Measure backends again/);
+      // Asked to time software renderers, it tries to start it (Node has no WebGPU backend to start).
+      const all = await selectBackend({ candidates: ['webgpu', 'cpu'], benchConfig: microConfig(), benchBatch: 2, benchLength: 16, timeSoftware: true });
+      expect(all.results[0]!.skippedSoftware).toBeUndefined();
+      expect(all.results[0]!.error).not.toMatch(/software/);
+    } finally {
+      Reflect.deleteProperty(globalThis, 'navigator');
+    }
+  });
+
+  it('starts no more candidates once its time budget is spent and one has passed', async () => {
+    const choice = await selectBackend({ candidates: ['wasm', 'cpu'], wasmPaths: nodeWasmPaths(), benchConfig: microConfig(), benchBatch: 2, benchLength: 16, budgetMs: 0 });
+    expect(choice.backend).toBe('wasm');
+    const cpu = choice.results.find((r) => r.name === 'cpu')!;
+    expect(cpu.stepMs).toBeNull();
+    expect(cpu.error).toMatch(/over its 0 s budget/);
+  });
+
   it('refuses an unknown or unstartable backend with a clear error', async () => {
     await expect(activateBackend('webgl')).rejects.toThrow(/webgl is not available/);
     await activateBackend('cpu');
