@@ -4,6 +4,7 @@ import { benchExecutorCommand } from './bench-executor';
 import { benchLearnCommand } from './bench-learn';
 import { benchModelCommand } from './bench-model';
 import { benchPageCommand } from './bench-page';
+import { benchStepsCommand } from './bench-steps';
 
 export async function benchCommand(argv: string[]): Promise<number> {
   const [what, ...rest] = argv;
@@ -11,5 +12,6 @@ export async function benchCommand(argv: string[]): Promise<number> {
   if (what === 'model') return benchModelCommand(rest);
   if (what === 'learn') return benchLearnCommand(rest);
   if (what === 'page') return benchPageCommand(rest);
-  throw new UsageError(`unknown benchmark "${what ?? ''}" (available: executor, model, learn, page)`);
+  if (what === 'steps') return benchStepsCommand(rest);
+  throw new UsageError(`unknown benchmark "${what ?? ''}" (available: executor, model, learn, page, steps)`);
 }

@@ -12,6 +12,7 @@ import { SelfPlay, type EngineState } from '../engine/self-play';
 import type { BackendName } from '../model/backend';
 import { nodeWasmPaths } from '../model/backend-node';
 import { ModelService, type ModelInfo } from '../model-service/model-service';
+import { spawnNodeModelHelper } from '../model-service/node-model-helper';
 
 export interface Session {
   model: ModelService;
@@ -45,6 +46,8 @@ export async function openSession(options: {
       wasmPaths: nodeWasmPaths(),
       candidates: options.backends ?? NODE_BACKENDS,
       optimizer: { learningRate: config.learningRate },
+      threads: config.threads,
+      spawnHelper: spawnNodeModelHelper,
     });
     if (options.resume) info = { ...(await model.load(options.resume.checkpoint)), backend: info.backend };
     executor = await createNodeExecutor({ workers: options.workers ?? defaultWorkerCount(), limits: { timeoutMs: config.timeoutMs } });

@@ -26,6 +26,9 @@ Commands:
       M minutes each per seed; held-out accuracy per program level against its trivial floor.
   bench page [--steps N] [--json]
       The page in Chromium: load times (first and return visit), s/step beside Node, main-thread long tasks.
+  bench steps --against REV [--minutes M] [--rounds R] [--json] [--set key=value ...]
+      Self-play steps per minute of this tree beside an older commit (checked out to a temporary
+      folder), taking turns R times, M minutes each; prints both and their ratio.
   heldout [--seed N] [--per-level N] [--levels 1,2,3,4] [--pairs N] [--out FILE] [--floors]
       Generate the held-out evaluation set (default data/heldout.jsonl: 64 tasks per program level,
       4 levels, 6 pairs each); --floors prints the trivial floors per level and type.

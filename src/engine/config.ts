@@ -62,6 +62,12 @@ export interface EngineConfig {
   constantProbes: number;
   /** Solver batches drawn evenly over output types, with no output value more than a quarter of a batch. */
   balanceTasks: boolean;
+  /**
+   * Threads the model computes on: 2 runs a helper model on a second core that computes part of
+   * each update's gradients and samples half of each batch. A seeded run is reproducible for a
+   * given count, but 1 and 2 give different runs (other sums, other random draws).
+   */
+  threads: number;
   /** Held-out evaluation every this many steps (0: never). */
   evalEvery: number;
   /** Held-out tasks per type and program level in that periodic evaluation. */
@@ -108,6 +114,7 @@ export const FIELDS: Readonly<Record<Field, FieldSpec>> = {
   level: { kind: 'int', min: 0, max: 4, doc: 'program level: 0 = automatic curriculum, 1 (one-line) to 4 (full grammar)' },
   constantProbes: { kind: 'int', min: 0, max: 8, doc: 'extra inputs a proposal runs on to reject constant programs (0: off)' },
   balanceTasks: { kind: 'bool', doc: 'balance solver batches by output type and value' },
+  threads: { kind: 'int', min: 1, max: 2, doc: 'model threads: 2 adds a helper model on a second core for half of every update and sampling batch' },
   evalEvery: { kind: 'int', min: 0, max: 100_000, doc: 'held-out evaluation every this many steps (0: never)' },
   evalTasks: { kind: 'int', min: 1, max: 10_000, doc: 'held-out tasks per type and level in that evaluation' },
 };
@@ -129,6 +136,7 @@ const SHARED = {
   level: 0,
   constantProbes: 3,
   balanceTasks: true,
+  threads: 2,
   evalEvery: 10,
   evalTasks: 16,
 } as const;
@@ -187,7 +195,7 @@ export function longestSequences(c: EngineConfig): Record<string, number> {
  * were not there, so they stay off for it).
  */
 export function upgradeConfig(saved: Partial<EngineConfig> & { preset: PresetName }): EngineConfig {
-  const legacy: Partial<EngineConfig> = { hindsight: false, level: 4, constantProbes: 0, balanceTasks: false, replayUpdates: 0 };
+  const legacy: Partial<EngineConfig> = { hindsight: false, level: 4, constantProbes: 0, balanceTasks: false, replayUpdates: 0, threads: 1 };
   const base = defaultConfig(saved.preset);
   const missing = Object.fromEntries(
     (Object.keys(FIELDS) as Field[]).filter((f) => !(f in saved)).map((f) => [f, f in legacy ? legacy[f] : base[f]]),

@@ -66,13 +66,6 @@ interface Job {
 }
 
 const WATCHDOG_MS = 20;
-
-/** The first slot to load; rejects with the first error only when every one failed. */
-function firstToLoad(slots: readonly Slot[]): Promise<{ loadMs: number; version: string }> {
-  return Promise.any(slots.map((slot) => slot.ready)).catch((error: AggregateError) => {
-    throw error.errors[0] as Error;
-  });
-}
 const MAX_LOAD_FAILURES = 3;
 
 class Slot {
@@ -139,17 +132,18 @@ export class ExecutorPool {
   }
 
   /**
-   * Starts the workers and resolves once all of them (not the spare) can take requests, or the
-   * first one with `readyWhenFirstLoads`. The spare starts loading after the workers.
+   * Starts the workers and resolves once all of them (not the spare) can take requests. With
+   * `readyWhenFirstLoads`, starts one, resolves once it has loaded, and only then starts the
+   * others: loads side by side share the cores and would each take twice as long. The spare
+   * starts loading after the workers.
    */
   static async create(spawn: () => WorkerHandle, options: ExecutorOptions = {}): Promise<ExecutorPool> {
     const pool = new ExecutorPool(spawn, options);
     const count = Math.max(1, Math.floor(options.workers ?? 1));
-    pool.slots = Array.from({ length: count }, () => pool.startSlot(true));
-    const all = Promise.all(pool.slots.map((slot) => slot.ready));
-    all.catch(() => {}); // awaited below, or only waited on for the spare
+    const first = options.readyWhenFirstLoads ? 1 : count;
+    pool.slots = Array.from({ length: first }, () => pool.startSlot(true));
     try {
-      const loaded = options.readyWhenFirstLoads ? [await firstToLoad(pool.slots)] : await all;
+      const loaded = await Promise.all(pool.slots.map((slot) => slot.ready));
       pool.stats.pythonVersion = loaded[0]!.version;
       pool.stats.loadMs = Math.max(...loaded.map((l) => l.loadMs));
     } catch (error) {
@@ -158,13 +152,12 @@ export class ExecutorPool {
     }
     pool.started = true;
     options.onProgress?.({ stage: 'ready', fraction: 1, message: 'Python is ready' });
+    // The rest take requests as they finish loading (a failed load is replaced: onLoadFailure).
+    for (let i = first; i < count; i++) pool.slots.push(pool.startSlot(false));
     const startSpare = () => {
       if ((options.spare ?? true) && !pool.closed && !pool.spare) pool.spare = pool.startSlot(false);
     };
-    // A worker that failed to load before the pool started is replaced now (later ones are
-    // replaced as they fail, by startSlot; a replaced slot is dead, so nothing is replaced twice).
-    for (const slot of pool.slots) slot.ready.catch((error: Error) => pool.onLoadFailure(slot, error));
-    all.then(startSpare, startSpare);
+    Promise.all(pool.slots.map((slot) => slot.ready)).then(startSpare, startSpare);
     return pool;
   }
 

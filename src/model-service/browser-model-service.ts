@@ -5,6 +5,7 @@
 import type { BackendName } from '../model/backend';
 import type { PresetName } from '../model/config';
 import { measureModel, type ModelMeasurement } from '../model/measure';
+import { spawnBrowserModelHelper } from './browser-model-helper';
 import { deleteCheckpoint, listCheckpoints, readCheckpoint, writeCheckpoint } from './checkpoint-store';
 import { ModelService, type ModelInfo, type ModelInit } from './model-service';
 
@@ -14,7 +15,7 @@ export class BrowserModelService extends ModelService {
   }
 
   override init(options: ModelInit): Promise<ModelInfo> {
-    return super.init({ wasmPaths: this.wasmPaths, ...options });
+    return super.init({ wasmPaths: this.wasmPaths, spawnHelper: spawnBrowserModelHelper, ...options });
   }
 
   /** Saves the whole state under a name; returns its size in bytes. */

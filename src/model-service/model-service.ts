@@ -19,7 +19,7 @@ import { createOptimizer, disposeOptimizer, type Optimizer, type OptimizerOption
 import { MaskInterner, type PackedMask } from '../model/masks';
 import { createRng, type Rng } from '../model/rng';
 import { sampleBatch, type SampleResult } from '../model/sample';
-import { sequenceLogProbs, trainStep, type TrainBatch, type TrainOptions, type TrainStats } from '../model/train';
+import { chunkGradients, sequenceLogProbs, trainStep, type BatchNormalisers, type GradientArrays, type GradientHelper, type TrainBatch, type TrainOptions, type TrainStats } from '../model/train';
 import { createModel, disposeModel, forward, type Model } from '../model/transformer';
 
 /** WebGPU last: initialising it first broke the wasm backend's results in Chromium here. */
@@ -37,6 +37,34 @@ export interface ModelInit {
   optimizer?: Partial<OptimizerOptions>;
   /** told what the backend self-test is doing, for a progress display */
   log?: (message: string) => void;
+  /**
+   * 2: a helper model on another thread (from `spawnHelper`) computes half of each update's
+   * gradients and samples half of each batch. Results depend on it (sums in another order, other
+   * random draws), so a run keeps the count it started with. Default 1.
+   */
+  threads?: number;
+  spawnHelper?: () => ModelHelper;
+}
+
+/** What a replica needs to mirror the main model: same shapes, same backend. */
+export interface ReplicaInit {
+  config: ModelConfig;
+  backend: BackendName;
+  wasmPaths?: WasmPaths;
+}
+
+/** The calls a helper model answers: a ModelService on another thread, seen through messages. */
+export interface HelperApi {
+  initReplica(options: ReplicaInit): Promise<void>;
+  setWeights(values: Float32Array[]): Promise<void>;
+  gradients(chunks: TrainBatch[], options: TrainOptions, normalisers: BatchNormalisers): Promise<GradientArrays | null>;
+  sampleSeeded(jobs: SampleJob[], settings: SampleSettings, seed: number): Promise<SampleOutcome[]>;
+}
+
+/** A helper model: its calls, and how to stop its thread. */
+export interface ModelHelper {
+  api: HelperApi;
+  close(): void;
 }
 
 export interface ModelInfo {
@@ -110,6 +138,14 @@ export class ModelService {
   private backend: BackendChoice | null = null;
   private rng: Rng = createRng(0);
   private step = 0;
+  /** The helper on another thread (threads: 2), the model config and weights version it holds. */
+  private helper: ModelHelper | null = null;
+  private helperConfig = '';
+  private helperVersion = -1;
+  private spawnHelper: (() => ModelHelper) | null = null;
+  private helperWasmPaths: WasmPaths | undefined;
+  /** Bumped on every change of the weights, so the helper is brought up to date before its next call. */
+  private weightsVersion = 0;
   /** Model calls run one at a time, in call order: the page's "Try it" slots in between the engine's. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -127,7 +163,97 @@ export class ModelService {
     this.backend = await this.createOnWorkingBackend(choice, config, options);
     this.rng = createRng(options.seed);
     this.step = 0;
+    this.spawnHelper = options.spawnHelper ?? null;
+    this.helperWasmPaths = options.wasmPaths;
+    this.closeHelper();
+    if ((options.threads ?? 1) >= 2) await this.setThreads(options.threads!);
     return this.info();
+  }
+
+  /** Threads the model computes on: 2 with a helper, else 1. */
+  threads(): number {
+    return this.helper ? 2 : 1;
+  }
+
+  /**
+   * 2 starts a helper model on another thread (with the spawner given to init), 1 stops it. A
+   * run sets its own count when it is shown: the count is one of its settings.
+   */
+  setThreads(threads: number): Promise<void> {
+    return this.serial(async () => {
+      if (threads < 2) return this.closeHelper();
+      if (this.helper) return;
+      if (!this.spawnHelper) throw new Error('threads=2 needs a way to start a helper thread here');
+      this.helper = this.spawnHelper();
+      this.helperConfig = '';
+      await this.syncedHelper(true); // a helper that cannot start says so now, not mid-run
+    });
+  }
+
+  private closeHelper(): void {
+    this.helper?.close();
+    this.helper = null;
+  }
+
+  /**
+   * The helper, holding this model's current shapes and weights (re-created when the model's
+   * config changed, weights sent when they changed since its last call). A helper that fails is
+   * closed: at start-up (`strict`) the error is thrown; mid-run the model goes on alone, and says so.
+   */
+  private async syncedHelper(strict = false): Promise<HelperApi | null> {
+    const helper = this.helper;
+    if (!helper) return null;
+    const model = this.require();
+    try {
+      const config = JSON.stringify(model.config);
+      if (this.helperConfig !== config) {
+        await helper.api.initReplica({ config: model.config, backend: this.backend!.backend, wasmPaths: this.helperWasmPaths });
+        this.helperConfig = config;
+        this.helperVersion = -1;
+      }
+      if (this.helperVersion !== this.weightsVersion) {
+        const version = this.weightsVersion;
+        const values = await Promise.all([...model.params.values()].map((v) => v.data() as Promise<Float32Array>));
+        await helper.api.setWeights(values);
+        this.helperVersion = version;
+      }
+      return helper.api;
+    } catch (error) {
+      this.closeHelper();
+      const message = `the helper thread failed: ${(error as Error).message}`;
+      if (strict) throw new Error(message);
+      console.warn(`${message}; going on with one thread`);
+      return null;
+    }
+  }
+
+  // ------------------------------------------------------------------ a helper's side
+
+  /** As a helper: the main model's shapes on its backend (the weights come with setWeights). */
+  async initReplica(options: ReplicaInit): Promise<void> {
+    await activateBackend(options.backend, options.wasmPaths);
+    this.replace(createModel(options.config), null);
+  }
+
+  /** As a helper: the main model's weights, in parameter order. */
+  async setWeights(values: Float32Array[]): Promise<void> {
+    const params = [...this.require().params.values()];
+    if (values.length !== params.length) throw new Error(`setWeights: ${values.length} arrays for ${params.length} parameters`);
+    params.forEach((variable, i) => {
+      const value = tf.tensor(values[i]!, variable.shape);
+      variable.assign(value);
+      value.dispose();
+    });
+  }
+
+  /** As a helper: the gradients of some micro-batches of a larger batch (see trainStep). */
+  gradients(chunks: TrainBatch[], options: TrainOptions, normalisers: BatchNormalisers): Promise<GradientArrays | null> {
+    return chunkGradients(this.require(), chunks, options, normalisers);
+  }
+
+  /** As a helper: samples with a generator of its own, seeded by the caller. */
+  sampleSeeded(jobs: SampleJob[], settings: SampleSettings, seed: number): Promise<SampleOutcome[]> {
+    return this.sampleNow(jobs, settings, createRng(seed));
   }
 
   info(): ModelInfo {
@@ -149,7 +275,20 @@ export class ModelService {
 
   /** Samples one continuation per job, each under its own grammar. */
   sample(jobs: SampleJob[], settings: SampleSettings): Promise<SampleOutcome[]> {
-    return this.serial(() => this.sampleNow(jobs, settings, this.rng));
+    return this.serial(async () => {
+      const helper = jobs.length >= 2 ? await this.syncedHelper() : null;
+      if (!helper) return this.sampleNow(jobs, settings, this.rng);
+      // Every other job to the helper (the batch's kinds of job are often in runs), with a seed
+      // drawn here: the same jobs always split, and draw, the same way.
+      const seed = Math.floor(this.rng() * 2 ** 32);
+      const theirs = jobs.filter((_, i) => i % 2 === 1);
+      const remote = helper.sampleSeeded(theirs, settings, seed);
+      remote.catch(() => {});
+      const mine = await this.sampleNow(jobs.filter((_, i) => i % 2 === 0), settings, this.rng);
+      // A helper that fails costs time, not the batch: its jobs are sampled here instead.
+      const other = await remote.catch(() => this.sampleNow(theirs, settings, createRng(seed)));
+      return jobs.map((_, i) => (i % 2 === 0 ? mine[i / 2]! : other[(i - 1) / 2]!));
+    });
   }
 
   /**
@@ -218,8 +357,13 @@ export class ModelService {
 
   train(batch: TrainBatch, options: TrainOptions): Promise<TrainStats> {
     return this.serial(async () => {
-      const stats = await trainStep(this.require(), this.optimizer!, batch, options);
-      if (!stats.skipped) this.step += 1;
+      const helper = await this.syncedHelper();
+      const gradients: GradientHelper | undefined = helper ? { gradients: (chunks, o, n) => helper.gradients(chunks, o, n) } : undefined;
+      const stats = await trainStep(this.require(), this.optimizer!, batch, options, gradients);
+      if (!stats.skipped) {
+        this.step += 1;
+        this.weightsVersion += 1;
+      }
       return stats;
     });
   }
@@ -273,6 +417,11 @@ export class ModelService {
   }
 
   dispose(): void {
+    this.closeHelper();
+    this.releaseModel();
+  }
+
+  private releaseModel(): void {
     if (this.optimizer) disposeOptimizer(this.optimizer);
     if (this.model) disposeModel(this.model);
     this.model = null;
@@ -342,7 +491,8 @@ export class ModelService {
   }
 
   private replace(model: Model, optimizer: Optimizer | null, options?: Partial<OptimizerOptions>): void {
-    this.dispose();
+    this.releaseModel();
+    this.weightsVersion += 1;
     this.model = model;
     this.optimizer = optimizer ?? createOptimizer(model, options);
   }

@@ -234,10 +234,7 @@ function tokenLogProbs(model: Model, p: Prepared, temperature: number): { logPro
 }
 
 /** Token counts of the whole batch, which every micro-batch's means are divided by. */
-interface Normalisers {
-  policy: number;
-  hindsight: number;
-}
+type Normalisers = BatchNormalisers;
 
 /**
  * The loss and the reported statistics as scalars, built from a prepared batch:
@@ -302,14 +299,8 @@ export async function sequenceLogProbs(
   return batch.tokens.map((seq, i) => Array.from({ length: seq.length - batch.promptLengths[i]! }, () => data[k++]!));
 }
 
-/**
- * One PPO-clipped policy-gradient update:
- *   ratio = exp(logp_new - logp_old) per generated token
- *   loss  = mean over generated tokens of -min(ratio A, clip(ratio, 1-eps, 1+eps) A) - c H
- * then global-norm clipping and AdamW. Reads the stats from the device once; skips the update
- * (and says so) if the loss or gradient norm is not finite.
- */
-export async function trainStep(model: Model, optimizer: Optimizer, batch: TrainBatch, options: TrainOptions): Promise<TrainStats> {
+/** The loss settings with their defaults, checked. */
+function lossOptions(options: TrainOptions): Required<Omit<TrainOptions, 'microBatchRows'>> {
   const { clipEpsilon: eps, entropyCoef } = options;
   const temperature = options.temperature ?? 1;
   const hindsightWeight = options.hindsightWeight ?? 1;
@@ -317,17 +308,25 @@ export async function trainStep(model: Model, optimizer: Optimizer, batch: Train
   if (!(eps > 0 && eps < 1)) throw new Error(`trainStep: clipEpsilon must be in (0, 1), got ${eps}`);
   if (!(entropyCoef >= 0)) throw new Error(`trainStep: entropyCoef must be >= 0, got ${entropyCoef}`);
   if (!(temperature > 0)) throw new Error(`trainStep: temperature must be > 0, got ${temperature}`);
-  const chunks = microBatches(batch, options.microBatchRows ?? Infinity).map((chunk) => prepare(model, chunk, true));
-  const total: Normalisers = {
-    policy: chunks.reduce((sum, p) => sum + p.tokenCount, 0),
-    hindsight: hindsightWeight > 0 ? chunks.reduce((sum, p) => sum + p.ceCount, 0) : 0,
-  };
-  if (total.policy + total.hindsight === 0) {
-    return { loss: 0, entropy: 0, gradNorm: 0, clipFraction: 0, approxKl: 0, tokens: 0, skipped: true, hindsightLoss: null, hindsightTokens: 0 };
-  }
+  return { clipEpsilon: eps, entropyCoef, temperature, hindsightWeight };
+}
 
+/** Summed gradients (in parameter order) and summed reported stats of some micro-batches. */
+interface GradientSums {
+  grads: tf.Tensor[];
+  /** loss, entropy, clip fraction, approx KL, cross-entropy: each already a share of the whole batch's mean */
+  stats: tf.Tensor;
+}
+
+/**
+ * Forward and backward passes over prepared micro-batches, each normalised by the whole batch's
+ * token counts, added up in order. null when none of them has a token to learn from.
+ */
+function gradientSums(
+  model: Model, names: readonly string[], chunks: readonly Prepared[],
+  options: Required<Omit<TrainOptions, 'microBatchRows'>>, total: Normalisers,
+): GradientSums | null {
   const variables = trainableVariables(model);
-  // Summed over micro-batches; each one's loss is already divided by the whole batch's token count.
   let gradSums: tf.Tensor[] | null = null;
   let statSums: tf.Tensor | null = null;
   try {
@@ -335,13 +334,13 @@ export async function trainStep(model: Model, optimizer: Optimizer, batch: Train
       if (p.tokenCount + (total.hindsight > 0 ? p.ceCount : 0) === 0) continue;
       let extras: tf.Tensor | null = null;
       const { value, grads } = tf.variableGrads(() => {
-        const parts = lossGraph(model, p, { clipEpsilon: eps, entropyCoef, temperature, hindsightWeight }, total);
+        const parts = lossGraph(model, p, options, total);
         // Reported, not differentiated: kept alive past the gradient's tidy.
         extras = tf.keep(tf.stack([parts.loss, parts.entropy, parts.clipFraction, parts.approxKl, parts.crossEntropy]));
         return parts.loss;
       }, variables);
       // A parameter the loss does not reach has no gradient entry: it counts as zeros.
-      const ordered = optimizer.names.map((name) => {
+      const ordered = names.map((name) => {
         const variable = model.params.get(name)!;
         return grads[variable.name] ?? tf.zerosLike(variable);
       });
@@ -362,20 +361,137 @@ export async function trainStep(model: Model, optimizer: Optimizer, batch: Train
       }
       tf.dispose([...previous, ...Object.values(grads).filter((g) => !gradSums!.includes(g))]);
     }
-    const packed = tf.tidy(() => tf.concat([statSums!, tf.reshape(globalNorm(gradSums!), [1])]));
+  } catch (error) {
+    if (gradSums) tf.dispose(gradSums);
+    if (statSums) statSums.dispose();
+    throw error;
+  }
+  return gradSums && statSums ? { grads: gradSums, stats: statSums } : null;
+}
+
+/** Token counts of a whole batch, which every micro-batch's means are divided by. */
+export interface BatchNormalisers {
+  policy: number;
+  hindsight: number;
+}
+
+/** Gradients computed elsewhere, read back: one array per parameter (paramSpecs order), and the stat sums. */
+export interface GradientArrays {
+  grads: Float32Array[];
+  stats: Float32Array;
+}
+
+/**
+ * Computes the gradients of some of a batch's micro-batches on another thread, on weights equal
+ * to this model's (the caller keeps them in step). With one, trainStep splits its micro-batches
+ * between here and there: two cores, about half the time per update.
+ */
+export interface GradientHelper {
+  gradients(chunks: TrainBatch[], options: TrainOptions, normalisers: BatchNormalisers): Promise<GradientArrays | null>;
+}
+
+/**
+ * The helper's side: gradients of `chunks` (micro-batches of a larger batch, with that batch's
+ * normalisers), read back as arrays in parameter order. null when they hold nothing to learn.
+ */
+export async function chunkGradients(model: Model, chunks: TrainBatch[], options: TrainOptions, normalisers: BatchNormalisers): Promise<GradientArrays | null> {
+  const names = [...model.params.keys()];
+  const sums = gradientSums(model, names, chunks.map((chunk) => prepare(model, chunk, true)), lossOptions(options), normalisers);
+  if (!sums) return null;
+  try {
+    const [grads, stats] = await Promise.all([Promise.all(sums.grads.map((g) => g.data() as Promise<Float32Array>)), sums.stats.data() as Promise<Float32Array>]);
+    return { grads, stats };
+  } finally {
+    tf.dispose([...sums.grads, sums.stats]);
+  }
+}
+
+/** a + b, both disposed (either may be null). */
+function addSums(a: GradientSums | null, b: GradientSums | null): GradientSums | null {
+  if (!a || !b) return a ?? b;
+  const sum = { grads: a.grads.map((g, i) => tf.add(g, b.grads[i]!)), stats: tf.add(a.stats, b.stats) };
+  tf.dispose([...a.grads, a.stats, ...b.grads, b.stats]);
+  return sum;
+}
+
+/** A helper's read-back gradients as tensors again. */
+function uploaded(model: Model, names: readonly string[], arrays: GradientArrays): GradientSums {
+  return { grads: names.map((name, i) => tf.tensor(arrays.grads[i]!, model.params.get(name)!.shape)), stats: tf.tensor1d(arrays.stats) };
+}
+
+/** Cost of a micro-batch in padded positions (rows x length bucket): what a forward pass pays for. */
+function chunkCost(chunk: TrainBatch, contextLength: number): number {
+  const longest = Math.max(1, ...chunk.tokens.map((t) => t.length - 1));
+  return batchBucket(chunk.tokens.length) * lengthBucket(longest, contextLength);
+}
+
+/**
+ * Splits micro-batches between this thread and a helper by cost, largest first onto the side
+ * with less so far. Deterministic: the same batch always splits the same way.
+ */
+function splitForHelper(chunks: TrainBatch[], contextLength: number): { local: TrainBatch[]; remote: TrainBatch[] } {
+  const order = chunks.map((chunk, i) => ({ i, cost: chunkCost(chunk, contextLength) })).sort((a, b) => b.cost - a.cost || a.i - b.i);
+  const sides = [{ cost: 0, indices: [] as number[] }, { cost: 0, indices: [] as number[] }];
+  for (const { i, cost } of order) {
+    const side = sides[0]!.cost <= sides[1]!.cost ? sides[0]! : sides[1]!;
+    side.cost += cost;
+    side.indices.push(i);
+  }
+  const pick = (indices: number[]) => indices.sort((a, b) => a - b).map((i) => chunks[i]!);
+  return { local: pick(sides[0]!.indices), remote: pick(sides[1]!.indices) };
+}
+
+/**
+ * One PPO-clipped policy-gradient update:
+ *   ratio = exp(logp_new - logp_old) per generated token
+ *   loss  = mean over generated tokens of -min(ratio A, clip(ratio, 1-eps, 1+eps) A) - c H
+ * then global-norm clipping and AdamW. Reads the stats from the device once; skips the update
+ * (and says so) if the loss or gradient norm is not finite. With a `helper` and two or more
+ * micro-batches, the helper computes the gradients of part of them meanwhile; the two sums are
+ * added in a fixed order, so a seeded run stays reproducible with the same helper count.
+ */
+export async function trainStep(model: Model, optimizer: Optimizer, batch: TrainBatch, options: TrainOptions, helper?: GradientHelper): Promise<TrainStats> {
+  const opts = lossOptions(options);
+  const batches = microBatches(batch, options.microBatchRows ?? Infinity);
+  const chunks = batches.map((chunk) => prepare(model, chunk, true));
+  const total: Normalisers = {
+    policy: chunks.reduce((sum, p) => sum + p.tokenCount, 0),
+    hindsight: opts.hindsightWeight > 0 ? chunks.reduce((sum, p) => sum + p.ceCount, 0) : 0,
+  };
+  if (total.policy + total.hindsight === 0) {
+    return { loss: 0, entropy: 0, gradNorm: 0, clipFraction: 0, approxKl: 0, tokens: 0, skipped: true, hindsightLoss: null, hindsightTokens: 0 };
+  }
+
+  const split = helper && batches.length >= 2 ? splitForHelper(batches, model.config.contextLength) : null;
+  const prepared = (list: TrainBatch[]) => list.map((chunk) => chunks[batches.indexOf(chunk)]!);
+  const remote = split ? helper!.gradients(split.remote, options, total) : Promise.resolve(null);
+  remote.catch(() => {}); // awaited below, after the local passes
+  let sums = gradientSums(model, optimizer.names, split ? prepared(split.local) : chunks, opts, total);
+  try {
+    // Added in a fixed order (here, then the helper's). A helper that fails (its thread died)
+    // costs time, not the update: its share is computed here instead.
+    const far = await remote.then(
+      (arrays) => arrays && uploaded(model, optimizer.names, arrays),
+      () => gradientSums(model, optimizer.names, prepared(split!.remote), opts, total),
+    );
+    sums = addSums(sums, far);
+    if (!sums) {
+      return { loss: 0, entropy: 0, gradNorm: 0, clipFraction: 0, approxKl: 0, tokens: 0, skipped: true, hindsightLoss: null, hindsightTokens: 0 };
+    }
+    const gradSums = sums.grads;
+    const packed = tf.tidy(() => tf.concat([sums!.stats, tf.reshape(globalNorm(gradSums), [1])]));
     const stats = (await packed.data()) as Float32Array;
     packed.dispose();
     const [loss, entropy, clipFraction, approxKl, crossEntropy, gradNorm] = Array.from(stats) as number[] as [number, number, number, number, number, number];
     const skipped = !Number.isFinite(loss) || !Number.isFinite(gradNorm);
-    if (!skipped) applyAdamW(model, optimizer, gradSums!, gradNorm);
+    if (!skipped) applyAdamW(model, optimizer, gradSums, gradNorm);
     return {
       loss, entropy, gradNorm, clipFraction, approxKl, tokens: total.policy + total.hindsight, skipped,
       hindsightLoss: total.hindsight > 0 ? crossEntropy : null,
       hindsightTokens: total.hindsight,
     };
   } finally {
-    if (gradSums) tf.dispose(gradSums);
-    if (statSums) statSums.dispose();
+    if (sums) tf.dispose([...sums.grads, sums.stats]);
   }
 }
 

@@ -35,8 +35,8 @@ export interface RunEnvironment {
   startExecutor(options: ExecutorOptions): Promise<ExecutorPool>;
   heldout: readonly EvalTask[];
   storage: RunStorage;
-  /** where tfjs finds its wasm files, which backends to try */
-  modelInit?: Pick<ModelInit, 'wasmPaths' | 'candidates'>;
+  /** where tfjs finds its wasm files, which backends to try, how to start a helper thread */
+  modelInit?: Pick<ModelInit, 'wasmPaths' | 'candidates' | 'spawnHelper'>;
 }
 
 export interface BootRequest {
@@ -91,6 +91,7 @@ export class RunController {
         ...this.env.modelInit,
         candidates,
         timeSoftware,
+        threads: config.threads,
         preset: config.preset,
         seed: config.seed,
         optimizer: { learningRate: config.learningRate },
@@ -199,6 +200,7 @@ export class RunController {
 
   private async fresh(config: EngineConfig, notice: string, newWeights = true): Promise<void> {
     validateConfig(config);
+    await this.env.model.setThreads(config.threads);
     if (newWeights) await this.env.model.recreate({ preset: config.preset, seed: config.seed, optimizer: { learningRate: config.learningRate } });
     const now = Date.now();
     const saved = await this.env.storage.listRuns().catch(() => []);
@@ -211,6 +213,7 @@ export class RunController {
   private async show(record: RunRecord, loadWeights: boolean, notice: string): Promise<void> {
     if (loadWeights) await this.env.model.load(record.checkpoint);
     const { config } = record.meta;
+    await this.env.model.setThreads(config.threads);
     this.install(record.meta, new SelfPlay(this.env.model, this.executor!, config, this.env.heldout, record.state), record.metrics, record.feed);
     await this.env.storage.writeSetting('current', record.meta.id).catch(() => {});
     this.lastSave = Date.now();

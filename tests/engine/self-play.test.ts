@@ -43,8 +43,10 @@ describe('a seeded self-play run', () => {
     // The learning default: hindsight rows in every update, the curriculum from level 1, and
     // held-out accuracy per level beside its floor.
     expect(a.metrics.every((m) => m.train === null || (m.train.hindsightRows ?? 0) > 0)).toBe(true);
-    // Hindsight replay: its extra updates ran on examples of every task type (12 rows / 3 types = 4 programs each).
-    expect(a.metrics.every((m) => m.train?.replayUpdates === 2 && m.train.replayRows! > 0 && m.train.replayRows! <= 24 && m.train.replayLoss! > 0)).toBe(true);
+    // Hindsight replay: its extra updates ran on examples of every task type (12 rows / 3 types =
+    // 4 programs each; an update goes when its programs fail or are constant).
+    expect(a.metrics.every((m) => m.train!.replayUpdates! >= 1 && m.train!.replayUpdates! <= 2 && m.train!.replayRows! > 0 && m.train!.replayRows! <= 24 && m.train!.replayLoss! > 0)).toBe(true);
+    expect(a.metrics.some((m) => m.train!.replayUpdates === 2)).toBe(true);
     expect(first.curriculum).toEqual({ level: 1, reached: 1, auto: true });
     expect(first.evalByLevel!.map((l) => l.level)).toEqual([1, 2, 3, 4]);
     for (const l of first.evalByLevel!) {

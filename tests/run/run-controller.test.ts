@@ -9,6 +9,7 @@ import { createNodeExecutor } from '../../src/executor/node-executor';
 import type { ExecutorPool } from '../../src/executor/pool';
 import { nodeWasmPaths } from '../../src/model/backend-node';
 import { ModelService } from '../../src/model-service/model-service';
+import { spawnNodeModelHelper } from '../../src/model-service/node-model-helper';
 import { RunController, type RunStorage } from '../../src/run/run-controller';
 import type { RunEvent } from '../../src/run/run-events';
 import type { RunMeta, RunRecord } from '../../src/run/run-record';
@@ -47,7 +48,7 @@ async function bootController(storage: MemoryStorage, request = { config: config
     },
     heldout: [],
     storage,
-    modelInit: { wasmPaths: nodeWasmPaths(), candidates: ['wasm', 'cpu'] },
+    modelInit: { wasmPaths: nodeWasmPaths(), candidates: ['wasm', 'cpu'], spawnHelper: spawnNodeModelHelper },
   });
   await controller.boot((event) => events.push(event), request);
   const run = events.find((e): e is Extract<RunEvent, { kind: 'run' }> => e.kind === 'run');

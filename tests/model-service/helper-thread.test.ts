@@ -1,0 +1,78 @@
+/**
+ * threads=2: a helper model on a worker thread computes part of each update's gradients and
+ * samples half of each batch. The update must be the one-thread update (up to the order of float
+ * sums), a seeded service must stay reproducible, and a helper that dies must cost nothing but time.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { nodeWasmPaths } from '../../src/model/backend-node';
+import { createRng, randomInt } from '../../src/model/rng';
+import type { TrainBatch } from '../../src/model/train';
+import { spawnNodeModelHelper } from '../../src/model-service/node-model-helper';
+import { ModelService, type ModelHelper, type SampleJob } from '../../src/model-service/model-service';
+
+const services: ModelService[] = [];
+afterAll(() => services.forEach((s) => s.dispose()));
+
+async function service(threads: number, spawnHelper: () => ModelHelper = spawnNodeModelHelper): Promise<ModelService> {
+  const s = new ModelService();
+  services.push(s);
+  await s.init({ preset: 'tiny', seed: 3, wasmPaths: nodeWasmPaths(), candidates: ['wasm'], threads, spawnHelper });
+  return s;
+}
+
+/** 40 hindsight rows of lengths 10..49 over the real vocabulary: 5 micro-batches of 8. */
+function batch(vocab: number): TrainBatch {
+  const rng = createRng(11);
+  const tokens = Array.from({ length: 40 }, (_, i) => Array.from({ length: 10 + i }, () => randomInt(rng, vocab)));
+  return { tokens, promptLengths: tokens.map((t) => Math.floor(t.length / 2)), advantages: tokens.map(() => 0), oldLogProbs: tokens.map(() => []), hindsight: tokens.map(() => true) };
+}
+
+const options = { clipEpsilon: 0.2, entropyCoef: 0, microBatchRows: 8 };
+const jobs = (s: ModelService): SampleJob[] =>
+  Array.from({ length: 6 }, () => ({ kind: 'program', prompt: [s.tokenizer.id('<program>')], maxTokens: 40 }));
+
+describe('a helper thread (threads=2)', () => {
+  it('gives the one-thread update, up to the order of float sums', async () => {
+    const one = await service(1);
+    const two = await service(2);
+    expect(one.threads()).toBe(1);
+    expect(two.threads()).toBe(2);
+    const b = batch(one.tokenizer.size);
+    // Each step's loss is measured before its update: steps 2 and 3 check the weights the earlier updates left.
+    for (let step = 0; step < 3; step++) {
+      const [a, c] = [await one.train(b, options), await two.train(b, options)];
+      expect(c.hindsightLoss).toBeCloseTo(a.hindsightLoss!, 5);
+      expect(c.gradNorm).toBeCloseTo(a.gradNorm, 4);
+      expect(c.tokens).toBe(a.tokens);
+    }
+  }, 120_000);
+
+  it('is reproducible: two seeded services with helpers sample and train alike', async () => {
+    const [x, y] = [await service(2), await service(2)];
+    const [sx, sy] = [await x.sample(jobs(x), { temperature: 1 }), await y.sample(jobs(y), { temperature: 1 })];
+    expect(sx.map((s) => s.text)).toEqual(sy.map((s) => s.text));
+    expect(sx.every((s) => s.text.startsWith('def f('))).toBe(true);
+    const b = batch(x.tokenizer.size);
+    expect((await x.train(b, options)).hindsightLoss).toBe((await y.train(b, options)).hindsightLoss);
+    expect(Buffer.from(await x.save()).equals(Buffer.from(await y.save()))).toBe(true);
+  }, 120_000);
+
+  it('goes on alone, losing nothing, when its helper thread dies', async () => {
+    let helper: ModelHelper | null = null;
+    const s = await service(2, () => (helper = spawnNodeModelHelper()));
+    const b = batch(s.tokenizer.size);
+    await s.train(b, options);
+    helper!.close(); // the thread is gone
+    const stats = await s.train(b, options);
+    expect(stats.skipped).toBe(false);
+    expect(s.threads()).toBe(1);
+    const samples = await s.sample(jobs(s), { temperature: 1 });
+    expect(samples).toHaveLength(6);
+  }, 120_000);
+
+  it('refuses threads=2 where no helper can be started, with a clear error', async () => {
+    const s = new ModelService();
+    services.push(s);
+    await expect(s.init({ preset: 'tiny', seed: 3, wasmPaths: nodeWasmPaths(), candidates: ['wasm'], threads: 2 })).rejects.toThrow(/needs a way to start a helper/);
+  });
+});
