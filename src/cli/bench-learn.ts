@@ -65,7 +65,7 @@ function simplePrograms(): EvalTask[] {
 }
 
 export async function benchLearnCommand(argv: string[]): Promise<number> {
-  const { rest, settings } = takeSettings(argv);
+  const { rest, settings: asked } = takeSettings(argv);
   const args = parseArgs(rest, { values: ['minutes', 'preset', 'seeds', 'variants', 'eval-per-level', 'jobs', 'one'], flags: ['json', 'with-start'] });
   const minutes = numberOption(args, 'minutes', 10, 0.01, 10_000);
   const preset = (args.options.get('preset') as string | undefined) ?? 'tiny';
@@ -82,6 +82,8 @@ export async function benchLearnCommand(argv: string[]): Promise<number> {
   const variants = variantNumbers.map((v) => VARIANTS[v - 1]!);
   const perLevel = intOption(args, 'eval-per-level', 64, 1, 100_000);
   const jobs = intOption(args, 'jobs', 1, 1, 16);
+  // Runs side by side get a core each: one model thread apiece, unless --set threads=N says otherwise.
+  const settings = jobs > 1 && !asked.some((s) => s.startsWith('threads=')) ? [...asked, 'threads=1'] : asked;
   const base: EngineConfig = applySettings({ ...defaultConfig(preset), evalEvery: 0 }, settings);
   const plan: RunPlan = { base, minutes, perLevel, simple: simplePrograms() };
   const log = (line: string) => process.stderr.write(line + '\n');
@@ -98,7 +100,7 @@ export async function benchLearnCommand(argv: string[]): Promise<number> {
 
   const total = variants.length * seeds.length;
   const hours = (total * minutes) / 60 / jobs;
-  log(`bench learn: ${variants.length} variants x ${seeds.length} seeds x ${minutes} min of training, ${jobs} at a time = ${hours.toFixed(1)} h, plus seeding and evaluation`);
+  log(`bench learn: ${variants.length} variants x ${seeds.length} seeds x ${minutes} min of training, ${jobs} at a time (${base.threads} model thread${base.threads === 1 ? '' : 's'} each) = ${hours.toFixed(1)} h, plus seeding and evaluation`);
   const { floors, simpleFloor } = await floorsOf(perLevel, plan.simple);
 
   const results: OneRun[] = [];
@@ -130,7 +132,7 @@ export async function benchLearnCommand(argv: string[]): Promise<number> {
       return { seed: r.seed, steps: r.steps, seconds: r.seconds, start: start.levels, end: r.end, level: r.level, simpleStart: start.simple, simpleEnd: r.simpleEnd };
     });
   const report = summarise(variants.map((v) => ({ name: v.name, settings: v.settings, runs: runs(v.name) })), floors, simpleFloor);
-  if (args.options.has('json')) process.stdout.write(JSON.stringify({ minutes, preset, seeds, jobs, evalPerLevel: perLevel, floors: floors.strategies, variants: report }) + '\n');
+  if (args.options.has('json')) process.stdout.write(JSON.stringify({ minutes, preset, seeds, jobs, threads: base.threads, evalPerLevel: perLevel, floors: floors.strategies, variants: report }) + '\n');
   else process.stdout.write(formatReport(report, floors, minutes, seeds, perLevel, jobs));
   return 0;
 }

@@ -32,8 +32,8 @@ export interface ModelInit {
   wasmPaths?: WasmPaths;
   /** Backends to consider, in order of preference (default: all). */
   candidates?: BackendName[];
-  /** Also time backends that render in software (see SelectBackendOptions.timeSoftware). */
-  timeSoftware?: boolean;
+  /** Time every backend, the slow ones too (see SelectBackendOptions.timeAll). */
+  timeAll?: boolean;
   optimizer?: Partial<OptimizerOptions>;
   /** told what the backend self-test is doing, for a progress display */
   log?: (message: string) => void;
@@ -159,7 +159,7 @@ export class ModelService {
     const config = configFor(options.preset, this.tokenizer.size, { seed: options.seed });
     // Self-test and time each backend on this model's own shapes: a backend can pass on small
     // ones and fail on the real vocabulary (SwiftShader's WebGPU refuses large buffers).
-    const choice = await selectBackend({ candidates: options.candidates ?? SAFE_ORDER, wasmPaths: options.wasmPaths, benchConfig: config, timeSoftware: options.timeSoftware, log: options.log });
+    const choice = await selectBackend({ candidates: options.candidates ?? SAFE_ORDER, wasmPaths: options.wasmPaths, benchConfig: config, timeAll: options.timeAll, log: options.log });
     this.backend = await this.createOnWorkingBackend(choice, config, options);
     this.rng = createRng(options.seed);
     this.step = 0;

@@ -30,8 +30,11 @@ export interface BackendResult {
   /** WebGPU: the adapter; WebGL: the renderer; and whether it is a software fallback (e.g. SwiftShader) */
   adapter?: string;
   fallbackAdapter?: boolean;
-  /** true when it was left untimed because it renders in software (see SelectBackendOptions.timeSoftware) */
-  skippedSoftware?: boolean;
+  /**
+   * true when it was left untimed as known to be much slower here: a software renderer, or the
+   * CPU backend once WebAssembly has passed (see SelectBackendOptions.timeAll)
+   */
+  notTimed?: boolean;
   /** why it is unavailable or failed */
   error?: string;
 }
@@ -56,12 +59,13 @@ export interface SelectBackendOptions {
   /** allowed relative disagreement with the CPU backend (default 1e-3) */
   tolerance?: number;
   /**
-   * Time GPU backends that run on a software renderer (a WebGPU fallback adapter, a WebGL
-   * renderer such as SwiftShader or llvmpipe). Off by default: they take most of a minute to
-   * measure on a CPU and are several times slower than WebAssembly there, so they are skipped
-   * and named in the reason. "Measure backends again" turns it on.
+   * Time every candidate. Off by default: GPU backends on a software renderer (a WebGPU fallback
+   * adapter, a WebGL renderer such as SwiftShader or llvmpipe) take most of a minute to measure
+   * and are several times slower than WebAssembly, and the CPU backend is ~20x slower than a
+   * working WebAssembly; they are skipped and named in the reason. "Measure backends again"
+   * turns it on.
    */
-  timeSoftware?: boolean;
+  timeAll?: boolean;
   /**
    * Once this many ms have gone by and some backend has passed, the remaining candidates are not
    * started (default 15 s): a first visit should not wait on the last, slowest candidate.
@@ -302,8 +306,14 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
       if (spent > budgetMs && results.some((r) => r.selfTest === 'pass')) {
         throw new Error(`not started: measuring had taken ${(spent / 1000).toFixed(0)} s, over its ${(budgetMs / 1000).toFixed(0)} s budget`);
       }
-      if (result.fallbackAdapter && !options.timeSoftware) {
-        result.skippedSoftware = true;
+      // The CPU backend runs the same model in plain JavaScript kernels, ~20x slower than
+      // WebAssembly (bench model): once WebAssembly has passed, timing it only delays the start.
+      if (name === 'cpu' && !options.timeAll && results.some((r) => r.name === 'wasm' && r.selfTest === 'pass')) {
+        result.notTimed = true;
+        throw new Error('plain JavaScript kernels, about 20x slower than WebAssembly: not timed');
+      }
+      if (result.fallbackAdapter && !options.timeAll) {
+        result.notTimed = true;
         throw new Error(`it renders in software on ${result.adapter}, several times slower than WebAssembly here: not timed`);
       }
       log(`backend ${name}: starting`);
@@ -351,12 +361,12 @@ function explain(best: BackendResult, results: BackendResult[]): string {
     .join(', ');
   const others = results
     .filter((r) => r.selfTest !== 'pass')
-    .map((r) => `${LABEL[r.name]} ${r.selfTest === 'fail' ? 'failed its self-test' : r.skippedSoftware ? 'was skipped' : 'is unavailable'}${r.error ? ` (${r.error})` : ''}`);
+    .map((r) => `${LABEL[r.name]} ${r.selfTest === 'fail' ? 'failed its self-test' : r.notTimed ? 'was skipped' : 'is unavailable'}${r.error ? ` (${r.error})` : ''}`);
   const adapter = best.adapter
     ? ` on ${best.adapter}${best.fallbackAdapter ? ', a software fallback adapter that still measured fastest' : ''}`
     : '';
   let sentence = `Using ${LABEL[best.name]}${adapter}: it matched the CPU reference and was the fastest per training step (${timed}).`;
   if (others.length > 0) sentence += ` ${others.join('; ')}.`;
-  if (results.some((r) => r.skippedSoftware)) sentence += ' Settings → "Measure backends again" times every backend, software ones included.';
+  if (results.some((r) => r.notTimed)) sentence += ' Settings → "Measure backends again" times every backend.';
   return sentence;
 }

@@ -83,14 +83,14 @@ export class RunController {
       const saved = await this.pickRun(request);
       const config = saved?.meta.config ?? startConfig;
       const remembered = await rememberedBackend(this.env.storage);
-      const timeSoftware = await takeMeasureAll(this.env.storage);
+      const timeAll = await takeMeasureAll(this.env.storage);
       const candidates = remembered ? [remembered.name] : (this.env.modelInit?.candidates ?? DEFAULT_CANDIDATES);
       let tried = 0;
       this.emit({ kind: 'load', part: 'model', fraction: 0.05, message: remembered ? `Re-checking ${remembered.name} against the CPU` : 'Measuring the tfjs backends' });
       const info = await this.env.model.init({
         ...this.env.modelInit,
         candidates,
-        timeSoftware,
+        timeAll,
         threads: config.threads,
         preset: config.preset,
         seed: config.seed,

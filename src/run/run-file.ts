@@ -10,10 +10,10 @@
 import { CheckpointError, crc32, decodeCheckpoint } from '../model/checkpoint';
 import { TOKENIZER_VERSION } from '../lang/tokenizer';
 import { PRESETS } from '../model/config';
+import { RUN_FILE_EXTENSION } from './run-file-name';
 import { checkRunParts, RunRecordError, type RunRecord } from './run-record';
 
 const MAGIC = new Uint8Array([0x54, 0x5a, 0x52, 0x55, 0x4e, 0, 0, 1]);
-export const RUN_FILE_EXTENSION = '.tzrun';
 
 export function encodeRunFile(record: RunRecord): Uint8Array {
   const header = new TextEncoder().encode(

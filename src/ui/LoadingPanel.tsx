@@ -19,7 +19,7 @@ export function LoadingPanel() {
           {started ? 'Self-play stopped' : 'Self-play cannot start'}: {error}
         </p>
       )}
-      {!load.python.done ? (
+      {!load.python.done || !pythonVersion ? (
         <LoadingBar label="Python runtime" fraction={load.python.fraction} message={load.python.message} />
       ) : (
         <p data-testid="python-status" className="ready-line">

@@ -1,6 +1,6 @@
 /** Saved runs: open, export, import, overlay one on the charts, delete; and the buffers as JSONL. */
 import { useEffect, useRef, useState } from 'react';
-import { RUN_FILE_EXTENSION } from '../run/run-file';
+import { RUN_FILE_EXTENSION } from '../run/run-file-name';
 import { download, fileNameOf } from './download';
 import { refreshRuns, runActions, useRun } from './run-store';
 

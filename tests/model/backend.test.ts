@@ -5,8 +5,17 @@ import { nodeWasmPaths } from '../../src/model/backend-node';
 import { microConfig } from './helpers';
 
 describe('backend selection', () => {
-  it('in Node: self-tests wasm and cpu against the CPU reference and picks the fastest', async () => {
+  it('in Node: self-tests wasm against the CPU reference, and leaves the CPU untimed once wasm passed', async () => {
     const choice = await selectBackend({ wasmPaths: nodeWasmPaths(), benchConfig: microConfig(), benchBatch: 2, benchLength: 16 });
+    const byName = Object.fromEntries(choice.results.map((r) => [r.name, r]));
+    expect(byName.wasm!.selfTest).toBe('pass');
+    expect(byName.cpu!.notTimed).toBe(true);
+    expect(choice.backend).toBe('wasm');
+    expect(choice.reason).toMatch(/CPU was skipped \(plain JavaScript kernels/);
+  });
+
+  it('in Node, asked to time them all: self-tests wasm and cpu and picks the fastest', async () => {
+    const choice = await selectBackend({ wasmPaths: nodeWasmPaths(), benchConfig: microConfig(), benchBatch: 2, benchLength: 16, timeAll: true });
     const byName = Object.fromEntries(choice.results.map((r) => [r.name, r]));
     expect(byName.webgpu!.available).toBe(false);
     expect(byName.webgl!.available).toBe(false);
@@ -27,14 +36,14 @@ describe('backend selection', () => {
     try {
       const choice = await selectBackend({ candidates: ['webgpu', 'cpu'], benchConfig: microConfig(), benchBatch: 2, benchLength: 16 });
       const webgpu = choice.results.find((r) => r.name === 'webgpu')!;
-      expect(webgpu.skippedSoftware).toBe(true);
+      expect(webgpu.notTimed).toBe(true);
       expect(webgpu.stepMs).toBeNull();
       expect(choice.backend).toBe('cpu');
       expect(choice.reason).toMatch(/WebGPU was skipped \(it renders in software on google SwiftShader Device/);
       expect(choice.reason).toMatch(/Measure backends again/);
       // Asked to time software renderers, it tries to start it (Node has no WebGPU backend to start).
-      const all = await selectBackend({ candidates: ['webgpu', 'cpu'], benchConfig: microConfig(), benchBatch: 2, benchLength: 16, timeSoftware: true });
-      expect(all.results[0]!.skippedSoftware).toBeUndefined();
+      const all = await selectBackend({ candidates: ['webgpu', 'cpu'], benchConfig: microConfig(), benchBatch: 2, benchLength: 16, timeAll: true });
+      expect(all.results[0]!.notTimed).toBeUndefined();
       expect(all.results[0]!.error).not.toMatch(/software/);
     } finally {
       Reflect.deleteProperty(globalThis, 'navigator');
@@ -42,7 +51,7 @@ describe('backend selection', () => {
   });
 
   it('starts no more candidates once its time budget is spent and one has passed', async () => {
-    const choice = await selectBackend({ candidates: ['wasm', 'cpu'], wasmPaths: nodeWasmPaths(), benchConfig: microConfig(), benchBatch: 2, benchLength: 16, budgetMs: 0 });
+    const choice = await selectBackend({ candidates: ['wasm', 'cpu'], wasmPaths: nodeWasmPaths(), benchConfig: microConfig(), benchBatch: 2, benchLength: 16, budgetMs: 0, timeAll: true });
     expect(choice.backend).toBe('wasm');
     const cpu = choice.results.find((r) => r.name === 'cpu')!;
     expect(cpu.stepMs).toBeNull();
