@@ -426,19 +426,27 @@ function chunkCost(chunk: TrainBatch, contextLength: number): number {
 }
 
 /**
+ * The main thread's micro-batches cost this much more than the helper's: it also uploads the
+ * helper's gradients and runs AdamW, and the helper finished first in measured updates.
+ */
+const LOCAL_COST = 1.25;
+
+/**
  * Splits micro-batches between this thread and a helper by cost, largest first onto the side
- * with less so far. Deterministic: the same batch always splits the same way.
+ * with less so far (the helper first on a tie). Deterministic: the same batch always splits the
+ * same way.
  */
 function splitForHelper(chunks: TrainBatch[], contextLength: number): { local: TrainBatch[]; remote: TrainBatch[] } {
   const order = chunks.map((chunk, i) => ({ i, cost: chunkCost(chunk, contextLength) })).sort((a, b) => b.cost - a.cost || a.i - b.i);
-  const sides = [{ cost: 0, indices: [] as number[] }, { cost: 0, indices: [] as number[] }];
+  const remote = { cost: 0, indices: [] as number[], weight: 1 };
+  const local = { cost: 0, indices: [] as number[], weight: LOCAL_COST };
   for (const { i, cost } of order) {
-    const side = sides[0]!.cost <= sides[1]!.cost ? sides[0]! : sides[1]!;
-    side.cost += cost;
+    const side = remote.cost <= local.cost ? remote : local;
+    side.cost += cost * side.weight;
     side.indices.push(i);
   }
   const pick = (indices: number[]) => indices.sort((a, b) => a - b).map((i) => chunks[i]!);
-  return { local: pick(sides[0]!.indices), remote: pick(sides[1]!.indices) };
+  return { local: pick(local.indices), remote: pick(remote.indices) };
 }
 
 /**
