@@ -17,13 +17,20 @@ export function helperOver(endpoint: Comlink.Endpoint, onDeath: (died: (reason: 
   death.catch(() => {});
   onDeath((reason) => fail(new Error(`the helper thread died: ${reason}`)));
   let closed = false;
-  const guard = <T>(call: Promise<T>): Promise<T> => Promise.race([call, death]);
+  // A closed helper's proxy throws at once: that too becomes a rejected call.
+  const guard = <T>(call: () => Promise<T>): Promise<T> => {
+    try {
+      return Promise.race([call(), death]);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  };
   return {
     api: {
-      initReplica: (options) => guard(remote.initReplica(options)),
-      setWeights: (values) => guard(remote.setWeights(values)),
-      gradients: (chunks, options, normalisers) => guard(remote.gradients(chunks, options, normalisers)),
-      sampleSeeded: (jobs, settings, seed) => guard(remote.sampleSeeded(jobs, settings, seed)),
+      initReplica: (options) => guard(() => remote.initReplica(options)),
+      setWeights: (values) => guard(() => remote.setWeights(values)),
+      gradients: (chunks, options, normalisers, weights) => guard(() => remote.gradients(chunks, options, normalisers, weights)),
+      sampleSeeded: (jobs, settings, seed) => guard(() => remote.sampleSeeded(jobs, settings, seed)),
     },
     close: () => {
       if (closed) return;

@@ -57,7 +57,7 @@ export interface ReplicaInit {
 export interface HelperApi {
   initReplica(options: ReplicaInit): Promise<void>;
   setWeights(values: Float32Array[]): Promise<void>;
-  gradients(chunks: TrainBatch[], options: TrainOptions, normalisers: BatchNormalisers): Promise<GradientArrays | null>;
+  gradients(chunks: TrainBatch[], options: TrainOptions, normalisers: BatchNormalisers, weights: Float32Array[] | null): Promise<GradientArrays | null>;
   sampleSeeded(jobs: SampleJob[], settings: SampleSettings, seed: number): Promise<SampleOutcome[]>;
 }
 
@@ -196,11 +196,13 @@ export class ModelService {
   }
 
   /**
-   * The helper, holding this model's current shapes and weights (re-created when the model's
-   * config changed, weights sent when they changed since its last call). A helper that fails is
-   * closed: at start-up (`strict`) the error is thrown; mid-run the model goes on alone, and says so.
+   * The helper, holding this model's current shapes (re-created when the model's config changed)
+   * and, unless `sendWeights` is false, its weights (sent when they changed since its last call).
+   * With `sendWeights` false, the weights it lacks are returned for the caller to send along with
+   * its next call, which saves a round trip. A helper that fails is closed: at start-up (`strict`)
+   * the error is thrown; mid-run the model goes on alone, and says so.
    */
-  private async syncedHelper(strict = false): Promise<HelperApi | null> {
+  private async syncedHelper(strict = false, sendWeights = true): Promise<{ api: HelperApi; weights: Float32Array[] | null } | null> {
     const helper = this.helper;
     if (!helper) return null;
     const model = this.require();
@@ -211,20 +213,25 @@ export class ModelService {
         this.helperConfig = config;
         this.helperVersion = -1;
       }
+      let weights: Float32Array[] | null = null;
       if (this.helperVersion !== this.weightsVersion) {
-        const version = this.weightsVersion;
-        const values = await Promise.all([...model.params.values()].map((v) => v.data() as Promise<Float32Array>));
-        await helper.api.setWeights(values);
-        this.helperVersion = version;
+        weights = await Promise.all([...model.params.values()].map((v) => v.data() as Promise<Float32Array>));
+        if (sendWeights) await helper.api.setWeights(weights);
+        this.helperVersion = this.weightsVersion;
       }
-      return helper.api;
+      return { api: helper.api, weights: sendWeights ? null : weights };
     } catch (error) {
-      this.closeHelper();
-      const message = `the helper thread failed: ${(error as Error).message}`;
-      if (strict) throw new Error(message);
-      console.warn(`${message}; going on with one thread`);
+      this.dropHelper(error, strict);
       return null;
     }
+  }
+
+  /** Closes a helper whose call failed; at start-up (`strict`) throws, else warns and goes on with one thread. */
+  private dropHelper(error: unknown, strict = false): void {
+    this.closeHelper();
+    const message = `the helper thread failed: ${(error as Error).message}`;
+    if (strict) throw new Error(message);
+    console.warn(`${message}; going on with one thread`);
   }
 
   // ------------------------------------------------------------------ a helper's side
@@ -246,8 +253,12 @@ export class ModelService {
     });
   }
 
-  /** As a helper: the gradients of some micro-batches of a larger batch (see trainStep). */
-  gradients(chunks: TrainBatch[], options: TrainOptions, normalisers: BatchNormalisers): Promise<GradientArrays | null> {
+  /**
+   * As a helper: the gradients of some micro-batches of a larger batch (see trainStep), on the
+   * main model's new weights when they come along.
+   */
+  async gradients(chunks: TrainBatch[], options: TrainOptions, normalisers: BatchNormalisers, weights: Float32Array[] | null = null): Promise<GradientArrays | null> {
+    if (weights) await this.setWeights(weights);
     return chunkGradients(this.require(), chunks, options, normalisers);
   }
 
@@ -276,7 +287,7 @@ export class ModelService {
   /** Samples one continuation per job, each under its own grammar. */
   sample(jobs: SampleJob[], settings: SampleSettings): Promise<SampleOutcome[]> {
     return this.serial(async () => {
-      const helper = jobs.length >= 2 ? await this.syncedHelper() : null;
+      const helper = jobs.length >= 2 ? (await this.syncedHelper())?.api : null;
       if (!helper) return this.sampleNow(jobs, settings, this.rng);
       // Every other job to the helper (the batch's kinds of job are often in runs), with a seed
       // drawn here: the same jobs always split, and draw, the same way.
@@ -286,7 +297,10 @@ export class ModelService {
       remote.catch(() => {});
       const mine = await this.sampleNow(jobs.filter((_, i) => i % 2 === 0), settings, this.rng);
       // A helper that fails costs time, not the batch: its jobs are sampled here instead.
-      const other = await remote.catch(() => this.sampleNow(theirs, settings, createRng(seed)));
+      const other = await remote.catch((error: unknown) => {
+        this.dropHelper(error);
+        return this.sampleNow(theirs, settings, createRng(seed));
+      });
       return jobs.map((_, i) => (i % 2 === 0 ? mine[i / 2]! : other[(i - 1) / 2]!));
     });
   }
@@ -357,9 +371,21 @@ export class ModelService {
 
   train(batch: TrainBatch, options: TrainOptions): Promise<TrainStats> {
     return this.serial(async () => {
-      const helper = await this.syncedHelper();
-      const gradients: GradientHelper | undefined = helper ? { gradients: (chunks, o, n) => helper.gradients(chunks, o, n) } : undefined;
+      // The new weights travel with the gradient request: one message, no round trip first.
+      const helper = await this.syncedHelper(false, false);
+      let delivered = false;
+      const gradients: GradientHelper | undefined = helper ? {
+        gradients: (chunks, o, n) => {
+          delivered = true;
+          return helper.api.gradients(chunks, o, n, helper.weights).catch((error: unknown) => {
+            this.dropHelper(error); // trainStep does the helper's share itself
+            throw error;
+          });
+        },
+      } : undefined;
       const stats = await trainStep(this.require(), this.optimizer!, batch, options, gradients);
+      // A batch of one micro-batch never calls the helper: its weights were not sent after all.
+      if (helper?.weights && !delivered) this.helperVersion = -1;
       if (!stats.skipped) {
         this.step += 1;
         this.weightsVersion += 1;
