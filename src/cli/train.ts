@@ -79,7 +79,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
   try {
     const { engine, info } = session;
     process.stderr.write(
-      `train: ${config.preset} model, ${info.parameters.toLocaleString('en-US')} parameters, backend ${info.backend.backend} (${info.backend.reason})\n` +
+      `train: ${config.preset} model, ${info.parameters.toLocaleString('en-US')} parameters, ${session.model.threads()} model thread${session.model.threads() === 1 ? '' : 's'}, backend ${info.backend.backend} (${info.backend.reason})\n` +
         `train: ${resume ? `resuming ${out} at step ${engine.step}` : `new run in ${out}, seed ${config.seed}`}\n`,
     );
     if (!engine.seeded) {

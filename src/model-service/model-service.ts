@@ -384,7 +384,7 @@ export class ModelService {
         },
       } : undefined;
       const stats = await trainStep(this.require(), this.optimizer!, batch, options, gradients);
-      // A batch of one micro-batch never calls the helper: its weights were not sent after all.
+      // A batch that never reached the helper (one micro-batch, or nothing to learn) did not send it the weights.
       if (helper?.weights && !delivered) this.helperVersion = -1;
       if (!stats.skipped) {
         this.step += 1;
