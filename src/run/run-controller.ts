@@ -80,7 +80,7 @@ export class RunController {
           return pool;
         });
       executor.catch(() => {});
-      const saved = await this.pickRun(request);
+      const { record: saved, notice: unreadable } = await this.pickRun(request);
       const config = saved?.meta.config ?? startConfig;
       const remembered = await rememberedBackend(this.env.storage);
       const timeAll = await takeMeasureAll(this.env.storage);
@@ -104,22 +104,41 @@ export class RunController {
       const reason = await explainBackend(this.env.storage, info.backend, remembered);
       this.emit({ kind: 'backend', backend: { name: info.backend.backend, reason, parameters: info.parameters } });
       await executor;
-      if (saved) await this.show(saved, true, 'Resumed from the autosave.');
+      let notice = unreadable;
+      if (saved) {
+        try {
+          await this.show(saved, true, 'Resumed from the autosave.');
+          return;
+        } catch (error) {
+          // load() refuses a damaged checkpoint whole: the weights are still init()'s for this config.
+          notice = `The saved run "${saved.meta.name}" could not be loaded (${(error as Error).message}), so a new run with its settings was started; the saved copy is left as it was.`;
+        }
+      }
       // init() has just made this config's random weights: no need to make them again.
-      else await this.fresh(config, request.config ? '' : `A new run with the default settings (${config.preset} model, seed ${config.seed}): press Start to watch it play.`, false);
+      const welcome = request.config ? '' : `A new run with the default settings (${config.preset} model, seed ${config.seed}): press Start to watch it play.`;
+      await this.fresh(config, notice || welcome, false);
     } catch (error) {
       this.fail(error);
     }
   }
 
-  /** The saved run to resume: the URL's, else the last one shown, unless the URL asks for other settings. */
-  private async pickRun(request: BootRequest): Promise<RunRecord | null> {
+  /**
+   * The saved run to resume: the URL's, else the last one shown, unless the URL asks for other
+   * settings. A run that cannot be read, or a `?run=` that names none, comes with a notice saying
+   * so (a new run starts instead; nothing stored is touched).
+   */
+  private async pickRun(request: BootRequest): Promise<{ record: RunRecord | null; notice: string }> {
     const id = request.runId ?? (request.config ? null : await this.env.storage.readSetting<string>('current').catch(() => null));
-    if (!id) return null;
-    const record = await this.env.storage.readRun(id).catch(() => null);
-    if (!record) return null;
-    if (request.config && !sameConfig(request.config, record.meta.config)) return null;
-    return record;
+    if (!id) return { record: null, notice: '' };
+    let record: RunRecord | null;
+    try {
+      record = await this.env.storage.readRun(id);
+    } catch (error) {
+      return { record: null, notice: `The saved run ${id} could not be read (${(error as Error).message}), so a new run was started; the saved copy is left as it was.` };
+    }
+    if (!record) return { record: null, notice: request.runId ? `There is no saved run ${id} in this browser, so a new run was started.` : '' };
+    if (request.config && !sameConfig(request.config, record.meta.config)) return { record: null, notice: '' };
+    return { record, notice: '' };
   }
 
   /** Forgets the measured backend: the next visit compares them all again. */

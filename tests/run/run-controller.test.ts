@@ -120,4 +120,38 @@ describe('the run controller', () => {
     expect((await second.controller.overlayMetrics(imported.id)).metrics).toEqual(storage.runs.get(first.run.meta.id)!.metrics);
     await expect(second.controller.deleteRun(runs[0]!.id)).rejects.toThrow(/open/);
   }, 600_000);
+
+  it('says so, and starts a new run, when the saved run cannot be read or loaded, or the link names none', async () => {
+    const storage = new MemoryStorage();
+    const first = await bootController(storage);
+    const id = first.run.meta.id;
+    const noticeOf = (events: RunEvent[]) => (events.find((e) => e.kind === 'run') as Extract<RunEvent, { kind: 'run' }>).notice;
+
+    // A link to a run this browser does not have.
+    const missing = await bootController(storage, { config: null, runId: 'run-nope' });
+    expect(noticeOf(missing.events)).toMatch(/There is no saved run run-nope/);
+    expect(missing.run.meta.id).not.toBe(id);
+
+    // A damaged checkpoint in the autosave: refused whole, a new run with its settings, the copy kept.
+    const good = storage.runs.get(id)!;
+    const damaged = good.checkpoint.slice();
+    damaged[damaged.length - 10] = damaged[damaged.length - 10]! ^ 0xff;
+    storage.runs.set(id, { ...good, checkpoint: damaged });
+    const broken = await bootController(storage, { config: null, runId: id });
+    expect(noticeOf(broken.events)).toContain(`The saved run "${good.meta.name}" could not be loaded (`);
+    expect(noticeOf(broken.events)).toMatch(/checksum|corrupt/i);
+    expect(noticeOf(broken.events)).toContain('so a new run with its settings was started; the saved copy is left as it was.');
+    expect(broken.run.meta.id).not.toBe(id);
+    expect(broken.run.meta.config).toEqual(good.meta.config);
+    expect(storage.runs.get(id)!.checkpoint).toEqual(damaged);
+
+    // A record that cannot be read at all.
+    storage.readRun = async (runId: string) => {
+      if (runId === id) throw new Error('stored record is not a run');
+      return structuredClone(storage.runs.get(runId) ?? null);
+    };
+    const unreadable = await bootController(storage, { config: null, runId: id });
+    expect(noticeOf(unreadable.events)).toContain(`The saved run ${id} could not be read (stored record is not a run), so a new run was started`);
+    expect(storage.runs.has(id)).toBe(true);
+  }, 300_000);
 });
