@@ -233,8 +233,11 @@ function tokenLogProbs(model: Model, p: Prepared, temperature: number): { logPro
   return { logProb, entropy };
 }
 
-/** Token counts of the whole batch, which every micro-batch's means are divided by. */
-type Normalisers = BatchNormalisers;
+/** Token counts of a whole batch, which every micro-batch's means are divided by. */
+export interface BatchNormalisers {
+  policy: number;
+  hindsight: number;
+}
 
 /**
  * The loss and the reported statistics as scalars, built from a prepared batch:
@@ -242,7 +245,7 @@ type Normalisers = BatchNormalisers;
  */
 function lossGraph(
   model: Model, p: Prepared, options: Required<Omit<TrainOptions, 'microBatchRows'>>,
-  normalisers: Normalisers = { policy: p.tokenCount, hindsight: p.ceCount },
+  normalisers: BatchNormalisers = { policy: p.tokenCount, hindsight: p.ceCount },
 ) {
   const { clipEpsilon: eps, entropyCoef, temperature, hindsightWeight } = options;
   const { logProb, entropy } = tokenLogProbs(model, p, temperature);
@@ -324,11 +327,10 @@ interface GradientSums {
  */
 function gradientSums(
   model: Model, names: readonly string[], chunks: readonly Prepared[],
-  options: Required<Omit<TrainOptions, 'microBatchRows'>>, total: Normalisers,
+  options: Required<Omit<TrainOptions, 'microBatchRows'>>, total: BatchNormalisers,
 ): GradientSums | null {
   const variables = trainableVariables(model);
-  let gradSums: tf.Tensor[] | null = null;
-  let statSums: tf.Tensor | null = null;
+  let sums: GradientSums | null = null;
   try {
     for (const p of chunks) {
       if (p.tokenCount + (total.hindsight > 0 ? p.ceCount : 0) === 0) continue;
@@ -344,35 +346,14 @@ function gradientSums(
         const variable = model.params.get(name)!;
         return grads[variable.name] ?? tf.zerosLike(variable);
       });
-      const previous: tf.Tensor[] = [value, extras!];
-      if (gradSums) {
-        const sums: tf.Tensor[] = gradSums.map((sum, i) => tf.add(sum, ordered[i]!));
-        previous.push(...gradSums, ...ordered);
-        gradSums = sums;
-      } else {
-        gradSums = ordered;
-      }
-      if (statSums) {
-        const next: tf.Tensor = tf.add(statSums, extras!);
-        previous.push(statSums);
-        statSums = next;
-      } else {
-        statSums = tf.clone(extras!);
-      }
-      tf.dispose([...previous, ...Object.values(grads).filter((g) => !gradSums!.includes(g))]);
+      tf.dispose([value, ...Object.values(grads).filter((g) => !ordered.includes(g))]);
+      sums = addSums(sums, { grads: ordered, stats: extras! });
     }
   } catch (error) {
-    if (gradSums) tf.dispose(gradSums);
-    if (statSums) statSums.dispose();
+    if (sums) tf.dispose([...sums.grads, sums.stats]);
     throw error;
   }
-  return gradSums && statSums ? { grads: gradSums, stats: statSums } : null;
-}
-
-/** Token counts of a whole batch, which every micro-batch's means are divided by. */
-export interface BatchNormalisers {
-  policy: number;
-  hindsight: number;
+  return sums;
 }
 
 /** Gradients computed elsewhere, read back: one array per parameter (paramSpecs order), and the stat sums. */
@@ -433,10 +414,10 @@ const LOCAL_COST = 1.25;
 
 /**
  * Splits micro-batches between this thread and a helper by cost, largest first onto the side
- * with less so far (the helper first on a tie). Deterministic: the same batch always splits the
- * same way.
+ * with less so far (the helper first on a tie): the indices of each side's, in order.
+ * Deterministic: the same batch always splits the same way.
  */
-function splitForHelper(chunks: TrainBatch[], contextLength: number): { local: TrainBatch[]; remote: TrainBatch[] } {
+function splitForHelper(chunks: TrainBatch[], contextLength: number): { local: number[]; remote: number[] } {
   const order = chunks.map((chunk, i) => ({ i, cost: chunkCost(chunk, contextLength) })).sort((a, b) => b.cost - a.cost || a.i - b.i);
   const remote = { cost: 0, indices: [] as number[], weight: 1 };
   const local = { cost: 0, indices: [] as number[], weight: LOCAL_COST };
@@ -445,8 +426,12 @@ function splitForHelper(chunks: TrainBatch[], contextLength: number): { local: T
     side.cost += cost * side.weight;
     side.indices.push(i);
   }
-  const pick = (indices: number[]) => indices.sort((a, b) => a - b).map((i) => chunks[i]!);
-  return { local: pick(local.indices), remote: pick(remote.indices) };
+  return { local: local.indices.sort((a, b) => a - b), remote: remote.indices.sort((a, b) => a - b) };
+}
+
+/** What trainStep reports when nothing in the batch could be learnt from: no update. */
+function nothingToLearn(): TrainStats {
+  return { loss: 0, entropy: 0, gradNorm: 0, clipFraction: 0, approxKl: 0, tokens: 0, skipped: true, hindsightLoss: null, hindsightTokens: 0 };
 }
 
 /**
@@ -462,30 +447,25 @@ export async function trainStep(model: Model, optimizer: Optimizer, batch: Train
   const opts = lossOptions(options);
   const batches = microBatches(batch, options.microBatchRows ?? Infinity);
   const chunks = batches.map((chunk) => prepare(model, chunk, true));
-  const total: Normalisers = {
+  const total: BatchNormalisers = {
     policy: chunks.reduce((sum, p) => sum + p.tokenCount, 0),
     hindsight: opts.hindsightWeight > 0 ? chunks.reduce((sum, p) => sum + p.ceCount, 0) : 0,
   };
-  if (total.policy + total.hindsight === 0) {
-    return { loss: 0, entropy: 0, gradNorm: 0, clipFraction: 0, approxKl: 0, tokens: 0, skipped: true, hindsightLoss: null, hindsightTokens: 0 };
-  }
+  if (total.policy + total.hindsight === 0) return nothingToLearn();
 
   const split = helper && batches.length >= 2 ? splitForHelper(batches, model.config.contextLength) : null;
-  const prepared = (list: TrainBatch[]) => list.map((chunk) => chunks[batches.indexOf(chunk)]!);
-  const remote = split ? helper!.gradients(split.remote, options, total) : Promise.resolve(null);
+  const remote = split ? helper!.gradients(split.remote.map((i) => batches[i]!), options, total) : Promise.resolve(null);
   remote.catch(() => {}); // awaited below, after the local passes
-  let sums = gradientSums(model, optimizer.names, split ? prepared(split.local) : chunks, opts, total);
+  let sums = gradientSums(model, optimizer.names, split ? split.local.map((i) => chunks[i]!) : chunks, opts, total);
   try {
     // Added in a fixed order (here, then the helper's). A helper that fails (its thread died)
     // costs time, not the update: its share is computed here instead.
     const far = await remote.then(
       (arrays) => arrays && uploaded(model, optimizer.names, arrays),
-      () => gradientSums(model, optimizer.names, prepared(split!.remote), opts, total),
+      () => gradientSums(model, optimizer.names, split!.remote.map((i) => chunks[i]!), opts, total),
     );
     sums = addSums(sums, far);
-    if (!sums) {
-      return { loss: 0, entropy: 0, gradNorm: 0, clipFraction: 0, approxKl: 0, tokens: 0, skipped: true, hindsightLoss: null, hindsightTokens: 0 };
-    }
+    if (!sums) return nothingToLearn();
     const gradSums = sums.grads;
     const packed = tf.tidy(() => tf.concat([sums!.stats, tf.reshape(globalNorm(gradSums), [1])]));
     const stats = (await packed.data()) as Float32Array;
