@@ -1,8 +1,8 @@
 /** Node entry of a helper model (src/model-service/node-model-helper.ts): a ModelService over comlink. */
 import { parentPort } from 'node:worker_threads';
 import * as Comlink from 'comlink';
+import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { ModelService } from '../src/model-service/model-service';
-import { nodeEndpoint } from '../src/model-service/node-model-helper';
 
 if (!parentPort) throw new Error('model-helper.node.ts runs as a worker thread');
 Comlink.expose(new ModelService(), nodeEndpoint(parentPort));

@@ -242,13 +242,17 @@ const SOFTWARE_RENDERER = /swiftshader|llvmpipe|softpipe|software|basic render d
 function describeWebGlRenderer(): string | null {
   const Canvas = (globalThis as { OffscreenCanvas?: new (w: number, h: number) => { getContext(kind: string): unknown } }).OffscreenCanvas;
   if (!Canvas) return null;
-  const canvas = new Canvas(1, 1);
-  const gl = (canvas.getContext('webgl2') ?? canvas.getContext('webgl')) as WebGLRenderingContext | null;
-  if (!gl) return null;
-  const debug = gl.getExtension('WEBGL_debug_renderer_info');
-  const name = String(gl.getParameter(debug ? debug.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
-  gl.getExtension('WEBGL_lose_context')?.loseContext();
-  return name;
+  try {
+    const canvas = new Canvas(1, 1);
+    const gl = (canvas.getContext('webgl2') ?? canvas.getContext('webgl')) as WebGLRenderingContext | null;
+    if (!gl) return null;
+    const debug = gl.getExtension('WEBGL_debug_renderer_info');
+    const name = String(gl.getParameter(debug ? debug.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+    gl.getExtension('WEBGL_lose_context')?.loseContext();
+    return name;
+  } catch {
+    return null; // a context that cannot be made: the backend's own start-up says why
+  }
 }
 
 /** Largest absolute difference relative to the largest reference value; NaN counts as infinite. */
@@ -296,7 +300,7 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
         result.fallbackAdapter = adapter.fallback;
       }
       if (name === 'webgl') {
-        const renderer = (() => { try { return describeWebGlRenderer(); } catch { return null; } })();
+        const renderer = describeWebGlRenderer();
         if (renderer) {
           result.adapter = renderer;
           result.fallbackAdapter = SOFTWARE_RENDERER.test(renderer);

@@ -39,7 +39,7 @@ export async function explainBackend(store: SettingsStore, choice: BackendChoice
 
 const MEASURE_ALL = 'measure-all-backends';
 
-/** Forgets the winner and asks the next visit to time every backend, software renderers included. */
+/** Forgets the winner and asks the next visit to time every backend, the slow ones included. */
 export async function forgetBackend(store: SettingsStore): Promise<void> {
   await store.writeSetting(KEY, null);
   await store.writeSetting(MEASURE_ALL, true);
