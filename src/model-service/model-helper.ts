@@ -28,9 +28,8 @@ export function helperOver(endpoint: Comlink.Endpoint, onDeath: (died: (reason: 
   return {
     api: {
       initReplica: (options) => guard(() => remote.initReplica(options)),
-      setWeights: (values) => guard(() => remote.setWeights(values)),
       gradients: (chunks, options, normalisers, weights) => guard(() => remote.gradients(chunks, options, normalisers, weights)),
-      sampleSeeded: (jobs, settings, seed) => guard(() => remote.sampleSeeded(jobs, settings, seed)),
+      sampleSeeded: (jobs, settings, seed, weights) => guard(() => remote.sampleSeeded(jobs, settings, seed, weights)),
     },
     close: () => {
       if (closed) return;

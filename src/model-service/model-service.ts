@@ -56,9 +56,9 @@ export interface ReplicaInit {
 /** The calls a helper model answers: a ModelService on another thread, seen through messages. */
 export interface HelperApi {
   initReplica(options: ReplicaInit): Promise<void>;
-  setWeights(values: Float32Array[]): Promise<void>;
+  /** Each call carries the main model's weights when they changed since the helper last had them. */
   gradients(chunks: TrainBatch[], options: TrainOptions, normalisers: BatchNormalisers, weights: Float32Array[] | null): Promise<GradientArrays | null>;
-  sampleSeeded(jobs: SampleJob[], settings: SampleSettings, seed: number): Promise<SampleOutcome[]>;
+  sampleSeeded(jobs: SampleJob[], settings: SampleSettings, seed: number, weights: Float32Array[] | null): Promise<SampleOutcome[]>;
 }
 
 /** A helper model: its calls, and how to stop its thread. */
@@ -196,13 +196,12 @@ export class ModelService {
   }
 
   /**
-   * The helper, holding this model's current shapes (re-created when the model's config changed)
-   * and, unless `sendWeights` is false, its weights (sent when they changed since its last call).
-   * With `sendWeights` false, the weights it lacks are returned for the caller to send along with
-   * its next call, which saves a round trip. A helper that fails is closed: at start-up (`strict`)
-   * the error is thrown; mid-run the model goes on alone, and says so.
+   * The helper, holding this model's current shapes (re-created when the model's config changed),
+   * with the weights to send along with its next call: null when it has them already. A call
+   * that carried them records `version` as the helper's (helperVersion). A helper that fails is
+   * closed: at start-up (`strict`) the error is thrown; mid-run the model goes on alone, and says so.
    */
-  private async syncedHelper(strict = false, sendWeights = true): Promise<{ api: HelperApi; weights: Float32Array[] | null } | null> {
+  private async syncedHelper(strict = false): Promise<{ api: HelperApi; weights: Float32Array[] | null; version: number } | null> {
     const helper = this.helper;
     if (!helper) return null;
     const model = this.require();
@@ -213,13 +212,9 @@ export class ModelService {
         this.helperConfig = config;
         this.helperVersion = -1;
       }
-      let weights: Float32Array[] | null = null;
-      if (this.helperVersion !== this.weightsVersion) {
-        weights = await Promise.all([...model.params.values()].map((v) => v.data() as Promise<Float32Array>));
-        if (sendWeights) await helper.api.setWeights(weights);
-        this.helperVersion = this.weightsVersion;
-      }
-      return { api: helper.api, weights: sendWeights ? null : weights };
+      const version = this.weightsVersion;
+      const weights = this.helperVersion === version ? null : await Promise.all([...model.params.values()].map((v) => v.data() as Promise<Float32Array>));
+      return { api: helper.api, weights, version };
     } catch (error) {
       this.dropHelper(error, strict);
       return null;
@@ -236,7 +231,7 @@ export class ModelService {
 
   // ------------------------------------------------------------------ a helper's side
 
-  /** As a helper: the main model's shapes on its backend (the weights come with setWeights). */
+  /** As a helper: the main model's shapes on its backend (the weights come with the first call). */
   async initReplica(options: ReplicaInit): Promise<void> {
     await activateBackend(options.backend, options.wasmPaths);
     this.replace(createModel(options.config), null);
@@ -262,8 +257,9 @@ export class ModelService {
     return chunkGradients(this.require(), chunks, options, normalisers);
   }
 
-  /** As a helper: samples with a generator of its own, seeded by the caller. */
-  sampleSeeded(jobs: SampleJob[], settings: SampleSettings, seed: number): Promise<SampleOutcome[]> {
+  /** As a helper: samples with a generator of its own, seeded by the caller, on the main model's new weights when they come along. */
+  async sampleSeeded(jobs: SampleJob[], settings: SampleSettings, seed: number, weights: Float32Array[] | null = null): Promise<SampleOutcome[]> {
+    if (weights) await this.setWeights(weights);
     return this.sampleNow(jobs, settings, createRng(seed));
   }
 
@@ -287,14 +283,19 @@ export class ModelService {
   /** Samples one continuation per job, each under its own grammar. */
   sample(jobs: SampleJob[], settings: SampleSettings): Promise<SampleOutcome[]> {
     return this.serial(async () => {
-      const helper = jobs.length >= 2 ? (await this.syncedHelper())?.api : null;
+      const helper = jobs.length >= 2 ? await this.syncedHelper() : null;
       if (!helper) return this.sampleNow(jobs, settings, this.rng);
       // Every other job to the helper (the batch's kinds of job are often in runs), with a seed
       // drawn here: the same jobs always split, and draw, the same way.
       const seed = Math.floor(this.rng() * 2 ** 32);
       const theirs = jobs.filter((_, i) => i % 2 === 1);
-      const remote = helper.sampleSeeded(theirs, settings, seed);
-      remote.catch(() => {});
+      const remote = helper.api.sampleSeeded(theirs, settings, seed, helper.weights);
+      remote.then(
+        () => {
+          this.helperVersion = helper.version;
+        },
+        () => {},
+      );
       const mine = await this.sampleNow(jobs.filter((_, i) => i % 2 === 0), settings, this.rng);
       // A helper that fails costs time, not the batch: its jobs are sampled here instead.
       const other = await remote.catch((error: unknown) => {
@@ -372,20 +373,20 @@ export class ModelService {
   train(batch: TrainBatch, options: TrainOptions): Promise<TrainStats> {
     return this.serial(async () => {
       // The new weights travel with the gradient request: one message, no round trip first.
-      const helper = await this.syncedHelper(false, false);
-      let delivered = false;
+      const helper = await this.syncedHelper();
       const gradients: GradientHelper | undefined = helper ? {
-        gradients: (chunks, o, n) => {
-          delivered = true;
-          return helper.api.gradients(chunks, o, n, helper.weights).catch((error: unknown) => {
+        gradients: (chunks, o, n) => helper.api.gradients(chunks, o, n, helper.weights).then(
+          (arrays) => {
+            this.helperVersion = helper.version;
+            return arrays;
+          },
+          (error: unknown) => {
             this.dropHelper(error); // trainStep does the helper's share itself
             throw error;
-          });
-        },
+          },
+        ),
       } : undefined;
       const stats = await trainStep(this.require(), this.optimizer!, batch, options, gradients);
-      // A batch that never reached the helper (one micro-batch, or nothing to learn) did not send it the weights.
-      if (helper?.weights && !delivered) this.helperVersion = -1;
       if (!stats.skipped) {
         this.step += 1;
         this.weightsVersion += 1;
