@@ -12,7 +12,7 @@
 // every step, and the log-probs we return are exact for the distribution actually sampled.
 
 import * as tf from '@tensorflow/tfjs';
-import { batchBucket, lengthBucket } from './buckets';
+import { batchBucket, lengthBucket, shapeGrain } from './buckets';
 import { MaskInterner, type PackedMask } from './masks';
 import { disposeKvCache, type KvCache } from './kv-cache';
 import { decodeStep, prefill, type Model } from './transformer';
@@ -137,8 +137,9 @@ function leftPadded(sequences: number[][], batch: number, length: number): { tok
 
 async function sampleCached(model: Model, rows: Row[], options: SampleOptions, interner: MaskInterner): Promise<void> {
   const { contextLength: C } = model.config;
-  const B = batchBucket(rows.length);
-  const Pb = lengthBucket(Math.max(...rows.map((r) => r.prompt.length)), C);
+  const grain = shapeGrain();
+  const B = batchBucket(rows.length, grain);
+  const Pb = lengthBucket(Math.max(...rows.map((r) => r.prompt.length)), C, grain);
   const maxTokens = Math.max(...rows.map((r) => r.limit));
   const first = leftPadded(rows.map((r) => r.prompt), B, Pb);
   let cache: KvCache | null = null;
@@ -171,10 +172,11 @@ async function sampleCached(model: Model, rows: Row[], options: SampleOptions, i
 
 async function sampleRecompute(model: Model, rows: Row[], options: SampleOptions, interner: MaskInterner): Promise<void> {
   const { contextLength: C } = model.config;
-  const B = batchBucket(rows.length);
+  const grain = shapeGrain();
+  const B = batchBucket(rows.length, grain);
   while (rows.some((r) => !r.done)) {
     const sequences = rows.map((r) => [...r.prompt, ...r.tokens]);
-    const length = lengthBucket(Math.max(...sequences.map((s) => s.length)), C);
+    const length = lengthBucket(Math.max(...sequences.map((s) => s.length)), C, grain);
     const input = leftPadded(sequences, B, length);
     const { logits } = prefill(model, input.tokens, input.pads, false);
     input.tokens.dispose();

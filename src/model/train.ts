@@ -9,7 +9,7 @@
 // generated tokens in the batch): the loss is a mean over generated tokens.
 
 import * as tf from '@tensorflow/tfjs';
-import { batchBucket, lengthBucket } from './buckets';
+import { batchBucket, lengthBucket, shapeGrain, type ShapeGrain } from './buckets';
 import { maskAllows, type PackedMask } from './masks';
 import { applyAdamW, globalNorm, type Optimizer } from './optimizer';
 import { embedRows, MASKED, oneHotFloat } from './kernels';
@@ -137,10 +137,11 @@ function prepare(model: Model, batch: TrainBatch, needOld: boolean): Prepared {
     longest = Math.max(longest, seq.length - 1);
   });
 
-  const B = batchBucket(n);
-  const T = lengthBucket(longest, C);
+  const grain = shapeGrain();
+  const B = batchBucket(n, grain);
+  const T = lengthBucket(longest, C, grain);
   const generated = batch.tokens.reduce((sum, seq, i) => sum + seq.length - batch.promptLengths[i]!, 0);
-  const M = batchBucket(Math.max(1, generated));
+  const M = batchBucket(Math.max(1, generated), grain);
   const inputs = new Int32Array(B * T);
   const positions = new Int32Array(M);
   const targets = new Int32Array(M);
@@ -203,7 +204,7 @@ function prepare(model: Model, batch: TrainBatch, needOld: boolean): Prepared {
   let maskRows = 0;
   if (maskIndex) {
     // Bucket the table's row count too, so its shape repeats across steps.
-    maskRows = batchBucket(uniqueMasks.length + 1);
+    maskRows = batchBucket(uniqueMasks.length + 1, grain);
     maskTable = new Float32Array(maskRows * V);
     uniqueMasks.forEach((mask, u) => {
       const row = (u + 1) * V;
@@ -401,9 +402,9 @@ function uploaded(model: Model, names: readonly string[], arrays: GradientArrays
 }
 
 /** Cost of a micro-batch in padded positions (rows x length bucket): what a forward pass pays for. */
-function chunkCost(chunk: TrainBatch, contextLength: number): number {
+function chunkCost(chunk: TrainBatch, contextLength: number, grain: ShapeGrain): number {
   const longest = Math.max(1, ...chunk.tokens.map((t) => t.length - 1));
-  return batchBucket(chunk.tokens.length) * lengthBucket(longest, contextLength);
+  return batchBucket(chunk.tokens.length, grain) * lengthBucket(longest, contextLength, grain);
 }
 
 /**
@@ -418,7 +419,8 @@ const LOCAL_COST = 1.25;
  * Deterministic: the same batch always splits the same way.
  */
 function splitForHelper(chunks: TrainBatch[], contextLength: number): { local: number[]; remote: number[] } {
-  const order = chunks.map((chunk, i) => ({ i, cost: chunkCost(chunk, contextLength) })).sort((a, b) => b.cost - a.cost || a.i - b.i);
+  const grain = shapeGrain();
+  const order = chunks.map((chunk, i) => ({ i, cost: chunkCost(chunk, contextLength, grain) })).sort((a, b) => b.cost - a.cost || a.i - b.i);
   const remote = { cost: 0, indices: [] as number[], weight: 1 };
   const local = { cost: 0, indices: [] as number[], weight: LOCAL_COST };
   for (const { i, cost } of order) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { batchBucket, lengthBucket } from '../../src/model/buckets';
+import { batchBucket, lengthBucket, shapeGrain } from '../../src/model/buckets';
 import { configFor, parameterCount, validateConfig } from '../../src/model/config';
 import { createRng, hashString, randomInt, randomNormal } from '../../src/model/rng';
 
@@ -30,11 +30,19 @@ describe('config', () => {
 
 describe('buckets', () => {
   it('rounds batch sizes up to powers of two and lengths to 2^k or 1.5 x 2^k, capped', () => {
-    expect([1, 2, 3, 5, 8, 9, 33].map(batchBucket)).toEqual([1, 2, 4, 8, 8, 16, 64]);
+    expect([1, 2, 3, 5, 8, 9, 33].map((n) => batchBucket(n))).toEqual([1, 2, 4, 8, 8, 16, 64]);
     expect([1, 16, 17, 24, 25, 33, 49, 65, 100, 200, 300].map((n) => lengthBucket(n, 1024))).toEqual([16, 16, 24, 24, 32, 48, 64, 96, 128, 256, 384]);
     expect(lengthBucket(250, 256)).toBe(256);
     expect(lengthBucket(200, 200)).toBe(200);
     expect(() => lengthBucket(257, 256)).toThrow(/exceeds/);
+  });
+
+  it('on CPU-side backends rounds lengths to a multiple of 8 and keeps row counts exact', () => {
+    expect(['wasm', 'cpu', 'webgl', 'webgpu'].map((b) => shapeGrain(b))).toEqual(['fine', 'fine', 'coarse', 'coarse']);
+    expect([1, 3, 9, 33].map((n) => batchBucket(n, 'fine'))).toEqual([1, 3, 9, 33]);
+    expect([1, 8, 9, 65, 100].map((n) => lengthBucket(n, 1024, 'fine'))).toEqual([8, 8, 16, 72, 104]);
+    expect(lengthBucket(125, 126, 'fine')).toBe(126);
+    expect(() => lengthBucket(127, 126, 'fine')).toThrow(/exceeds/);
   });
 });
 
