@@ -16,6 +16,7 @@ import type { ModelInit, ModelService } from '../model-service/model-service';
 import type { BackendName } from '../model/backend';
 import { explainBackend, forgetBackend, rememberedBackend, takeMeasureAll } from './remembered-backend';
 import { decodeRunFile, encodeRunFile } from './run-file';
+import type { RunLease, RunLocks } from './run-locks';
 import type { RunMeta, RunRecord } from './run-record';
 import type { RunListener, RunStatus } from './run-events';
 import { answerTask, type TryRequest, type TryResult } from './try-it';
@@ -28,6 +29,15 @@ export interface RunStorage {
   deleteRun(id: string): Promise<void>;
   readSetting<T>(key: string): Promise<T | null>;
   writeSetting(key: string, value: unknown): Promise<void>;
+  /** Bytes this origin stores and may store (null where the browser cannot tell). */
+  estimate(): Promise<StorageUse | null>;
+}
+
+export interface StorageUse {
+  usage: number;
+  quota: number;
+  /** true when the browser promised not to evict this origin's data */
+  persisted: boolean;
 }
 
 export interface RunEnvironment {
@@ -35,6 +45,8 @@ export interface RunEnvironment {
   startExecutor(options: ExecutorOptions): Promise<ExecutorPool>;
   heldout: readonly EvalTask[];
   storage: RunStorage;
+  /** one writer per run (run-locks.ts) */
+  locks: RunLocks;
   /** where tfjs finds its wasm files, which backends to try, how to start a helper thread */
   modelInit?: Pick<ModelInit, 'wasmPaths' | 'candidates' | 'spawnHelper'>;
 }
@@ -49,6 +61,9 @@ export interface BootRequest {
 /** Autosave at most this often while running; pausing and single steps always save. */
 const AUTOSAVE_MS = 10_000;
 
+/** A read-only tab looks for the writing tab's newer saves this often. */
+export const FOLLOW_MS = 5_000;
+
 export class RunController {
   private listener: RunListener = () => {};
   private executor: ExecutorPool | null = null;
@@ -60,6 +75,11 @@ export class RunController {
   private keepRunning = false;
   private lastSave = 0;
   private status: RunStatus = 'loading';
+  /** this tab's hold on the open run; null: another tab trains it and this one only watches */
+  private lease: RunLease | null = null;
+  /** while read-only: following the other tab's saves and waiting for its lock */
+  private watching: AbortController | null = null;
+  private savedStep: number | null = null;
 
   constructor(private readonly env: RunEnvironment) {}
 
@@ -107,7 +127,7 @@ export class RunController {
       let notice = unreadable;
       if (saved) {
         try {
-          await this.show(saved, true, 'Resumed from the autosave.');
+          await this.show(saved, 'Resumed from the autosave.');
           return;
         } catch (error) {
           // load() refuses a damaged checkpoint whole: the weights are still init()'s for this config.
@@ -149,7 +169,7 @@ export class RunController {
   // ------------------------------------------------------------------ controls
 
   start(): void {
-    if (this.loop || !this.engine) return;
+    if (this.loop || !this.engine || this.refuseReadOnly()) return;
     this.keepRunning = true;
     this.loop = this.runLoop().finally(() => (this.loop = null));
   }
@@ -165,7 +185,7 @@ export class RunController {
 
   /** Runs exactly one step (seeding first if needed) when stopped. */
   async step(): Promise<void> {
-    if (this.loop || !this.engine) return;
+    if (this.loop || !this.engine || this.refuseReadOnly()) return;
     this.keepRunning = false;
     this.loop = (async () => {
       try {
@@ -223,20 +243,103 @@ export class RunController {
     if (newWeights) await this.env.model.recreate({ preset: config.preset, seed: config.seed, optimizer: { learningRate: config.learningRate } });
     const now = Date.now();
     const saved = await this.env.storage.listRuns().catch(() => []);
-    const meta: RunMeta = { id: `run-${now.toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`, name: runName(config, saved), created: now, updated: now, step: 0, config };
+    const meta: RunMeta = { id: newRunId(now), name: runName(config, saved), created: now, updated: now, step: 0, config };
+    this.leave();
+    this.lease = await this.env.locks.tryClaim(meta.id); // a new id: nobody else holds it
+    this.savedStep = null;
     this.install(meta, new SelfPlay(this.env.model, this.executor!, config, this.env.heldout), [], []);
     await this.save();
     this.announce(notice);
   }
 
-  private async show(record: RunRecord, loadWeights: boolean, notice: string): Promise<void> {
-    if (loadWeights) await this.env.model.load(record.checkpoint);
+  /**
+   * Shows a saved run: trainable when this tab gets (or was given) its lock, read-only while
+   * another tab holds it. A read-only tab follows the other's saves and takes over when it lets go.
+   */
+  private async show(record: RunRecord, notice: string, lease?: RunLease | null): Promise<void> {
+    this.leave();
+    this.lease = lease !== undefined ? lease : await this.env.locks.tryClaim(record.meta.id);
+    await this.display(record, this.lease ? notice : readOnlyNotice(record.meta.name));
+    if (this.lease) await this.env.storage.writeSetting('current', record.meta.id).catch(() => {});
+    else this.followWriter(record.meta.id);
+  }
+
+  private async display(record: RunRecord, notice: string): Promise<void> {
+    await this.env.model.load(record.checkpoint);
     const { config } = record.meta;
     await this.env.model.setThreads(config.threads);
     this.install(record.meta, new SelfPlay(this.env.model, this.executor!, config, this.env.heldout, record.state), record.metrics, record.feed);
-    await this.env.storage.writeSetting('current', record.meta.id).catch(() => {});
     this.lastSave = Date.now();
+    this.savedStep = record.meta.step;
     this.announce(notice);
+  }
+
+  /** Lets go of the open run: stops following another tab, releases this tab's lock. */
+  private leave(): void {
+    this.watching?.abort();
+    this.watching = null;
+    this.lease?.release();
+    this.lease = null;
+  }
+
+  private followWriter(id: string): void {
+    const watch = new AbortController();
+    this.watching = watch;
+    let busy = false;
+    const timer = setInterval(() => {
+      if (busy) return;
+      busy = true;
+      this.showNewerSave(id, watch.signal)
+        .catch((error) => this.emit({ kind: 'error', message: `Could not read the other tab's latest save: ${messageOf(error)}` }))
+        .finally(() => (busy = false));
+    }, FOLLOW_MS);
+    watch.signal.addEventListener('abort', () => clearInterval(timer));
+    this.env.locks.claim(id, watch.signal).then(
+      (lease) => this.takeOver(id, lease, watch.signal),
+      () => {}, // aborted: this tab moved on
+    );
+  }
+
+  private async showNewerSave(id: string, signal: AbortSignal): Promise<void> {
+    const latest = (await this.env.storage.listRuns()).find((m) => m.id === id);
+    if (signal.aborted || !latest || latest.updated <= this.meta!.updated) return;
+    const record = await this.env.storage.readRun(id);
+    if (signal.aborted || !record) return;
+    await this.display(record, readOnlyNotice(record.meta.name));
+  }
+
+  /** The writing tab closed or moved on: this tab trains the run from its latest save. */
+  private async takeOver(id: string, lease: RunLease, signal: AbortSignal): Promise<void> {
+    if (signal.aborted) return lease.release();
+    try {
+      const record = await this.env.storage.readRun(id);
+      if (!record) throw new Error('it is no longer saved');
+      await this.show(record, `The other tab has let go of this run, so this tab trains it now, from its last save (step ${record.meta.step}).`, lease);
+    } catch (error) {
+      lease.release();
+      this.emit({ kind: 'error', message: `Could not take over the run from the other tab: ${messageOf(error)}` });
+    }
+  }
+
+  private refuseReadOnly(): boolean {
+    if (this.lease) return false;
+    this.emit({ kind: 'error', message: 'Another tab trains this run, so here it is read-only: train a copy or start a new run.' });
+    return true;
+  }
+
+  /** Copies the open run (as last saved) to a new run that this tab trains. */
+  async copyRun(): Promise<void> {
+    const meta = this.meta;
+    if (!meta) throw new Error('the run is still loading');
+    await this.pause();
+    await this.save();
+    const record = await this.env.storage.readRun(meta.id);
+    if (!record) throw new Error('that run is no longer saved');
+    const now = Date.now();
+    const saved = await this.env.storage.listRuns();
+    const copy: RunRecord = { ...record, meta: { ...record.meta, id: newRunId(now), name: uniqueName(`${record.meta.name} (copy)`, saved), created: now, updated: now } };
+    await this.env.storage.writeRun(copy);
+    await this.show(copy, `This tab trains "${copy.meta.name}", a copy of "${meta.name}" at step ${copy.meta.step}.`, await this.env.locks.tryClaim(copy.meta.id));
   }
 
   private install(meta: RunMeta, engine: SelfPlay, metrics: StepMetrics[], feed: FeedItem[]): void {
@@ -250,22 +353,38 @@ export class RunController {
 
   private announce(notice: string): void {
     const engine = this.engine!;
-    this.emit({ kind: 'run', meta: this.meta!, metrics: this.metrics, feed: this.feed, buffers: engine.bufferSizes(), seeded: engine.seeded, notice });
+    this.emit({ kind: 'run', meta: this.meta!, metrics: this.metrics, feed: this.feed, buffers: engine.bufferSizes(), seeded: engine.seeded, notice, readOnly: !this.lease });
     this.setStatus('idle');
   }
 
-  /** Writes the whole run in one transaction; a failed save is reported and the run goes on. */
+  /**
+   * Writes the whole run in one transaction (only the tab holding its lock does); a failed save
+   * is reported, leaves the last good save whole, and the run goes on.
+   */
   async save(): Promise<void> {
-    if (!this.engine || !this.meta) return;
+    if (!this.engine || !this.meta || !this.lease) return;
     try {
-      const record: RunRecord = { meta: this.meta, state: this.engine.state(), metrics: this.metrics, feed: this.feed, checkpoint: await this.env.model.save() };
-      await this.env.storage.writeRun(record);
+      const parts = { state: this.engine.state(), metrics: this.metrics, feed: this.feed, checkpoint: await this.env.model.save() };
+      const meta = { ...this.meta, bytes: recordBytes(parts) };
+      await this.env.storage.writeRun({ meta, ...parts });
+      this.meta = meta;
       await this.env.storage.writeSetting('current', this.meta.id);
       this.lastSave = Date.now();
+      this.savedStep = this.meta.step;
       this.emit({ kind: 'saved', step: this.meta.step, at: this.lastSave });
     } catch (error) {
-      this.emit({ kind: 'error', message: `The autosave failed (the run goes on): ${messageOf(error)}` });
+      const kept = this.savedStep === null ? 'nothing of this run is saved yet' : `the last good save (step ${this.savedStep}) is kept whole`;
+      if (isQuotaError(error)) {
+        this.emit({ kind: 'error', message: `The browser's storage for this page is full, so step ${this.meta.step} was not saved; ${kept}. Delete old runs under Runs to make room (the run goes on).`, offer: 'runs' });
+      } else {
+        this.emit({ kind: 'error', message: `The autosave failed (the run goes on; ${kept}): ${messageOf(error)}` });
+      }
     }
+  }
+
+  /** How much this origin stores, for the Runs panel. */
+  storageUse(): Promise<StorageUse | null> {
+    return this.env.storage.estimate().catch(() => null);
   }
 
   listRuns(): Promise<RunMeta[]> {
@@ -277,12 +396,18 @@ export class RunController {
     await this.pause();
     const record = await this.env.storage.readRun(id);
     if (!record) throw new Error('that run is no longer saved');
-    await this.show(record, true, `Opened "${record.meta.name}".`);
+    await this.show(record, `Opened "${record.meta.name}".`);
   }
 
   async deleteRun(id: string): Promise<RunMeta[]> {
     if (id === this.meta?.id) throw new Error('this run is open: open or start another run before deleting it');
-    await this.env.storage.deleteRun(id);
+    const lease = await this.env.locks.tryClaim(id);
+    if (!lease) throw new Error('that run is open in another tab: close it there first');
+    try {
+      await this.env.storage.deleteRun(id);
+    } finally {
+      lease.release();
+    }
     return this.listRuns();
   }
 
@@ -366,12 +491,35 @@ export class RunController {
 
 const DEFAULT_CANDIDATES: BackendName[] = ['wasm', 'webgl', 'webgpu', 'cpu'];
 
+const newRunId = (now: number) => `run-${now.toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`;
+
 /** Short and unique among the saved runs: it labels the overlay's lines. */
 function runName(config: EngineConfig, saved: readonly RunMeta[]): string {
   const taken = new Set(saved.map((m) => m.name));
   let n = saved.length + 1;
   while (taken.has(`Run ${n} (${config.preset}, seed ${config.seed})`)) n += 1;
   return `Run ${n} (${config.preset}, seed ${config.seed})`;
+}
+
+function uniqueName(name: string, saved: readonly RunMeta[]): string {
+  const taken = new Set(saved.map((m) => m.name));
+  let candidate = name;
+  for (let n = 2; taken.has(candidate); n++) candidate = `${name} ${n}`;
+  return candidate;
+}
+
+const readOnlyNotice = (name: string) =>
+  `"${name}" is open in another tab, which trains and saves it, so here it is read-only: this tab shows that tab's saves as they come, and takes over if it closes. To train here, train a copy or start a new run.`;
+
+/** About what the save takes on disk: the weights plus the rest as text. */
+function recordBytes(parts: Omit<RunRecord, 'meta'>): number {
+  const { checkpoint, ...rest } = parts;
+  return checkpoint.byteLength + JSON.stringify(rest).length;
+}
+
+function isQuotaError(error: unknown): boolean {
+  const e = error as { name?: string; message?: string } | null;
+  return e?.name === 'QuotaExceededError' || /quota/i.test(e?.message ?? '');
 }
 
 const capitalise = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);

@@ -28,12 +28,13 @@ export type RunEvent =
   | { kind: 'python-ready'; version: string; workers: number }
   | { kind: 'backend'; backend: BackendReport }
   /** a run is shown: new, resumed after a reload, or opened from the saved runs */
-  | { kind: 'run'; meta: RunMeta; metrics: StepMetrics[]; feed: FeedItem[]; buffers: PerType<number>; seeded: boolean; notice: string }
+  | { kind: 'run'; meta: RunMeta; metrics: StepMetrics[]; feed: FeedItem[]; buffers: PerType<number>; seeded: boolean; notice: string; readOnly: boolean }
   | { kind: 'status'; status: RunStatus }
   | { kind: 'phase'; phase: StepPhase | 'seed' }
   | { kind: 'seeding'; sizes: PerType<number>; target: number }
   | { kind: 'step'; metrics: StepMetrics; feed: FeedItem[] }
   | { kind: 'saved'; step: number; at: number }
-  | { kind: 'error'; message: string };
+  /** offer 'runs': the fix is under Runs (delete old runs to make room) */
+  | { kind: 'error'; message: string; offer?: 'runs' };
 
 export type RunListener = (event: RunEvent) => void;

@@ -17,6 +17,8 @@ export interface RunMeta {
   updated: number;
   step: number;
   config: EngineConfig;
+  /** about how many bytes the last save takes (runs saved before this was kept have none) */
+  bytes?: number;
 }
 
 export interface RunRecord {

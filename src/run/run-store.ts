@@ -4,6 +4,7 @@
  */
 import type { StepMetrics } from '../engine/metrics';
 import { indexedDatabase } from '../storage/indexed-db';
+import type { StorageUse } from './run-controller';
 import { checkRunParts, type RunMeta, type RunRecord } from './run-record';
 
 const META = 'meta';
@@ -45,6 +46,14 @@ export async function deleteRun(id: string): Promise<void> {
     tx.objectStore(META).delete(id);
     tx.objectStore(DATA).delete(id);
   });
+}
+
+/** What this origin stores and may store, and whether the browser promised to keep it. */
+export async function estimate(): Promise<StorageUse | null> {
+  const manager = globalThis.navigator?.storage;
+  if (!manager?.estimate) return null;
+  const [{ usage = 0, quota = 0 }, persisted] = await Promise.all([manager.estimate(), manager.persisted?.() ?? Promise.resolve(false)]);
+  return { usage, quota, persisted };
 }
 
 /** Small values the page keeps between visits: the open run, the measured backend. */

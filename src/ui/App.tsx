@@ -29,14 +29,36 @@ const TABS: { id: Tab; label: string }[] = [
 
 function Notices() {
   const notice = useRun((s) => s.notice);
+  const readOnly = useRun((s) => s.readOnly);
   const error = useRun((s) => s.error);
+  const offer = useRun((s) => s.errorOffer);
   const failed = useRun((s) => s.status === 'failed');
+  const setTab = useTryIt((s) => s.setTab);
   return (
     <>
-      {notice && <p className="notice" role="status">{notice}</p>}
+      {notice && (
+        <p className="notice" role="status">
+          {notice}{' '}
+          {readOnly && (
+            <>
+              <button type="button" className="link" onClick={() => void controls.copyRun()}>
+                Train a copy here
+              </button>{' '}
+              <button type="button" className="link" onClick={() => void controls.reset()}>
+                Start a new run
+              </button>
+            </>
+          )}
+        </p>
+      )}
       {error && !failed && (
         <p className="notice error" role="alert">
           {error}{' '}
+          {offer === 'runs' && (
+            <button type="button" className="link" onClick={() => setTab('runs')}>
+              Open Runs
+            </button>
+          )}{' '}
           <button type="button" className="link" onClick={controls.clearError}>
             Dismiss
           </button>

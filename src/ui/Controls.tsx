@@ -16,18 +16,20 @@ export function Controls() {
   const step = useRun((s) => s.step);
   const meta = useRun((s) => s.meta);
   const savedStep = useRun((s) => s.savedStep);
+  const readOnly = useRun((s) => s.readOnly);
   const ready = meta !== null && status !== 'loading' && status !== 'failed';
+  const why = readOnly ? 'Another tab trains this run: train a copy or start a new run to train here' : undefined;
   const busy = status === 'running' || status === 'seeding' || status === 'stepping' || status === 'pausing';
 
   return (
     <div className="controls" role="toolbar" aria-label="Run controls">
-      <button type="button" className="primary" disabled={!ready || busy} onClick={() => void controls.start()}>
+      <button type="button" className="primary" disabled={!ready || busy || readOnly} title={why} onClick={() => void controls.start()}>
         Start
       </button>
       <button type="button" disabled={!ready || status !== 'running'} onClick={() => void controls.pause()}>
         Pause
       </button>
-      <button type="button" disabled={!ready || busy} onClick={() => void controls.step()}>
+      <button type="button" disabled={!ready || busy || readOnly} title={why} onClick={() => void controls.step()}>
         Step
       </button>
       <button
@@ -44,6 +46,7 @@ export function Controls() {
       <span className="status" data-testid="status" data-status={status} aria-live="polite">
         {STATUS_TEXT[status] ?? status}
       </span>
+      {readOnly && <span className="badge" data-testid="read-only">read-only</span>}
       {savedStep !== null && <span className="saved">Saved at step {savedStep}</span>}
     </div>
   );

@@ -4,12 +4,17 @@ import { RUN_FILE_EXTENSION } from '../run/run-file-name';
 import { download, fileNameOf } from './download';
 import { refreshRuns, runActions, useRun } from './run-store';
 
+/** 5.9 MB, 812 kB: storage sizes as people read them. */
+export const bytesText = (n: number) => (n >= 1e9 ? `${(n / 1e9).toFixed(1)} GB` : n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1e3))} kB`);
+
 const when = (ms: number) => new Date(ms).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 export function RunsPanel() {
   const runs = useRun((s) => s.runs);
   const current = useRun((s) => s.meta?.id ?? null);
   const overlayId = useRun((s) => s.overlayId);
+  const storage = useRun((s) => s.storage);
+  const savedBytes = runs.reduce((sum, run) => sum + (run.bytes ?? 0), 0);
   const busy = useRun((s) => s.status === 'running' || s.status === 'seeding' || s.status === 'stepping' || s.status === 'pausing');
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
@@ -36,6 +41,16 @@ export function RunsPanel() {
     <section className="panel" aria-labelledby="runs-title">
       <h2 id="runs-title">Runs</h2>
       <p className="hint">Runs save themselves as they train and resume after a reload. Export one to a file to keep or share it; overlay another run to compare curves.</p>
+      <p className="hint" data-testid="storage-use">
+        Saved runs take about {bytesText(savedBytes)}
+        {storage && storage.quota > 0 && (
+          <>
+            ; this page uses {bytesText(storage.usage)} of the {bytesText(storage.quota)} the browser allows it (
+            {storage.persisted ? 'kept: the browser will not clear it to free space' : 'the browser may clear it when space runs low: export runs you want to keep'})
+          </>
+        )}
+        . Each run keeps only its latest save.
+      </p>
       <div className="row">
         <label className="button-like">
           Import a run…
@@ -55,6 +70,7 @@ export function RunsPanel() {
           <tr>
             <th>Run</th>
             <th>Step</th>
+            <th>Size</th>
             <th>Last saved</th>
             <th>Actions</th>
           </tr>
@@ -67,6 +83,7 @@ export function RunsPanel() {
                 {run.id === current && <span className="badge ok">open</span>}
               </td>
               <td>{run.step}</td>
+              <td>{run.bytes === undefined ? '–' : bytesText(run.bytes)}</td>
               <td>{when(run.updated)}</td>
               <td className="actions">
                 <button type="button" disabled={run.id === current || busy} onClick={() => void runActions.open(run.id)}>

@@ -8,6 +8,7 @@ import type { EngineConfig } from '../engine/config';
 import type { FeedItem } from '../engine/feed';
 import type { PerType, StepMetrics } from '../engine/metrics';
 import type { BackendReport, LoadPart, RunEvent, RunStatus } from '../run/run-events';
+import type { StorageUse } from '../run/run-controller';
 import type { RunMeta } from '../run/run-record';
 import { metricsLog } from './metrics-log';
 import { onWorkerCrash, runWorker } from './run-client';
@@ -44,9 +45,14 @@ export interface RunState {
   feed: FeedEntry[];
   feedValidOnly: boolean;
   notice: string;
+  /** another tab trains the open run: this one only watches it */
+  readOnly: boolean;
   error: string;
+  /** where the fix for the error is: 'runs' (delete old runs to make room) */
+  errorOffer: 'runs' | null;
   savedStep: number | null;
   runs: RunMeta[];
+  storage: StorageUse | null;
   overlayId: string | null;
   /** bumped on each step, so panels that query the worker know to refresh */
   version: number;
@@ -71,9 +77,12 @@ const initial: RunState = {
   feed: [],
   feedValidOnly: false,
   notice: '',
+  readOnly: false,
   error: '',
+  errorOffer: null,
   savedStep: null,
   runs: [],
+  storage: null,
   overlayId: null,
   version: 0,
 };
@@ -102,7 +111,10 @@ function onEvent(event: RunEvent): void {
         buffers: event.buffers,
         feed: entries(event.feed).slice(0, FEED_LENGTH),
         notice: event.notice,
+        readOnly: event.readOnly,
+        savedStep: event.meta.step,
         error: '',
+        errorOffer: null,
         phase: '',
         seeding: null,
         version: s.version + 1,
@@ -136,7 +148,7 @@ function onEvent(event: RunEvent): void {
       set({ savedStep: event.step });
       break;
     case 'error':
-      set({ error: event.message });
+      set({ error: event.message, errorOffer: event.offer ?? null });
       break;
   }
 }
@@ -149,6 +161,8 @@ export function boot(): void {
   booted = true;
   const url = readUrlState(location.search);
   if (url.error) set({ notice: url.error });
+  // Asks the browser not to evict saved runs under storage pressure (Chromium decides silently).
+  void navigator.storage?.persist?.().catch(() => false);
   onWorkerCrash((message) =>
     set({ status: 'failed', error: `${message}. Reload the page: the run resumes from its last autosave${useRun.getState().savedStep !== null ? ` (step ${useRun.getState().savedStep})` : ''}.` }),
   );
@@ -170,19 +184,21 @@ export const controls = {
   pause: () => guarded(() => runWorker().pause()),
   step: () => guarded(() => runWorker().step()),
   reset: (config?: EngineConfig) => guarded(() => runWorker().reset(config)),
-  clearError: () => set({ error: '' }),
+  clearError: () => set({ error: '', errorOffer: null }),
+  /** A copy of the open run that this tab trains (the way out of a read-only tab). */
+  copyRun: () => guarded(() => runWorker().copyRun()),
 };
 
 export async function refreshRuns(): Promise<void> {
-  const runs = await guarded(() => runWorker().listRuns());
-  if (runs) set({ runs });
+  const [runs, storage] = await Promise.all([guarded(() => runWorker().listRuns()), runWorker().storageUse().catch(() => null)]);
+  if (runs) set({ runs, storage });
 }
 
 export const runActions = {
   open: (id: string) => guarded(() => runWorker().openRun(id)),
   async remove(id: string) {
     const runs = await guarded(() => runWorker().deleteRun(id));
-    if (runs) set({ runs });
+    if (runs) await refreshRuns();
   },
   exportRun: (id: string) => guarded(() => runWorker().exportRun(id)),
   /** Imports a run file; resolves to the new run, or to an error sentence (nothing is changed then). */

@@ -10,7 +10,8 @@ import type { ExecutorPool } from '../../src/executor/pool';
 import { nodeWasmPaths } from '../../src/model/backend-node';
 import { ModelService } from '../../src/model-service/model-service';
 import { spawnNodeModelHelper } from '../../src/model-service/node-model-helper';
-import { RunController, type RunStorage } from '../../src/run/run-controller';
+import { FOLLOW_MS, RunController, type RunStorage } from '../../src/run/run-controller';
+import { processLocks, type RunLocks } from '../../src/run/run-locks';
 import type { RunEvent } from '../../src/run/run-events';
 import type { RunMeta, RunRecord } from '../../src/run/run-record';
 
@@ -26,6 +27,7 @@ class MemoryStorage implements RunStorage {
   deleteRun = async (id: string) => void this.runs.delete(id);
   readSetting = async <T,>(key: string) => (this.settings.get(key) as T | undefined) ?? null;
   writeSetting = async (key: string, value: unknown) => void this.settings.set(key, value);
+  estimate = async () => null;
 }
 
 const pools: ExecutorPool[] = [];
@@ -35,7 +37,8 @@ afterAll(() => {
   for (const model of models) model.dispose();
 });
 
-async function bootController(storage: MemoryStorage, request = { config: config as typeof config | null, runId: null as string | null }) {
+/** Each controller is its own browser unless `locks` is shared (two tabs of one browser). */
+async function bootController(storage: MemoryStorage, request = { config: config as typeof config | null, runId: null as string | null }, locks: RunLocks = processLocks()) {
   const events: RunEvent[] = [];
   const model = new ModelService();
   models.push(model);
@@ -48,6 +51,7 @@ async function bootController(storage: MemoryStorage, request = { config: config
     },
     heldout: [],
     storage,
+    locks,
     modelInit: { wasmPaths: nodeWasmPaths(), candidates: ['wasm', 'cpu'], spawnHelper: spawnNodeModelHelper },
   });
   await controller.boot((event) => events.push(event), request);
@@ -55,6 +59,12 @@ async function bootController(storage: MemoryStorage, request = { config: config
   if (!run) throw new Error(`boot failed: ${JSON.stringify(events.filter((e) => e.kind === 'error'))}`);
   return { controller, events, run };
 }
+
+const runEvents = (events: RunEvent[]) => events.filter((e): e is Extract<RunEvent, { kind: 'run' }> => e.kind === 'run');
+const errors = (events: RunEvent[]) => events.filter((e): e is Extract<RunEvent, { kind: 'error' }> => e.kind === 'error');
+const until = async (what: string, check: () => boolean, ms: number) => {
+  for (const end = Date.now() + ms; !check(); await new Promise((r) => setTimeout(r, 100))) if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+};
 
 const steps = (events: RunEvent[]) => events.filter((e): e is Extract<RunEvent, { kind: 'step' }> => e.kind === 'step').map((e) => e.metrics.step);
 
@@ -153,5 +163,69 @@ describe('the run controller', () => {
     const unreadable = await bootController(storage, { config: null, runId: id });
     expect(noticeOf(unreadable.events)).toContain(`The saved run ${id} could not be read (stored record is not a run), so a new run was started`);
     expect(storage.runs.has(id)).toBe(true);
+  }, 300_000);
+
+  it('two tabs of one run: one trains and saves, the other is read-only, follows its saves, copies it, and takes over when it lets go', async () => {
+    const storage = new MemoryStorage();
+    const locks = processLocks();
+    const writer = await bootController(storage, undefined, locks);
+    const id = writer.run.meta.id;
+    expect(writer.run.readOnly).toBe(false);
+    await writer.controller.step();
+
+    const reader = await bootController(storage, { config: null, runId: id }, locks);
+    expect(reader.run.readOnly).toBe(true);
+    expect(reader.run.notice).toMatch(/open in another tab, which trains and saves it, so here it is read-only/);
+    expect(reader.run.meta.step).toBe(1);
+    // It neither steps nor saves, and cannot delete what the other tab has open.
+    await reader.controller.step();
+    expect(steps(reader.events)).toEqual([]);
+    expect(errors(reader.events).at(-1)!.message).toMatch(/read-only: train a copy or start a new run/);
+    await reader.controller.save();
+    expect(storage.runs.get(id)!.meta.step).toBe(1);
+
+    // The writer's next save reaches the reader.
+    await writer.controller.step();
+    await until('the reader to show step 2', () => runEvents(reader.events).at(-1)!.meta.step === 2, FOLLOW_MS * 3);
+    expect(runEvents(reader.events).at(-1)!.readOnly).toBe(true);
+
+    // A third tab copies it and trains the copy; the original is untouched.
+    const third = await bootController(storage, { config: null, runId: id }, locks);
+    await third.controller.copyRun();
+    const copy = runEvents(third.events).at(-1)!;
+    expect(copy).toMatchObject({ readOnly: false, notice: expect.stringContaining('a copy of') });
+    expect(copy.meta.id).not.toBe(id);
+    expect(copy.meta.step).toBe(2);
+    await third.controller.step();
+    expect(storage.runs.get(copy.meta.id)!.meta.step).toBe(3);
+    expect(storage.runs.get(id)!.meta.step).toBe(2);
+    await expect(third.controller.deleteRun(id)).rejects.toThrow(/open in another tab/);
+
+    // The writer moves to a new run: the reader takes over the old one from its last save.
+    await writer.controller.reset();
+    await until('the reader to take over', () => runEvents(reader.events).at(-1)!.readOnly === false, 10_000);
+    expect(runEvents(reader.events).at(-1)!.notice).toMatch(/let go of this run, so this tab trains it now, from its last save \(step 2\)/);
+    await reader.controller.step();
+    expect(storage.runs.get(id)!.meta.step).toBe(3);
+  }, 600_000);
+
+  it('a save refused for lack of space says so, offers Runs, and keeps the last good save', async () => {
+    const storage = new MemoryStorage();
+    const { controller, events, run } = await bootController(storage);
+    await controller.step();
+    const good = structuredClone(storage.runs.get(run.meta.id)!);
+    expect(good.meta.bytes).toBeGreaterThan(good.checkpoint.byteLength);
+    storage.writeRun = async () => {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    };
+    await controller.step();
+    expect(errors(events).at(-1)).toEqual({
+      kind: 'error',
+      offer: 'runs',
+      message: "The browser's storage for this page is full, so step 2 was not saved; the last good save (step 1) is kept whole. Delete old runs under Runs to make room (the run goes on).",
+    });
+    expect(storage.runs.get(run.meta.id)).toEqual(good);
+    await controller.step();
+    expect(steps(events)).toEqual([1, 2, 3]);
   }, 300_000);
 });
