@@ -31,6 +31,8 @@ export interface RunStorage {
   writeSetting(key: string, value: unknown): Promise<void>;
   /** Bytes this origin stores and may store (null where the browser cannot tell). */
   estimate(): Promise<StorageUse | null>;
+  /** tests only: every save fails as on a full disk */
+  simulateFull?(on: boolean): void;
 }
 
 export interface StorageUse {
@@ -380,6 +382,11 @@ export class RunController {
         this.emit({ kind: 'error', message: `The autosave failed (the run goes on; ${kept}): ${messageOf(error)}` });
       }
     }
+  }
+
+  /** Tests only: saves fail as on a full disk until called with false. */
+  simulateStorageFull(on: boolean): void {
+    this.env.storage.simulateFull?.(on);
   }
 
   /** How much this origin stores, for the Runs panel. */

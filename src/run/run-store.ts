@@ -33,12 +33,28 @@ export async function readRunMetrics(id: string): Promise<StepMetrics[] | null> 
   return data?.metrics ?? null;
 }
 
+/**
+ * Tests only (window.__tabulaTest): makes every save fail as on a full disk. The writes are
+ * issued and the transaction aborted, the path a real quota error takes, so the previous save
+ * must come through whole. (Chromium's DevTools quota override does not reach IndexedDB here.)
+ */
+let simulatedFull = false;
+export function simulateFull(on: boolean): void {
+  simulatedFull = on;
+}
+
 export async function writeRun(record: RunRecord): Promise<void> {
   const { meta, ...data } = record;
-  await transact([META, DATA], 'readwrite', (tx) => {
-    tx.objectStore(DATA).put(data, meta.id);
-    tx.objectStore(META).put(meta, meta.id);
-  });
+  const full = simulatedFull;
+  try {
+    await transact([META, DATA], 'readwrite', (tx) => {
+      tx.objectStore(DATA).put(data, meta.id);
+      tx.objectStore(META).put(meta, meta.id);
+      if (full) tx.abort();
+    });
+  } catch (error) {
+    throw full ? new DOMException('The quota has been exceeded (simulated).', 'QuotaExceededError') : error;
+  }
 }
 
 export async function deleteRun(id: string): Promise<void> {

@@ -153,6 +153,11 @@ function onEvent(event: RunEvent): void {
   }
 }
 
+/** For the end-to-end tests: what the browser cannot be made to do on demand. */
+(globalThis as { __tabulaTest?: unknown }).__tabulaTest = {
+  simulateStorageFull: (on: boolean) => runWorker().simulateStorageFull(on),
+};
+
 let booted = false;
 
 /** Starts the trainer worker once and shows the run the URL (or the last visit) asks for. */
