@@ -4,6 +4,7 @@ import { benchExecutorCommand } from './bench-executor';
 import { benchLearnCommand } from './bench-learn';
 import { benchModelCommand } from './bench-model';
 import { benchPageCommand } from './bench-page';
+import { benchSoakCommand } from './bench-soak';
 import { benchStepsCommand } from './bench-steps';
 
 export async function benchCommand(argv: string[]): Promise<number> {
@@ -13,5 +14,6 @@ export async function benchCommand(argv: string[]): Promise<number> {
   if (what === 'learn') return benchLearnCommand(rest);
   if (what === 'page') return benchPageCommand(rest);
   if (what === 'steps') return benchStepsCommand(rest);
-  throw new UsageError(`unknown benchmark "${what ?? ''}" (available: executor, model, learn, page, steps)`);
+  if (what === 'soak') return benchSoakCommand(rest);
+  throw new UsageError(`unknown benchmark "${what ?? ''}" (available: executor, model, learn, page, steps, soak)`);
 }

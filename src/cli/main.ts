@@ -29,6 +29,9 @@ Commands:
   bench steps --against REV [--minutes M] [--rounds R] [--json] [--set key=value ...]
       Self-play steps per minute of this tree beside an older commit (checked out to a temporary
       folder), taking turns R times, M minutes each; prints both and their ratio.
+  bench soak [--minutes M] [--page] [--json]
+      Trains M minutes (default 60) in Node, or in the page with --page, sampling tensors, JS heap,
+      Python worker memory and s/step each minute; exits 1 when memory or step time grows.
   heldout [--seed N] [--per-level N] [--levels 1,2,3,4] [--pairs N] [--out FILE] [--floors]
       Generate the held-out evaluation set (default data/heldout.jsonl: 64 tasks per program level,
       4 levels, 6 pairs each); --floors prints the trivial floors per level and type.

@@ -80,6 +80,8 @@ class Slot {
   interruptedSeq = -1;
   retire = false;
   dead = false;
+  /** the worker's WebAssembly memory after its latest request (it never shrinks) */
+  heapBytes = 0;
   /** Only loaded workers get batches, so the time limit never counts loading time. */
   loaded = false;
   progress = 0;
@@ -182,6 +184,11 @@ export class ExecutorPool {
     });
   }
 
+  /** The largest WebAssembly memory among the live workers (bytes): what a soak watches grow. */
+  largestHeapBytes(): number {
+    return Math.max(0, ...this.slots.filter((slot) => !slot.dead).map((slot) => slot.heapBytes));
+  }
+
   async check(request: ExecRequest): Promise<Verdict> {
     return (await this.run([request]))[0]!;
   }
@@ -236,6 +243,7 @@ export class ExecutorPool {
     } else if (message.type === 'result' && slot.busy && message.batch === slot.batch) {
       slot.received += 1;
       this.settle(slot.busy[message.index]!, message.verdict);
+      slot.heapBytes = message.heapBytes;
       if (message.heapBytes > this.limits.maxHeapBytes) slot.retire = true;
     } else if (message.type === 'fatal' && slot.loaded) {
       this.replace(slot, null);

@@ -153,17 +153,21 @@ function attend(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, mask: tf.Tensor)
   return tf.reshape(y, [H, B, Tq, dh]) as tf.Tensor4D;
 }
 
-/** Causal mask [T, T]: query i may attend to keys j <= i. Cached per length: it never changes. */
-const causalMasks = new Map<number, tf.Tensor2D>();
+/**
+ * Causal mask [T, T]: query i may attend to keys j <= i. One kept mask, of the longest length
+ * asked for so far, and a corner of it for shorter ones (a new tensor, freed with its caller's
+ * scope), so that the kept tensors do not grow with every new length WebAssembly's exact shapes
+ * bring.
+ */
+let causalMaskFull: tf.Tensor2D | null = null;
 export function causalMask(T: number): tf.Tensor2D {
-  let mask = causalMasks.get(T);
-  if (!mask || mask.isDisposed) {
+  if (!causalMaskFull || causalMaskFull.isDisposed || causalMaskFull.shape[0] < T) {
+    causalMaskFull?.dispose();
     const data = new Float32Array(T * T);
     for (let i = 0; i < T; i++) for (let j = i + 1; j < T; j++) data[i * T + j] = MASKED;
-    mask = tf.keep(tf.tensor2d(data, [T, T]));
-    causalMasks.set(T, mask);
+    causalMaskFull = tf.keep(tf.tensor2d(data, [T, T]));
   }
-  return mask;
+  return causalMaskFull.shape[0] === T ? causalMaskFull : tf.slice(causalMaskFull, [0, 0], [T, T]);
 }
 
 function logitsFromHidden(model: Model, h: tf.Tensor2D): tf.Tensor2D {

@@ -35,6 +35,15 @@ export interface RunStorage {
   simulateFull?(on: boolean): void;
 }
 
+export interface TrainerHealth {
+  /** the step after which it was measured */
+  step: number;
+  tensors: number;
+  tensorBytes: number;
+  pythonHeapBytes: number;
+  workerReplacements: number;
+}
+
 export interface StorageUse {
   usage: number;
   quota: number;
@@ -82,6 +91,7 @@ export class RunController {
   /** while read-only: following the other tab's saves and waiting for its lock */
   private watching: AbortController | null = null;
   private savedStep: number | null = null;
+  private lastHealth: TrainerHealth | null = null;
 
   constructor(private readonly env: RunEnvironment) {}
 
@@ -234,6 +244,7 @@ export class RunController {
     this.metrics.push(metrics);
     this.feed = engine.feed;
     this.meta = { ...this.meta!, step: engine.step, updated: Date.now() };
+    this.lastHealth = this.measureHealth();
     this.emit({ kind: 'step', metrics, feed: this.feed });
   }
 
@@ -382,6 +393,19 @@ export class RunController {
         this.emit({ kind: 'error', message: `The autosave failed (the run goes on; ${kept}): ${messageOf(error)}` });
       }
     }
+  }
+
+  /**
+   * What a soak samples: the trainer's tensors and the Python workers' memory, as they stood after
+   * the latest step (mid-step, a step's own tensors would be counted too).
+   */
+  health(): TrainerHealth {
+    return this.lastHealth ?? this.measureHealth();
+  }
+
+  private measureHealth(): TrainerHealth {
+    const { tensors, bytes } = this.env.model.memory();
+    return { step: this.meta?.step ?? 0, tensors, tensorBytes: bytes, pythonHeapBytes: this.executor?.largestHeapBytes() ?? 0, workerReplacements: this.executor?.stats.replacements ?? 0 };
   }
 
   /** Tests only: saves fail as on a full disk until called with false. */

@@ -153,9 +153,10 @@ function onEvent(event: RunEvent): void {
   }
 }
 
-/** For the end-to-end tests: what the browser cannot be made to do on demand. */
+/** For the end-to-end tests and `bench soak`: what a test cannot make the browser do, or see, on its own. */
 (globalThis as { __tabulaTest?: unknown }).__tabulaTest = {
   simulateStorageFull: (on: boolean) => runWorker().simulateStorageFull(on),
+  health: () => runWorker().health(),
 };
 
 let booted = false;

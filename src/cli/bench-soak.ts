@@ -1,0 +1,115 @@
+/**
+ * `tabula bench soak [--minutes M] [--page] [--json]`: trains for M minutes with default settings
+ * and samples, once a minute between steps, the tfjs tensor count and bytes, the JS heap, the
+ * largest Python worker's memory and the seconds per step; then judges them flat or not
+ * (src/bench/soak.ts) and exits 1, saying what grew, when they are not. In Node by default; with
+ * --page, in the built page in Chromium (the trainer worker reports its own figures).
+ */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { defaultConfig } from '../engine/config';
+import { judgeSoak, soakTable, type SoakSample } from '../bench/soak';
+import type { TrainerHealth } from '../run/run-controller';
+import { numberOption, parseArgs } from './args';
+import { withBuiltApp } from './bench-browser';
+import { openSession } from './engine-session';
+
+const MINUTE_MS = 60_000;
+const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
+const note = (text: string) => process.stderr.write(`bench soak: ${text}\n`);
+
+/** A full garbage collection on demand, so the heap figure is what is live, not what awaits collection. */
+function fullCollection(): () => void {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}
+
+async function soakInNode(minutes: number): Promise<SoakSample[]> {
+  const collect = fullCollection();
+  const session = await openSession({ config: { ...defaultConfig('tiny'), seed: 1 } });
+  try {
+    await session.engine.seed();
+    const samples: SoakSample[] = [];
+    const start = performance.now();
+    let stepSeconds: number[] = [];
+    let steps = 0;
+    while (performance.now() - start < minutes * MINUTE_MS) {
+      const metrics = await session.engine.runStep();
+      steps += 1;
+      stepSeconds.push(metrics.timing.stepMs / 1000);
+      const minute = Math.floor((performance.now() - start) / MINUTE_MS);
+      if (minute > (samples.at(-1)?.minute ?? 0)) {
+        collect();
+        const { tensors, bytes } = session.model.memory();
+        samples.push({
+          minute, steps, secondsPerStep: mean(stepSeconds), tensors, tensorBytes: bytes,
+          heapBytes: process.memoryUsage().heapUsed,
+          pythonHeapBytes: session.executor.largestHeapBytes(),
+          workerReplacements: session.executor.stats.replacements,
+        });
+        stepSeconds = [];
+        note(`minute ${minute}: ${steps} steps, ${tensors} tensors`);
+      }
+    }
+    return samples;
+  } finally {
+    session.close();
+  }
+}
+
+async function soakInPage(minutes: number): Promise<SoakSample[]> {
+  return withBuiltApp(
+    async (browser, origin) => {
+      const page = await browser.newPage({ viewport: { width: 1300, height: 1000 } });
+      await page.addInitScript(() => {
+        const w = window as unknown as { stepTimes: number[] };
+        w.stepTimes = [];
+        let last = '';
+        new MutationObserver(() => {
+          const now = document.querySelector('[data-testid=step]')?.textContent ?? '';
+          if (now !== last) (last = now), w.stepTimes.push(performance.now());
+        }).observe(document, { subtree: true, childList: true, characterData: true });
+      });
+      await page.goto(`${origin}/?preset=tiny&seed=1`);
+      await page.waitForFunction(() => !(document.querySelector('.controls .primary') as HTMLButtonElement | null)?.disabled, undefined, { timeout: 300_000 });
+      await page.getByRole('button', { name: 'Start', exact: true }).click();
+      note('training in the page');
+      const samples: SoakSample[] = [];
+      const start = Date.now();
+      let seen = 0;
+      for (let minute = 1; minute <= minutes; minute++) {
+        await page.waitForTimeout(Math.max(0, start + minute * MINUTE_MS - Date.now()));
+        const figures = await page.evaluate(async () => {
+          const w = window as unknown as { stepTimes: number[]; __tabulaTest: { health(): Promise<TrainerHealth> } };
+          const measure = (performance as unknown as { measureUserAgentSpecificMemory?: () => Promise<{ bytes: number }> }).measureUserAgentSpecificMemory;
+          const memory = measure ? await measure.call(performance) : null;
+          return { health: await w.__tabulaTest.health(), heapBytes: memory?.bytes ?? null, stepTimes: w.stepTimes.slice() };
+        });
+        if (figures.heapBytes === null) throw new Error('this Chromium has no performance.measureUserAgentSpecificMemory (it needs a cross-origin isolated page)');
+        const times = figures.stepTimes.slice(Math.max(0, seen - 1));
+        const gaps = times.slice(1).map((t, i) => (t - times[i]!) / 1000);
+        seen = figures.stepTimes.length;
+        const { tensors, tensorBytes, pythonHeapBytes, workerReplacements, step } = figures.health;
+        samples.push({ minute, steps: step, secondsPerStep: mean(gaps), tensors, tensorBytes, heapBytes: figures.heapBytes, pythonHeapBytes, workerReplacements });
+        note(`minute ${minute}: ${step} steps, ${tensors} tensors`);
+      }
+      return samples;
+    },
+    { rebuild: true, timeoutMs: (minutes + 15) * MINUTE_MS },
+  );
+}
+
+export async function benchSoakCommand(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, { values: ['minutes'], flags: ['page', 'json'] });
+  const minutes = Math.round(numberOption(args, 'minutes', 60, 1, 24 * 60)!);
+  const where = args.options.has('page') ? 'page' : 'node';
+  note(`${minutes} minutes in ${where === 'page' ? 'the page (Chromium)' : 'Node'}, tiny preset, default settings`);
+  const samples = where === 'page' ? await soakInPage(minutes) : await soakInNode(minutes);
+  const verdict = judgeSoak(samples);
+  if (args.options.has('json')) process.stdout.write(JSON.stringify({ where, minutes, samples, verdict }) + '\n');
+  else {
+    process.stdout.write(`Soak in ${where === 'page' ? 'the page' : 'Node'}, ${minutes} minutes, tiny preset, default settings:\n${soakTable(samples)}\n`);
+    process.stdout.write(verdict.flat ? `flat: memory and step time steady after minute ${verdict.baselineMinute}\n` : `NOT FLAT:\n${verdict.problems.map((p) => `  ${p}`).join('\n')}\n`);
+  }
+  return verdict.flat ? 0 : 1;
+}
