@@ -100,3 +100,45 @@ test('a save refused because storage is full says so, offers Runs, and keeps the
   await expect(page.getByRole('status').filter({ hasText: 'Resumed' })).toBeVisible();
   await page.close();
 });
+
+type TestHooks = { killPythonWorker(): Promise<boolean>; killTrainer(): void; health(): Promise<{ workerReplacements: number; step: number }> };
+const hooks = (page: Page) => page.evaluateHandle(() => (window as unknown as { __tabulaTest: TestHooks }).__tabulaTest);
+
+test('a Python worker killed mid-step: its programs run again on a fresh worker and training goes on', async () => {
+  test.setTimeout(600_000);
+  const page = await open('/');
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
+  // Kill a worker while it runs programs (trying until one is caught busy).
+  const caughtBusy = async () => {
+    for (const end = Date.now() + 240_000; Date.now() < end; await page.waitForTimeout(100)) {
+      if (await (await hooks(page)).evaluate((h) => h.killPythonWorker())) return true;
+    }
+    return false;
+  };
+  expect(await caughtBusy()).toBe(true);
+  const at = await stepOf(page);
+  await expect(page.getByTestId('step')).toHaveText(String(at + 2), { timeout: 240_000 });
+  expect(await (await hooks(page)).evaluate((h) => h.health().then((x) => x.workerReplacements))).toBeGreaterThanOrEqual(1);
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'running');
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'idle', { timeout: 240_000 });
+  await page.close();
+});
+
+test('the trainer worker killed mid-step: a new one resumes from the last save and trains on', async () => {
+  test.setTimeout(600_000);
+  const page = await open('/');
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
+  await expect(page.getByText(/Saved at step [1-9]/)).toBeVisible({ timeout: 240_000 });
+  await (await hooks(page)).evaluate((h) => h.killTrainer());
+  const notice = page.getByRole('status').filter({ hasText: 'so a new one resumed the run from its last save (step' });
+  await expect(notice).toBeVisible({ timeout: 180_000 });
+  await expect(notice).toContainText('stopped answering');
+  await expect(notice).toContainText('and trains on');
+  const resumed = Number(/last save \(step (\d+)\)/.exec((await notice.textContent()) ?? '')![1]);
+  expect(resumed).toBeGreaterThanOrEqual(1);
+  await expect(page.getByTestId('step')).toHaveText(String(resumed + 1), { timeout: 240_000 });
+  await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'running');
+  await page.close();
+});

@@ -4,8 +4,10 @@
  *
  * Time limit, in two steps: at the limit the pool sets Pyodide's interrupt buffer, which stops a
  * bytecode loop within milliseconds; if the request still runs after a grace period (a long C
- * call, or a program that swallows KeyboardInterrupt), the worker is terminated, that request gets
- * `timeout`, the rest of its batch goes back to the queue, and a warm spare takes its place.
+ * call, or a program that swallows KeyboardInterrupt), the worker is terminated, a warm spare
+ * takes its place, and the rest of its batch goes back to the queue. The request itself is run once
+ * more on a fresh worker, since a worker can also die or be killed for reasons of its own; if it
+ * stops that one too, it gets `timeout` (or `crash` when its worker died).
  */
 import {
   CONTROL_INTERRUPTED,
@@ -49,6 +51,8 @@ export interface ExecutorStats {
   interrupts: number;
   /** Workers replaced: killed at the time limit, grown too large, or crashed. */
   replacements: number;
+  /** Requests run again on a fresh worker because theirs died or stopped answering. */
+  retried: number;
   pythonVersion: string;
   loadMs: number;
 }
@@ -56,6 +60,8 @@ export interface ExecutorStats {
 interface Unit {
   job: Job;
   index: number;
+  /** workers lost while running it (died, or killed at the time limit) */
+  lostWorkers?: number;
 }
 
 interface Job {
@@ -113,6 +119,7 @@ export class ExecutorPool {
     requests: 0,
     interrupts: 0,
     replacements: 0,
+    retried: 0,
     pythonVersion: '',
     loadMs: 0,
   };
@@ -321,8 +328,20 @@ export class ExecutorPool {
   }
 
   /**
-   * Kills a worker and puts a fresh one in its place. The request it was running gets
-   * `stuckVerdict`; the requests after it in its batch go back to the front of the queue.
+   * Tests only: kills a busy worker the way an unreported crash would, without telling the pool,
+   * whose watchdog has to notice (Node reports the exit; a browser reports nothing).
+   */
+  killBusyWorkerForTest(): boolean {
+    const slot = this.slots.find((s) => s.busy && !s.dead);
+    slot?.handle.terminate();
+    return slot !== undefined;
+  }
+
+  /**
+   * Kills a worker and puts a fresh one in its place. The requests after the one it was running go
+   * back to the front of the queue. The one it was running goes back too, the first time: a
+   * worker can die of something else (a crash, a kill). If it loses a second worker, it gets
+   * `stuckVerdict` (a time-limit or crash verdict), or a crash when there is none.
    */
   private replace(slot: Slot, stuckVerdict: Verdict | null): void {
     if (slot === this.spare) {
@@ -338,9 +357,12 @@ export class ExecutorPool {
     this.stats.replacements += 1;
     if (slot.busy) {
       const rest = slot.busy.slice(slot.received);
-      const stuck = rest.shift();
-      if (stuck && stuckVerdict) this.settle(stuck, stuckVerdict);
-      else if (stuck) rest.unshift(stuck);
+      const stuck = rest[0];
+      if (stuck) {
+        stuck.lostWorkers = (stuck.lostWorkers ?? 0) + 1;
+        if (stuck.lostWorkers >= 2) this.settle(rest.shift()!, stuckVerdict ?? crashed('it stopped two Python workers in a row'));
+        else this.stats.retried += 1;
+      }
       this.queue.unshift(...rest);
       slot.busy = null;
     }

@@ -67,6 +67,8 @@ export interface BootRequest {
   config: EngineConfig | null;
   /** the run named in the URL, if any */
   runId: string | null;
+  /** what to say when that run resumes (default: that it resumed from the autosave) */
+  resumeNotice?: string;
 }
 
 /** Autosave at most this often while running; pausing and single steps always save. */
@@ -139,7 +141,7 @@ export class RunController {
       let notice = unreadable;
       if (saved) {
         try {
-          await this.show(saved, 'Resumed from the autosave.');
+          await this.show(saved, request.resumeNotice ?? 'Resumed from the autosave.');
           return;
         } catch (error) {
           // load() refuses a damaged checkpoint whole: the weights are still init()'s for this config.
@@ -406,6 +408,16 @@ export class RunController {
   private measureHealth(): TrainerHealth {
     const { tensors, bytes } = this.env.model.memory();
     return { step: this.meta?.step ?? 0, tensors, tensorBytes: bytes, pythonHeapBytes: this.executor?.largestHeapBytes() ?? 0, workerReplacements: this.executor?.stats.replacements ?? 0 };
+  }
+
+  /** A sign of life for the page's watchdog (run-client.ts). */
+  ping(): true {
+    return true;
+  }
+
+  /** Tests only: kills a Python worker that is running requests, as a crash would. */
+  killPythonWorkerForTest(): boolean {
+    return this.executor?.killBusyWorkerForTest() ?? false;
   }
 
   /** Tests only: saves fail as on a full disk until called with false. */

@@ -11,7 +11,7 @@ import type { BackendReport, LoadPart, RunEvent, RunStatus } from '../run/run-ev
 import type { StorageUse } from '../run/run-controller';
 import type { RunMeta } from '../run/run-record';
 import { metricsLog } from './metrics-log';
-import { onWorkerCrash, runWorker } from './run-client';
+import { killTrainerForTest, onWorkerDeath, runWorker } from './run-client';
 import { readUrlState, writeUrlState } from './url-settings';
 
 /** Proposals kept in the feed, newest first. */
@@ -157,6 +157,8 @@ function onEvent(event: RunEvent): void {
 (globalThis as { __tabulaTest?: unknown }).__tabulaTest = {
   simulateStorageFull: (on: boolean) => runWorker().simulateStorageFull(on),
   health: () => runWorker().health(),
+  killPythonWorker: () => runWorker().killPythonWorkerForTest(),
+  killTrainer: killTrainerForTest,
 };
 
 let booted = false;
@@ -169,11 +171,39 @@ export function boot(): void {
   if (url.error) set({ notice: url.error });
   // Asks the browser not to evict saved runs under storage pressure (Chromium decides silently).
   void navigator.storage?.persist?.().catch(() => false);
-  onWorkerCrash((message) =>
-    set({ status: 'failed', error: `${message}. Reload the page: the run resumes from its last autosave${useRun.getState().savedStep !== null ? ` (step ${useRun.getState().savedStep})` : ''}.` }),
-  );
+  onWorkerDeath(recover);
   void runWorker().boot(Comlink.proxy(onEvent), { config: url.config, runId: url.runId });
 }
+
+/** Trainer deaths within RECOVERY_WINDOW_MS after which the page stops starting new ones. */
+const MAX_RECOVERIES = 3;
+const RECOVERY_WINDOW_MS = 10 * 60_000;
+const recoveries: number[] = [];
+
+/**
+ * The trainer worker died: a new one resumes the run from its last save, and trains on if the
+ * old one was training. Only steps since that save are lost, and the notice says which.
+ */
+function recover(message: string): void {
+  const { meta, savedStep, status } = useRun.getState();
+  const now = Date.now();
+  recoveries.push(now);
+  while (recoveries[0]! < now - RECOVERY_WINDOW_MS) recoveries.shift();
+  const saved = savedStep !== null ? ` (step ${savedStep})` : '';
+  if (!meta || recoveries.length > MAX_RECOVERIES) {
+    set({ status: 'failed', error: `${message}. Reload the page: the run resumes from its last autosave${saved}.` });
+    return;
+  }
+  const wasTraining = status === 'running' || status === 'seeding';
+  const resumed = `${capitalise(message)}, so a new one resumed the run from its last save${saved}${wasTraining ? ' and trains on' : ''}.`;
+  set({ status: 'loading', phase: '', load: initial.load, notice: `${capitalise(message)}: starting a new one…` });
+  void (async () => {
+    await runWorker().boot(Comlink.proxy(onEvent), { config: null, runId: meta.id, resumeNotice: resumed });
+    if (wasTraining && useRun.getState().status === 'idle' && !useRun.getState().readOnly) await controls.start();
+  })().catch((error) => set({ status: 'failed', error: `Could not start a new trainer: ${error instanceof Error ? error.message : String(error)}` }));
+}
+
+const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 /** Calls the worker and shows a failure as the page's error instead of losing it. */
 async function guarded<T>(work: () => Promise<T>): Promise<T | undefined> {

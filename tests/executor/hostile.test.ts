@@ -1,6 +1,7 @@
 /**
  * Hostile programs against the real executor (Pyodide in worker threads). Each must get the
- * right verdict within the time limit plus 3 s, and the executor must answer afterwards.
+ * right verdict within twice the time limit plus 3 s (a request whose worker had to be killed is
+ * tried once more on a fresh one), and the executor must answer afterwards.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeExecutor } from '../../src/executor/node-executor';
@@ -26,7 +27,7 @@ async function expectVerdict(request: ExecRequest, reason: RejectReason | 'ok'):
   const elapsed = performance.now() - started;
   expect(verdict.reason, verdict.detail).toBe(reason);
   expect(verdict.ok).toBe(reason === 'ok');
-  expect(elapsed).toBeLessThan(TIMEOUT_MS + 3000);
+  expect(elapsed).toBeLessThan(2 * TIMEOUT_MS + 3000);
   const after = await pool.check(program('def f(x):\n    return x + 1', '41'));
   expect(after.outputs).toEqual(['42']);
   return verdict;

@@ -1,7 +1,7 @@
 /**
  * Scheduling logic of the pool with scripted fake workers (pure logic; the real workers are
  * covered by hostile.test.ts). A fake answers requests by their code: 'hang' never answers,
- * 'die' kills the worker, 'grow' reports a huge heap.
+ * 'die' kills the worker, 'grow' reports a huge heap, 'slow' answers after 20 ms.
  */
 import { describe, expect, it } from 'vitest';
 import type { FromWorker, ToWorker } from '../../src/executor/protocol';
@@ -30,11 +30,13 @@ function fakeSpawner(startable = Infinity, loadDelays: number[] = []) {
           const code = 'code' in request ? request.code : '';
           if (code === 'hang') return; // never answers: the watchdog must act
           if (code === 'die') return setTimeout(() => deaths.forEach((d) => d('boom')), 2);
+          if (code === 'slow') return setTimeout(() => emit({ type: 'result', batch: message.batch, index, heapBytes: 1, verdict: { ok: true, reason: 'ok', detail: code, ms: 0 } }), 20);
           const heapBytes = code === 'grow' ? 2 ** 31 : 1;
           emit({ type: 'result', batch: message.batch, index, heapBytes, verdict: { ok: true, reason: 'ok', detail: code, ms: 0 } });
         });
         if (!message.requests.some((r) => 'code' in r && (r.code === 'hang' || r.code === 'die'))) {
-          emit({ type: 'done', batch: message.batch });
+          const slow = message.requests.some((r) => 'code' in r && r.code === 'slow');
+          setTimeout(() => emit({ type: 'done', batch: message.batch }), slow ? 25 : 0);
         }
       },
     };
@@ -45,24 +47,36 @@ function fakeSpawner(startable = Infinity, loadDelays: number[] = []) {
 const req = (code: string): ExecRequest => ({ kind: 'validate', code, inputs: ['1'] });
 
 describe('ExecutorPool scheduling', () => {
-  it('replaces a worker that does not stop, and finishes the rest of its batch elsewhere', async () => {
+  it('replaces a worker that does not stop, tries its request once more on a fresh one, and finishes the rest of its batch elsewhere', async () => {
     const { spawn, spawned } = fakeSpawner();
     const pool = await ExecutorPool.create(spawn, { workers: 1, limits: { timeoutMs: 40, graceMs: 40 } });
     const verdicts = await pool.run([req('a'), req('hang'), req('b'), req('c')]);
     expect(verdicts.map((v) => v.reason)).toEqual(['ok', 'timeout', 'ok', 'ok']);
     expect(verdicts.map((v) => v.detail).filter((d) => d.length === 1)).toEqual(['a', 'b', 'c']);
-    expect(pool.stats.interrupts).toBe(1);
-    expect(pool.stats.replacements).toBe(1);
-    expect(spawned[0]!.terminated).toBe(true);
+    expect(pool.stats).toMatchObject({ interrupts: 2, replacements: 2, retried: 1 });
+    expect(spawned[0]!.terminated && spawned[1]!.terminated).toBe(true);
     pool.close();
   });
 
-  it('gives a crash verdict to the request a dying worker held, and retries the others', async () => {
+  it('gives a crash verdict to a request that killed two workers, and runs the others', async () => {
     const { spawn } = fakeSpawner();
     const pool = await ExecutorPool.create(spawn, { workers: 1 });
     const verdicts = await pool.run([req('die'), req('x')]);
     expect(verdicts.map((v) => v.reason)).toEqual(['crash', 'ok']);
     expect(verdicts[0]!.detail).toContain('boom');
+    expect(pool.stats).toMatchObject({ replacements: 2, retried: 1 });
+    pool.close();
+  });
+
+  it('runs a request again, to its real verdict, when its worker was killed from outside without a word', async () => {
+    const { spawn } = fakeSpawner();
+    const pool = await ExecutorPool.create(spawn, { workers: 1, limits: { timeoutMs: 40, graceMs: 40 } });
+    const running = pool.run([req('slow'), req('y')]);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(pool.killBusyWorkerForTest()).toBe(true);
+    const verdicts = await running;
+    expect(verdicts.map((v) => [v.reason, v.detail])).toEqual([['ok', 'slow'], ['ok', 'y']]);
+    expect(pool.stats).toMatchObject({ replacements: 1, retried: 1 });
     pool.close();
   });
 
