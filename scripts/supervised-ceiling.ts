@@ -66,7 +66,9 @@ async function triplets(): Promise<SolveTask[]> {
 }
 
 async function accuracy(): Promise<number> {
-  return (await evaluate(session.model, session.executor, prompts, heldout, 'deduction', { constrained: true, outputTokens: config.outputTokens })).accuracy;
+  const { accuracy } = await evaluate(session.model, session.executor, prompts, heldout, 'deduction', { constrained: true, outputTokens: config.outputTokens });
+  if (accuracy === null) throw new Error('no held-out task fits the model: no accuracy to report');
+  return accuracy;
 }
 
 const started = performance.now();

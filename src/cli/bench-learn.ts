@@ -162,8 +162,11 @@ async function runOne(plan: RunPlan, seed: number, variant: (typeof VARIANTS)[nu
   const session = await openSession({ config });
   try {
     const { engine } = session;
-    const simpleAccuracy = async () =>
-      (await evaluate(session.model, session.executor, engine.prompts, plan.simple, 'deduction', { constrained: config.constrained, outputTokens: config.outputTokens })).accuracy;
+    const simpleAccuracy = async () => {
+      const { accuracy } = await evaluate(session.model, session.executor, engine.prompts, plan.simple, 'deduction', { constrained: config.constrained, outputTokens: config.outputTokens });
+      if (accuracy === null) throw new Error(`bench learn: none of ${SIMPLE_PROGRAMS_PATH} fits this model's context`);
+      return accuracy;
+    };
     let start: OneRun['start'];
     if (withStart) {
       log(`bench learn: seed ${seed}: evaluating the random model (${plan.perLevel} held-out tasks per level and type)`);

@@ -43,7 +43,8 @@ export async function evalCommand(argv: string[]): Promise<number> {
     } else {
       const reasons = new Map<string, number>();
       for (const r of results) if (r.skipped) reasons.set(r.skipped, (reasons.get(r.skipped) ?? 0) + 1);
-      process.stdout.write(`${mode}: accuracy ${(summary.accuracy * 100).toFixed(1)}% (${summary.results.filter((r) => r.correct).length} of ${summary.n})`);
+      const figure = summary.accuracy === null ? 'no figure (no task could be attempted)' : `${(summary.accuracy * 100).toFixed(1)}%`;
+      process.stdout.write(`${mode}: accuracy ${figure} (${summary.results.filter((r) => r.correct).length} of ${summary.n})`);
       process.stdout.write(skipped ? `, ${skipped} skipped: ${[...reasons].map(([why, n]) => `${n} ${why}`).join(', ')}\n` : '\n');
     }
     return 0;

@@ -33,7 +33,8 @@ export interface EvalResult {
 }
 
 export interface EvalSummary {
-  accuracy: number;
+  /** correct over attempted; null when nothing could be attempted (no figure, not 0) */
+  accuracy: number | null;
   /** tasks attempted */
   n: number;
   skipped: number;
@@ -111,5 +112,5 @@ export async function evaluate(
   }
   const attempted = results.filter((r) => !r.skipped);
   const correct = attempted.filter((r) => r.correct).length;
-  return { accuracy: attempted.length ? correct / attempted.length : 0, n: attempted.length, skipped: results.length - attempted.length, results };
+  return { accuracy: attempted.length ? correct / attempted.length : null, n: attempted.length, skipped: results.length - attempted.length, results };
 }

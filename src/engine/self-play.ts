@@ -267,7 +267,7 @@ export class SelfPlay {
           outputTokens: this.config.outputTokens,
         });
         entry.n[type] = summary.n;
-        entry.accuracy[type] = summary.n ? summary.accuracy : null;
+        entry.accuracy[type] = summary.accuracy;
         const key = `${level}/${type}/${tasks.length}`;
         if (!this.floors.has(key)) this.floors.set(key, (await trivialFloors(this.executor, tasks, type)).best.accuracy);
         entry.floor[type] = this.floors.get(key)!;

@@ -257,7 +257,10 @@ export class RunController {
     await this.env.model.setThreads(config.threads);
     if (newWeights) await this.env.model.recreate({ preset: config.preset, seed: config.seed, optimizer: { learningRate: config.learningRate } });
     const now = Date.now();
-    const saved = await this.env.storage.listRuns().catch(() => []);
+    const saved = await this.env.storage.listRuns().catch((error) => {
+      this.emit({ kind: 'error', message: `Could not list the saved runs (${messageOf(error)}), so the new run's name may repeat an old one's.` });
+      return [];
+    });
     const meta: RunMeta = { id: newRunId(now), name: runName(config, saved), created: now, updated: now, step: 0, config };
     this.leave();
     this.lease = await this.env.locks.tryClaim(meta.id); // a new id: nobody else holds it

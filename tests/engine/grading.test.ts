@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gradingRequest, outcomeOf, solveTaskFor } from '../../src/engine/evaluate';
+import { evaluate, gradingRequest, outcomeOf, solveTaskFor } from '../../src/engine/evaluate';
 import type { SampleOutcome } from '../../src/model-service/model-service';
 
 const answer = (text: string, stopReason: SampleOutcome['stopReason'] = 'eos'): SampleOutcome => ({ text, parts: [text], tokens: [1], logProbs: [0], stopReason, masks: null });
@@ -36,5 +36,13 @@ describe('grading solver answers', () => {
     expect((split as { shown: unknown[] }).shown).toHaveLength(3);
     expect((split as { hidden: unknown[] }).hidden).toEqual([['4', '4'], ['5', '5'], ['6', '6']]);
     expect(solveTaskFor('induction', { id: 'b', code: 'c', input: '1', output: '1' })).toMatch(/at least 2/);
+  });
+
+  it('gives no accuracy figure, rather than 0, when no task could be attempted', async () => {
+    // Induction tasks without pairs are skipped before the model or the executor is asked anything.
+    const untouched = new Proxy({}, { get: () => { throw new Error('not to be called'); } });
+    const tasks = [{ id: 'a', code: 'def f(n):\n    return n', input: '1', output: '1' }, { id: 'b', code: 'def f(n):\n    return n', input: '2', output: '2' }];
+    const summary = await evaluate(untouched as never, untouched as never, untouched as never, tasks, 'induction', { constrained: true, outputTokens: 16 });
+    expect(summary).toMatchObject({ accuracy: null, n: 0, skipped: 2 });
   });
 });
