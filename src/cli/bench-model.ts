@@ -7,7 +7,7 @@
  */
 import { createNodeExecutor } from '../executor/node-executor';
 import { createTokenizer } from '../lang/tokenizer';
-import type { BackendName } from '../model/backend';
+import { BROWSER_BACKENDS, NODE_BACKENDS, type BackendName } from '../model/backend';
 import { nodeWasmPaths } from '../model/backend-node';
 import { isPresetName, type PresetName } from '../model/config';
 import { measureModel, type ModelMeasurement } from '../model/measure';
@@ -17,8 +17,6 @@ import { intOption, parseArgs, UsageError } from './args';
 import { withBenchPage } from './bench-browser';
 import { progressBar } from './progress';
 
-const NODE_BACKENDS: BackendName[] = ['wasm', 'cpu'];
-const BROWSER_BACKENDS: BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
 /** A software-rendered backend (WebGL or WebGPU without a GPU) can take many minutes: cap it. */
 const BROWSER_LIMIT_MS = 180_000;
 const NOT_BY_DEFAULT: Record<BackendName, string> = {
@@ -141,7 +139,7 @@ function preset(name: string): PresetName {
   return name;
 }
 
-function backend(name: string, allowed: BackendName[]): BackendName {
+function backend(name: string, allowed: readonly BackendName[]): BackendName {
   if (!allowed.includes(name as BackendName)) throw new UsageError(`unknown backend "${name}" (here: ${allowed.join(', ')})`);
   return name as BackendName;
 }

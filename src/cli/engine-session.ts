@@ -9,7 +9,7 @@ import type { ExecutorPool } from '../executor/pool';
 import type { EngineConfig } from '../engine/config';
 import { HELDOUT_PATH, readHeldout, type HeldoutTask } from '../engine/heldout';
 import { SelfPlay, type EngineState } from '../engine/self-play';
-import type { BackendName } from '../model/backend';
+import { NODE_BACKENDS, type BackendName } from '../model/backend';
 import { nodeWasmPaths } from '../model/backend-node';
 import { ModelService, type ModelInfo } from '../model-service/model-service';
 import { spawnNodeModelHelper } from '../model-service/node-model-helper';
@@ -21,8 +21,6 @@ export interface Session {
   info: ModelInfo;
   close(): void;
 }
-
-export const NODE_BACKENDS: BackendName[] = ['wasm', 'cpu'];
 
 /** The held-out set shipped in the repository. */
 export function shippedHeldout(): HeldoutTask[] {

@@ -12,7 +12,7 @@ import { ChainConstraint, splitChain } from '../lang/chain-constraint';
 import { createTokenizer, TOKENIZER_VERSION, type Marker, type Tokenizer } from '../lang/tokenizer';
 import type { ProgramLevel } from '../lang/levels';
 import { parseSignature, type ParamType, type ValueType } from '../lang/types';
-import { activateBackend, maxRelativeError, selectBackend, type BackendChoice, type BackendName, type WasmPaths } from '../model/backend';
+import { activateBackend, BROWSER_BACKENDS, maxRelativeError, selectBackend, type BackendChoice, type BackendName, type WasmPaths } from '../model/backend';
 import { decodeCheckpoint, encodeCheckpoint, restoreCheckpoint, snapshotCheckpoint } from '../model/checkpoint';
 import { configFor, parameterCount, type ModelConfig, type PresetName } from '../model/config';
 import { createOptimizer, disposeOptimizer, type Optimizer, type OptimizerOptions } from '../model/optimizer';
@@ -22,16 +22,13 @@ import { sampleBatch, type SampleResult } from '../model/sample';
 import { chunkGradients, sequenceLogProbs, trainStep, type BatchNormalisers, type GradientArrays, type GradientHelper, type TrainBatch, type TrainOptions, type TrainStats } from '../model/train';
 import { createModel, disposeModel, forward, type Model } from '../model/transformer';
 
-/** WebGPU last: initialising it first broke the wasm backend's results in Chromium here. */
-const SAFE_ORDER: BackendName[] = ['wasm', 'webgl', 'webgpu', 'cpu'];
-
 export interface ModelInit {
   preset: PresetName;
   seed: number;
   /** Where tfjs's wasm binaries are (a URL prefix in the browser, a directory in Node). */
   wasmPaths?: WasmPaths;
   /** Backends to consider, in order of preference (default: all). */
-  candidates?: BackendName[];
+  candidates?: readonly BackendName[];
   /** Time every backend, the slow ones too (see SelectBackendOptions.timeAll). */
   timeAll?: boolean;
   optimizer?: Partial<OptimizerOptions>;
@@ -159,7 +156,7 @@ export class ModelService {
     const config = configFor(options.preset, this.tokenizer.size, { seed: options.seed });
     // Self-test and time each backend on this model's own shapes: a backend can pass on small
     // ones and fail on the real vocabulary (SwiftShader's WebGPU refuses large buffers).
-    const choice = await selectBackend({ candidates: options.candidates ?? SAFE_ORDER, wasmPaths: options.wasmPaths, benchConfig: config, timeAll: options.timeAll, log: options.log });
+    const choice = await selectBackend({ candidates: options.candidates ?? BROWSER_BACKENDS, wasmPaths: options.wasmPaths, benchConfig: config, timeAll: options.timeAll, log: options.log });
     this.backend = await this.createOnWorkingBackend(choice, config, options);
     this.rng = createRng(options.seed);
     this.step = 0;

@@ -13,7 +13,10 @@ import { disposeKvCache } from './kv-cache';
 import { createModel, decodeStep, disposeModel, forward, forwardHidden, outputLogits, prefill, trainableVariables } from './transformer';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
-export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+/** The backends a browser tries, in order. WebGPU late: initialising it first broke the wasm backend's results in Chromium here. */
+export const BROWSER_BACKENDS: readonly BackendName[] = ['wasm', 'webgl', 'webgpu', 'cpu'];
+/** Node has no WebGL or WebGPU. */
+export const NODE_BACKENDS: readonly BackendName[] = ['wasm', 'cpu'];
 
 /** Where the tfjs-backend-wasm binaries are: a prefix ending in '/', or one URL per file name. */
 export type WasmPaths = string | Record<string, string>;
@@ -275,7 +278,7 @@ export function maxRelativeError(reference: Float32Array, values: Float32Array):
  */
 export async function selectBackend(options: SelectBackendOptions = {}): Promise<BackendChoice> {
   const log = options.log ?? (() => {});
-  const candidates = options.candidates ?? BACKEND_ORDER;
+  const candidates = options.candidates ?? BROWSER_BACKENDS;
   const tolerance = options.tolerance ?? 1e-3;
   const benchConfig = options.benchConfig ?? configFor('tiny', 256);
   const benchBatch = options.benchBatch ?? 4;

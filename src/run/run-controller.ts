@@ -13,7 +13,7 @@ import { SelfPlay } from '../engine/self-play';
 import type { ExecutorOptions, ExecutorPool } from '../executor/pool';
 import type { ExecRequest, Verdict } from '../executor/types';
 import type { ModelInit, ModelService } from '../model-service/model-service';
-import type { BackendName } from '../model/backend';
+import { BROWSER_BACKENDS } from '../model/backend';
 import { explainBackend, forgetBackend, rememberedBackend, takeMeasureAll } from './remembered-backend';
 import { decodeRunFile, encodeRunFile } from './run-file';
 import type { RunLease, RunLocks } from './run-locks';
@@ -118,7 +118,7 @@ export class RunController {
       const config = saved?.meta.config ?? startConfig;
       const remembered = await rememberedBackend(this.env.storage);
       const timeAll = await takeMeasureAll(this.env.storage);
-      const candidates = remembered ? [remembered.name] : (this.env.modelInit?.candidates ?? DEFAULT_CANDIDATES);
+      const candidates = remembered ? [remembered.name] : (this.env.modelInit?.candidates ?? BROWSER_BACKENDS);
       let tried = 0;
       this.emit({ kind: 'load', part: 'model', fraction: 0.05, message: remembered ? `Re-checking ${remembered.name} against the CPU` : 'Measuring the tfjs backends' });
       const info = await this.env.model.init({
@@ -534,8 +534,6 @@ export class RunController {
     }
   }
 }
-
-const DEFAULT_CANDIDATES: BackendName[] = ['wasm', 'webgl', 'webgpu', 'cpu'];
 
 const newRunId = (now: number) => `run-${now.toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`;
 
