@@ -5,8 +5,7 @@
  */
 import type { ExecRequest, Verdict } from '../executor/types';
 import type { ModelService, SampleOutcome } from '../model-service/model-service';
-import { splitPairs } from './config';
-import type { Prompts, SolveTask } from './prompts';
+import { inductionSolveTask, type GradedSolveTask, type Prompts } from './prompts';
 import type { AnswerOutcome, TaskType } from './rewards';
 
 export interface Executor {
@@ -45,7 +44,7 @@ export interface EvalSummary {
 const MALFORMED = new Set(['syntax', 'no-function', 'non-literal-input', 'non-literal-output', 'malformed']);
 
 /** The executor request that grades an answer, or null when the answer is cut off (malformed). */
-export function gradingRequest(type: TaskType, task: SolveTask & { hidden?: [string, string][] }, answer: SampleOutcome): ExecRequest | null {
+export function gradingRequest(type: TaskType, task: GradedSolveTask, answer: SampleOutcome): ExecRequest | null {
   if (answer.stopReason === 'length' || answer.stopReason === 'dead-end') return null;
   if (type === 'deduction') return { kind: 'deduction', answer: answer.text, output: task.output };
   if (type === 'abduction') return { kind: 'abduction', code: task.code, answer: answer.text, output: task.output };
@@ -67,11 +66,11 @@ export async function runSome(executor: Executor, requests: (ExecRequest | null)
 }
 
 /** The solver's view of an evaluation task for a mode, with the hidden pairs for induction. */
-export function solveTaskFor(mode: TaskType, task: EvalTask): (SolveTask & { hidden?: [string, string][] }) | string {
+export function solveTaskFor(mode: TaskType, task: EvalTask): GradedSolveTask | string {
   if (mode !== 'induction') return { code: task.code, input: task.input, output: task.output };
   const pairs = task.pairs ?? [];
   if (pairs.length < 2) return 'induction needs at least 2 input/output pairs';
-  return { code: task.code, input: task.input, output: task.output, ...splitPairs(pairs), message: '' };
+  return inductionSolveTask(task.code, pairs, '');
 }
 
 export async function evaluate(

@@ -12,7 +12,7 @@ import { jobBudget, type SampleJob } from '../model-service/model-service';
 import type { Tokenizer } from '../lang/tokenizer';
 import { returnType } from '../lang/return-type';
 import { parseSignature } from '../lang/types';
-import type { EngineConfig } from './config';
+import { splitPairs, type EngineConfig } from './config';
 import type { Triplet } from './buffers';
 
 export interface SolveTask {
@@ -23,6 +23,17 @@ export interface SolveTask {
   /** induction: the pairs shown to the solver, and the message. */
   shown?: [string, string][];
   message?: string;
+}
+
+/** A solve task with, for induction, the pairs kept back to grade the answer. */
+export type GradedSolveTask = SolveTask & { hidden?: [string, string][] };
+
+/**
+ * An induction task as its solver sees it: the first half of the pairs shown with the message,
+ * the rest hidden for grading. The one place the split is made (self-play, evaluation, Try it).
+ */
+export function inductionSolveTask(code: string, pairs: [string, string][], message: string): GradedSolveTask {
+  return { code, input: pairs[0]![0], output: pairs[0]![1], ...splitPairs(pairs), message };
 }
 
 export class Prompts {

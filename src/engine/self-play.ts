@@ -20,13 +20,13 @@ import { Curriculum, type CurriculumState } from './curriculum';
 import { trivialFloors } from './floors';
 import { hindsightTargets, type GradedAnswer, type HindsightTarget } from './hindsight';
 import { checkedPrograms, freshPrograms, replayRequests, replayTargets } from './replay';
-import { splitPairs, type EngineConfig } from './config';
+import type { EngineConfig } from './config';
 import { IDENTITY_SEED, TaskBuffer, type InductionTask, type Triplet } from './buffers';
 import { programKey } from './heldout';
 import { evaluate, gradingRequest, outcomeOf, runSome, type EvalTask, type Executor } from './evaluate';
 import { TaskRecords, type FeedAttempt, type FeedItem, type TaskRecord } from './feed';
 import { emptyPhases, type LevelEval, type PerType, type PhaseTimes, type StepMetrics, type TrainFigures } from './metrics';
-import { Prompts, type SolveTask } from './prompts';
+import { inductionSolveTask, Prompts, type GradedSolveTask, type SolveTask } from './prompts';
 import { TASK_TYPES, groupAdvantages, learnability, proposerReward, solverReward, type Role, type TaskType } from './rewards';
 
 /** Everything a run needs to continue exactly where it stopped (besides the model checkpoint). */
@@ -55,7 +55,7 @@ interface Learnability {
   attempts: FeedAttempt[];
 }
 
-type SolverTask = SolveTask & { hidden?: [string, string][]; level?: number };
+type SolverTask = GradedSolveTask & { level?: number };
 /** A task from a buffer, with the id its attempts are recorded under. */
 type BufferedTask = SolverTask & { id: string };
 
@@ -630,8 +630,7 @@ function solverTaskOf(p: Proposal): SolverTask {
 
 /** The induction split: the first half of the pairs is shown with the message, the rest hidden. */
 export function inductionSolverTask(task: InductionTask): SolverTask {
-  const pairs = task.inputs.map((input, i): [string, string] => [input, task.outputs[i]!]);
-  return { code: task.code, input: task.inputs[0]!, output: task.outputs[0]!, ...splitPairs(pairs), message: task.message };
+  return inductionSolveTask(task.code, task.inputs.map((input, i): [string, string] => [input, task.outputs[i]!]), task.message);
 }
 
 const levelOf = (task: { level?: number }): number => task.level ?? 4;

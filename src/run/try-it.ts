@@ -5,9 +5,9 @@
  * the first half of the input/output pairs and a message, write a program that also gives the
  * other half.
  */
-import { splitPairs, type EngineConfig } from '../engine/config';
+import type { EngineConfig } from '../engine/config';
 import { gradingRequest, outcomeOf, type Executor } from '../engine/evaluate';
-import type { Prompts, SolveTask } from '../engine/prompts';
+import { inductionSolveTask, type GradedSolveTask, type Prompts } from '../engine/prompts';
 import type { ModelService } from '../model-service/model-service';
 
 export type TryRequest =
@@ -38,10 +38,8 @@ export async function answerTask(
   const [checked] = await executor.run([{ kind: 'validate', code: request.code, inputs }]);
   if (!checked!.ok) return { ok: false, error: `The program cannot be a task: ${checked!.reason}${checked!.detail ? ` (${checked!.detail})` : ''}` };
   const pairs = inputs.map((input, i): [string, string] => [input, checked!.outputs![i]!]);
-  const task: SolveTask & { hidden?: [string, string][] } =
-    request.type === 'induction'
-      ? { code: request.code, input: pairs[0]![0], output: pairs[0]![1], ...splitPairs(pairs), message: request.message }
-      : { code: request.code, input: pairs[0]![0], output: pairs[0]![1] };
+  const task: GradedSolveTask =
+    request.type === 'induction' ? inductionSolveTask(request.code, pairs, request.message) : { code: request.code, input: pairs[0]![0], output: pairs[0]![1] };
   const job = prompts.solve(request.type, task);
   if (!prompts.fits(job)) return { ok: false, error: `The task is too long for the model's context of ${prompts.contextLength} tokens: shorten it.` };
   const answer = await model.answer(job, { constrained: config.constrained });
