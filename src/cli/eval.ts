@@ -62,21 +62,19 @@ function readTasks(file: string): { tasks: EvalTask[]; malformed: EvalResult[] }
   }
   const tasks: EvalTask[] = [];
   const malformed: EvalResult[] = [];
-  const lines = text.split('\n').filter((line) => line.trim());
-  parseTaskLines(text).forEach((line, i) => {
+  parseTaskLines(text).forEach((line) => {
     if (!line.request) {
       malformed.push({ id: line.id, answer: null, correct: false, skipped: `malformed line: ${line.problem}` });
       return;
     }
-    const pairs = pairsOf(lines[i]!);
+    const pairs = pairsOf(line.record!);
     tasks.push({ id: line.id, code: line.request.code, input: line.request.input, output: line.request.output, ...(pairs ? { pairs } : {}) });
   });
   return { tasks, malformed };
 }
 
 /** Induction pairs from a line's `pairs` field or its `inputs`/`outputs` (buffer files), when present. */
-function pairsOf(line: string): [string, string][] | undefined {
-  const record = JSON.parse(line) as Record<string, unknown>;
+function pairsOf(record: Record<string, unknown>): [string, string][] | undefined {
   if (Array.isArray(record.pairs)) return record.pairs as [string, string][];
   if (Array.isArray(record.inputs) && Array.isArray(record.outputs)) return (record.inputs as string[]).map((input, i) => [input, (record.outputs as string[])[i]!]);
   return undefined;

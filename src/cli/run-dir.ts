@@ -13,6 +13,7 @@ import { inductionLine, jsonl } from '../engine/buffer-export';
 import { isInductionTask, isTriplet, type InductionTask, type Triplet } from '../engine/buffers';
 import type { EngineState } from '../engine/self-play';
 import { writeFileAtomic } from '../model/checkpoint-file';
+import { jsonlLines } from '../engine/jsonl';
 
 export const RUN_FILES = {
   checkpoint: 'checkpoint.tzc',
@@ -53,15 +54,10 @@ async function readText(path: string, what: string): Promise<string> {
 }
 
 function parseLines<T>(text: string, file: string, check: (item: Record<string, unknown>) => boolean): T[] {
-  return text.split('\n').filter((line) => line.trim()).map((line, i) => {
-    let item: unknown;
-    try {
-      item = JSON.parse(line);
-    } catch {
-      throw new RunDirError(`${file} line ${i + 1}: not valid JSON`);
-    }
-    if (typeof item !== 'object' || item === null || !check(item as Record<string, unknown>)) throw new RunDirError(`${file} line ${i + 1}: missing or wrong fields`);
-    return item as T;
+  return jsonlLines(text).map((entry) => {
+    if ('problem' in entry) throw new RunDirError(`${file} line ${entry.line}: ${entry.problem}`);
+    if (!check(entry.record)) throw new RunDirError(`${file} line ${entry.line}: missing or wrong fields`);
+    return entry.record as T;
   });
 }
 

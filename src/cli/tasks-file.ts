@@ -1,4 +1,5 @@
 /** Reading CRUXEval-format task files: one {"id","code","input","output"} object a line. */
+import { jsonlLines } from '../engine/jsonl';
 import type { VerifyRequest } from '../executor/types';
 
 export interface TaskLine {
@@ -6,34 +7,28 @@ export interface TaskLine {
   /** Absent when the line is malformed; `problem` then says why. */
   request?: VerifyRequest;
   problem?: string;
+  /** the line's whole object, when it is one (other fields, such as induction pairs) */
+  record?: Record<string, unknown>;
 }
 
 export function parseTaskLines(text: string): TaskLine[] {
   const tasks: TaskLine[] = [];
-  text.split('\n').forEach((raw, index) => {
-    const line = raw.trim();
-    if (line === '') return;
-    const fallbackId = `line ${index + 1}`;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      tasks.push({ id: fallbackId, problem: 'not valid JSON' });
-      return;
+  for (const entry of jsonlLines(text)) {
+    const fallbackId = `line ${entry.line}`;
+    if ('problem' in entry) {
+      tasks.push({ id: fallbackId, problem: entry.problem });
+      continue;
     }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      tasks.push({ id: fallbackId, problem: 'not a JSON object' });
-      return;
-    }
-    const record = value as Record<string, unknown>;
+    const { record } = entry;
     const id = typeof record.id === 'string' || typeof record.id === 'number' ? String(record.id) : fallbackId;
     const missing = ['code', 'input', 'output'].filter((key) => typeof record[key] !== 'string');
     if (missing.length > 0) {
-      tasks.push({ id, problem: `missing or non-string field${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}` });
-      return;
+      tasks.push({ id, problem: `missing or non-string field${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`, record });
+      continue;
     }
     tasks.push({
       id,
+      record,
       request: {
         kind: 'verify',
         code: record.code as string,
@@ -41,6 +36,6 @@ export function parseTaskLines(text: string): TaskLine[] {
         output: record.output as string,
       },
     });
-  });
+  }
   return tasks;
 }

@@ -13,6 +13,7 @@ import { programConstraint } from '../lang/program-grammar';
 import { seededRandom, structuredWeights, weightedWalk } from '../lang/sampling';
 import { createTokenizer, type Tokenizer } from '../lang/tokenizer';
 import { NONE, parseSignature, TYPE_NAMES, typeOfName } from '../lang/types';
+import { jsonlLines } from './jsonl';
 
 export interface HeldoutTask {
   id: string;
@@ -388,18 +389,10 @@ export function formatHeldout(tasks: readonly HeldoutTask[]): string {
  */
 export function readHeldout(text: string): HeldoutTask[] {
   const tasks: HeldoutTask[] = [];
-  text.split('\n').forEach((raw, index) => {
-    const line = raw.trim();
-    if (line === '') return;
-    const where = `held-out set, line ${index + 1}`;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      throw new Error(`${where}: not valid JSON`);
-    }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`${where}: not a JSON object`);
-    const record = value as Record<string, unknown>;
+  for (const entry of jsonlLines(text)) {
+    const where = `held-out set, line ${entry.line}`;
+    if ('problem' in entry) throw new Error(`${where}: ${entry.problem}`);
+    const { record } = entry;
     for (const key of ['id', 'code', 'input', 'output']) {
       if (typeof record[key] !== 'string') throw new Error(`${where}: field "${key}" is missing or not a string`);
     }
@@ -428,6 +421,6 @@ export function readHeldout(text: string): HeldoutTask[] {
       output: record.output as string,
       pairs: typed.map(([input, output]) => [input, output]),
     });
-  });
+  }
   return tasks;
 }
