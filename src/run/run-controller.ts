@@ -69,6 +69,8 @@ export interface BootRequest {
   runId: string | null;
   /** what to say when that run resumes (default: that it resumed from the autosave) */
   resumeNotice?: string;
+  /** start training once that run is shown, if this tab holds it (a trainer replacing a dead one) */
+  train?: boolean;
 }
 
 /** Autosave at most this often while running; pausing and single steps always save. */
@@ -142,6 +144,7 @@ export class RunController {
       if (saved) {
         try {
           await this.show(saved, request.resumeNotice ?? 'Resumed from the autosave.');
+          if (request.train && this.lease) this.start();
           return;
         } catch (error) {
           // load() refuses a damaged checkpoint whole: the weights are still init()'s for this config.

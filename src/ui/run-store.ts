@@ -197,10 +197,11 @@ function recover(message: string): void {
   const wasTraining = status === 'running' || status === 'seeding';
   const resumed = `${capitalise(message)}, so a new one resumed the run from its last save${saved}${wasTraining ? ' and trains on' : ''}.`;
   set({ status: 'loading', phase: '', load: initial.load, notice: `${capitalise(message)}: starting a new one…` });
-  void (async () => {
-    await runWorker().boot(Comlink.proxy(onEvent), { config: null, runId: meta.id, resumeNotice: resumed });
-    if (wasTraining && useRun.getState().status === 'idle' && !useRun.getState().readOnly) await controls.start();
-  })().catch((error) => set({ status: 'failed', error: `Could not start a new trainer: ${error instanceof Error ? error.message : String(error)}` }));
+  // The new trainer starts training itself: the page's view of its status may lag behind (events
+  // and the boot call's answer travel on different message ports).
+  runWorker()
+    .boot(Comlink.proxy(onEvent), { config: null, runId: meta.id, resumeNotice: resumed, train: wasTraining })
+    .catch((error) => set({ status: 'failed', error: `Could not start a new trainer: ${error instanceof Error ? error.message : String(error)}` }));
 }
 
 const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
