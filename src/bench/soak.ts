@@ -35,6 +35,9 @@ const STEP_SLACK = 1.25;
 
 const WINDOW = 5;
 
+/** The mean, or null for no values. */
+export const meanOrNull = (xs: readonly number[]): number | null => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
+
 export function judgeSoak(samples: readonly SoakSample[]): SoakVerdict {
   const from = samples.filter((s) => s.minute >= BASELINE_MINUTE);
   const start = from.slice(0, WINDOW);
@@ -44,10 +47,7 @@ export function judgeSoak(samples: readonly SoakSample[]): SoakVerdict {
   }
   const problems: string[] = [];
   const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
-  const mean = (xs: SoakSample[], f: (s: SoakSample) => number | null) => {
-    const vs = xs.map(f).filter((v): v is number => v !== null);
-    return vs.length ? vs.reduce((a, b) => a + b, 0) / vs.length : null;
-  };
+  const mean = (xs: SoakSample[], f: (s: SoakSample) => number | null) => meanOrNull(xs.map(f).filter((v): v is number => v !== null));
   const span = `minutes ${start[0]!.minute}-${start.at(-1)!.minute}`;
   const last = `minutes ${end[0]!.minute}-${end.at(-1)!.minute}`;
   for (const s of from) if (s.tensors !== from[0]!.tensors) problems.push(`minute ${s.minute}: ${s.tensors} tensors, ${from[0]!.tensors} at minute ${from[0]!.minute}`);

@@ -11,6 +11,22 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
+/**
+ * Records in `window.stepTimes` the page time of every change of the step counter, from the
+ * first moment of every page load: the seconds per step as a visitor sees them.
+ */
+export async function recordStepTimes(target: Pick<Page, 'addInitScript'>): Promise<void> {
+  await target.addInitScript(() => {
+    const w = window as unknown as { stepTimes: number[] };
+    w.stepTimes = [];
+    let last = '';
+    new MutationObserver(() => {
+      const now = document.querySelector('[data-testid=step]')?.textContent ?? '';
+      if (now !== last) (last = now), w.stepTimes.push(performance.now());
+    }).observe(document, { subtree: true, childList: true, characterData: true });
+  });
+}
+
 /** Runs `use` on the bench page; past `timeoutMs` the browser is closed and this rejects. */
 export function withBenchPage<T>(use: (page: Page) => Promise<T>, timeoutMs = 30 * 60_000): Promise<T> {
   return withBuiltApp(async (browser, origin) => {

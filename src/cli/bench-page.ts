@@ -8,7 +8,7 @@
 import type { Page } from '@playwright/test';
 import { defaultConfig } from '../engine/config';
 import { intOption, parseArgs } from './args';
-import { withBuiltApp } from './bench-browser';
+import { recordStepTimes, withBuiltApp } from './bench-browser';
 import { median } from './bench-executor';
 import { openSession } from './engine-session';
 
@@ -37,18 +37,13 @@ async function benchInBrowser(steps: number): Promise<PageFigures> {
     async (browser, origin) => {
       const context = await browser.newContext({ viewport: { width: 1300, height: 1000 } });
       await context.addInitScript(() => {
-        const w = window as unknown as { longTasks: { start: number; duration: number }[]; stepTimes: number[] };
+        const w = window as unknown as { longTasks: { start: number; duration: number }[] };
         w.longTasks = [];
-        w.stepTimes = [];
         new PerformanceObserver((list) => {
           for (const e of list.getEntries()) w.longTasks.push({ start: e.startTime, duration: e.duration });
         }).observe({ type: 'longtask', buffered: true });
-        let last = '';
-        new MutationObserver(() => {
-          const now = document.querySelector('[data-testid=step]')?.textContent ?? '';
-          if (now !== last) (last = now), w.stepTimes.push(performance.now());
-        }).observe(document, { subtree: true, childList: true, characterData: true });
       });
+      await recordStepTimes(context);
       const page = await context.newPage();
       const firstVisit = await timeLoad(page, () => page.goto(`${origin}/?preset=tiny&seed=1`));
       const backend = (await page.getByTestId('backend').textContent()) ?? '';

@@ -8,14 +8,13 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { defaultConfig } from '../engine/config';
-import { judgeSoak, soakTable, type SoakSample } from '../bench/soak';
+import { judgeSoak, meanOrNull, soakTable, type SoakSample } from '../bench/soak';
 import type { TrainerHealth } from '../run/run-controller';
 import { numberOption, parseArgs } from './args';
-import { withBuiltApp } from './bench-browser';
+import { recordStepTimes, withBuiltApp } from './bench-browser';
 import { openSession } from './engine-session';
 
 const MINUTE_MS = 60_000;
-const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
 const note = (text: string) => process.stderr.write(`bench soak: ${text}\n`);
 
 /** A full garbage collection on demand, so the heap figure is what is live, not what awaits collection. */
@@ -42,7 +41,7 @@ async function soakInNode(minutes: number): Promise<SoakSample[]> {
         collect();
         const { tensors, bytes } = session.model.memory();
         samples.push({
-          minute, steps, secondsPerStep: mean(stepSeconds), tensors, tensorBytes: bytes,
+          minute, steps, secondsPerStep: meanOrNull(stepSeconds), tensors, tensorBytes: bytes,
           heapBytes: process.memoryUsage().heapUsed,
           pythonHeapBytes: session.executor.largestHeapBytes(),
           workerReplacements: session.executor.stats.replacements,
@@ -61,15 +60,7 @@ async function soakInPage(minutes: number): Promise<SoakSample[]> {
   return withBuiltApp(
     async (browser, origin) => {
       const page = await browser.newPage({ viewport: { width: 1300, height: 1000 } });
-      await page.addInitScript(() => {
-        const w = window as unknown as { stepTimes: number[] };
-        w.stepTimes = [];
-        let last = '';
-        new MutationObserver(() => {
-          const now = document.querySelector('[data-testid=step]')?.textContent ?? '';
-          if (now !== last) (last = now), w.stepTimes.push(performance.now());
-        }).observe(document, { subtree: true, childList: true, characterData: true });
-      });
+      await recordStepTimes(page);
       await page.goto(`${origin}/?preset=tiny&seed=1`);
       await page.waitForFunction(() => !(document.querySelector('.controls .primary') as HTMLButtonElement | null)?.disabled, undefined, { timeout: 300_000 });
       await page.getByRole('button', { name: 'Start', exact: true }).click();
@@ -90,7 +81,7 @@ async function soakInPage(minutes: number): Promise<SoakSample[]> {
         const gaps = times.slice(1).map((t, i) => (t - times[i]!) / 1000);
         seen = figures.stepTimes.length;
         const { tensors, tensorBytes, pythonHeapBytes, workerReplacements, step } = figures.health;
-        samples.push({ minute, steps: step, secondsPerStep: mean(gaps), tensors, tensorBytes, heapBytes: figures.heapBytes, pythonHeapBytes, workerReplacements });
+        samples.push({ minute, steps: step, secondsPerStep: meanOrNull(gaps), tensors, tensorBytes, heapBytes: figures.heapBytes, pythonHeapBytes, workerReplacements });
         note(`minute ${minute}: ${step} steps, ${tensors} tensors`);
       }
       return samples;

@@ -226,8 +226,9 @@ export const controls = {
   copyRun: () => guarded(() => runWorker().copyRun()),
 };
 
-export async function refreshRuns(): Promise<void> {
-  const [runs, storage] = await Promise.all([guarded(() => runWorker().listRuns()), runWorker().storageUse().catch(() => null)]);
+/** The saved runs (asked for unless `known`) and the storage they take, for the Runs panel. */
+export async function refreshRuns(known?: RunMeta[]): Promise<void> {
+  const [runs, storage] = await Promise.all([known ?? guarded(() => runWorker().listRuns()), runWorker().storageUse().catch(() => null)]);
   if (runs) set({ runs, storage });
 }
 
@@ -235,7 +236,7 @@ export const runActions = {
   open: (id: string) => guarded(() => runWorker().openRun(id)),
   async remove(id: string) {
     const runs = await guarded(() => runWorker().deleteRun(id));
-    if (runs) await refreshRuns();
+    if (runs) await refreshRuns(runs);
   },
   exportRun: (id: string) => guarded(() => runWorker().exportRun(id)),
   /** Imports a run file; resolves to the new run, or to an error sentence (nothing is changed then). */
