@@ -1,7 +1,8 @@
 /**
  * `tabula bench soak [--minutes M] [--page] [--json]`: trains for M minutes with default settings
- * and samples, once a minute between steps, the tfjs tensor count and bytes, the JS heap, the
- * largest Python worker's memory and the seconds per step; then judges them flat or not
+ * and samples, once a minute between steps, the tfjs tensor count and bytes, the JS heap, (in
+ * Node) the process's resident memory, the largest Python worker's memory and the seconds per
+ * step; then judges them flat or not
  * (src/bench/soak.ts) and exits 1, saying what grew, when they are not. In Node by default; with
  * --page, in the built page in Chromium (the trainer worker reports its own figures).
  */
@@ -43,6 +44,7 @@ async function soakInNode(minutes: number): Promise<SoakSample[]> {
         samples.push({
           minute, steps, secondsPerStep: meanOrNull(stepSeconds), tensors, tensorBytes: bytes,
           heapBytes: process.memoryUsage().heapUsed,
+          residentBytes: process.memoryUsage().rss,
           pythonHeapBytes: session.executor.largestHeapBytes(),
           workerReplacements: session.executor.stats.replacements,
         });
@@ -81,7 +83,7 @@ async function soakInPage(minutes: number): Promise<SoakSample[]> {
         const gaps = times.slice(1).map((t, i) => (t - times[i]!) / 1000);
         seen = figures.stepTimes.length;
         const { tensors, tensorBytes, pythonHeapBytes, workerReplacements, step } = figures.health;
-        samples.push({ minute, steps: step, secondsPerStep: meanOrNull(gaps), tensors, tensorBytes, heapBytes: figures.heapBytes, pythonHeapBytes, workerReplacements });
+        samples.push({ minute, steps: step, secondsPerStep: meanOrNull(gaps), tensors, tensorBytes, heapBytes: figures.heapBytes, residentBytes: null, pythonHeapBytes, workerReplacements });
         note(`minute ${minute}: ${step} steps, ${tensors} tensors`);
       }
       return samples;

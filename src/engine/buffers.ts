@@ -1,7 +1,9 @@
 /**
  * The three task buffers. Deduction and abduction hold triplets (p, i, o); induction holds a
  * program with its input/output pairs and the proposer's message. Items are kept in the order
- * they were added, so the newest are at the end.
+ * they were added, so the newest are at the end. Each holds at most BUFFER_CAPACITY items and
+ * drops its oldest beyond that, so that memory, saved runs and the per-step scans of a buffer
+ * stop growing in a run of hours (a buffer gains a few dozen tasks a step).
  */
 import { randomInt, type Rng } from '../model/rng';
 import { outputClass, valueKey } from './heldout';
@@ -39,19 +41,24 @@ export const isInductionTask = (t: Record<string, unknown>): boolean =>
   isStr(t.id) && isStr(t.code) && Number.isInteger(t.step) && isStr(t.message) && isLevel(t.level) &&
   Array.isArray(t.inputs) && Array.isArray(t.outputs) && t.inputs.length === t.outputs.length && t.inputs.every(isStr) && t.outputs.every(isStr);
 
+/** Tasks kept per buffer; the oldest go first. */
+export const BUFFER_CAPACITY = 4096;
+
 export class TaskBuffer<T> {
   readonly items: T[];
 
-  constructor(items: readonly T[] = []) {
-    this.items = [...items];
+  constructor(items: readonly T[] = [], readonly capacity = BUFFER_CAPACITY) {
+    this.items = items.slice(-capacity);
   }
 
   get size(): number {
     return this.items.length;
   }
 
-  add(item: T): void {
+  /** Adds an item; returns the oldest one when that made room for it. */
+  add(item: T): T | undefined {
     this.items.push(item);
+    return this.items.length > this.capacity ? this.items.shift() : undefined;
   }
 
   /**

@@ -61,6 +61,11 @@ export class TaskRecords {
     this.byKey.set(key, entry);
   }
 
+  /** Drops a task's record (its task left its buffer). */
+  forget(type: TaskType, id: string): void {
+    this.byKey.delete(`${type}:${id}`);
+  }
+
   toJSON(): Record<string, TaskRecord> {
     return Object.fromEntries(this.byKey);
   }

@@ -385,13 +385,15 @@ export class SelfPlay {
   /** Adds a valid proposal's task to its buffer; true when it did. */
   private append(p: Proposal, step: number): boolean {
     if (!p.task) return false;
+    let dropped: { id: string } | undefined;
     if (p.task.kind === 'induction') {
       const { kind: _kind, ...task } = p.task;
-      this.buffers.induction.add({ ...task, step });
+      dropped = this.buffers.induction.add({ ...task, step });
     } else {
       const { kind: _kind, ...task } = p.task;
-      this.buffers[p.type as 'deduction' | 'abduction'].add({ ...task, step });
+      dropped = this.buffers[p.type as 'deduction' | 'abduction'].add({ ...task, step });
     }
+    if (dropped) this.records.forget(p.type, dropped.id);
     return true;
   }
 

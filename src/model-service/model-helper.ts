@@ -1,7 +1,7 @@
 /**
  * A helper model on another thread, seen through comlink. A thread that dies never answers a
- * comlink call, so every call also loses a race against the thread's death: a dead helper
- * fails its calls, and the main model does that work itself (trainStep, ModelService.sample).
+ * comlink call, so its death fails every pending and later call, and the main model does that
+ * work itself (trainStep, ModelService.sample).
  */
 import * as Comlink from 'comlink';
 import type { HelperApi, ModelHelper } from './model-service';
@@ -12,18 +12,37 @@ import type { HelperApi, ModelHelper } from './model-service';
  */
 export function helperOver(endpoint: Comlink.Endpoint, onDeath: (died: (reason: string) => void) => void, terminate: () => void): ModelHelper {
   const remote = Comlink.wrap<HelperApi>(endpoint);
-  let fail: (error: Error) => void = () => {};
-  const death = new Promise<never>((_, reject) => (fail = reject));
-  death.catch(() => {});
+  // Each pending call's reject, so that a death fails them all. Not a race against one
+  // never-settling "death" promise: every race leaves a reaction on it that holds the call's
+  // result (megabytes of gradients), so memory grew with every call for as long as the thread lived.
+  const pending = new Set<(error: Error) => void>();
+  let deathError: Error | null = null;
+  const fail = (error: Error) => {
+    deathError ??= error;
+    for (const reject of pending) reject(deathError);
+    pending.clear();
+  };
   onDeath((reason) => fail(new Error(`the helper thread died: ${reason}`)));
   let closed = false;
-  // A closed helper's proxy throws at once: that too becomes a rejected call.
   const guard = <T>(call: () => Promise<T>): Promise<T> => {
-    try {
-      return Promise.race([call(), death]);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    if (deathError) return Promise.reject(deathError);
+    return new Promise<T>((resolve, reject) => {
+      pending.add(reject);
+      const settle = () => pending.delete(reject);
+      // A closed helper's proxy throws at once: that too becomes a rejected call.
+      let answer: Promise<T>;
+      try {
+        answer = call();
+      } catch (error) {
+        settle();
+        reject(error);
+        return;
+      }
+      answer.then(
+        (value) => (settle(), resolve(value)),
+        (error) => (settle(), reject(error)),
+      );
+    });
   };
   return {
     api: {

@@ -57,3 +57,14 @@ describe('the buffer explorer query', () => {
     expect(new TaskRecords(saved).get('deduction', 'a1')).toBeUndefined();
   });
 });
+
+describe('task records', () => {
+  it('forget a task that left its buffer, under its type only', () => {
+    const records = new TaskRecords();
+    records.record('deduction', 'd1', 1, 'correct', '2');
+    records.record('abduction', 'd1', 1, 'wrong', '3');
+    records.forget('deduction', 'd1');
+    expect(records.get('deduction', 'd1')).toBeUndefined();
+    expect(records.get('abduction', 'd1')).toMatchObject({ attempts: 1, correct: 0 });
+  });
+});

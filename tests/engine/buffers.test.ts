@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TaskBuffer } from '../../src/engine/buffers';
+import { BUFFER_CAPACITY, TaskBuffer } from '../../src/engine/buffers';
 import { inductionSolverTask } from '../../src/engine/self-play';
 import { createRng } from '../../src/model/rng';
 
@@ -33,6 +33,15 @@ describe('task buffers', () => {
     const empty = new TaskBuffer<number>();
     expect(empty.solverBatch(4, 2, createRng(1))).toEqual([]);
     expect(empty.uniform(createRng(1))).toBeUndefined();
+  });
+
+  it('keeps at most its capacity, dropping the oldest and saying which', () => {
+    const buffer = new TaskBuffer([1, 2, 3], 3);
+    expect(buffer.add(4)).toBe(1);
+    expect(buffer.items).toEqual([2, 3, 4]);
+    expect(new TaskBuffer([1, 2, 3, 4, 5], 3).items).toEqual([3, 4, 5]);
+    expect(new TaskBuffer<number>([], 3).add(1)).toBeUndefined();
+    expect(new TaskBuffer().capacity).toBe(BUFFER_CAPACITY);
   });
 
   it('is reproducible from the seed', () => {
