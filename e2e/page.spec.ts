@@ -99,27 +99,29 @@ test('Start trains: steps complete, the charts and the feed update, and the main
 test('Try it answers with a probability while training goes on', async () => {
   test.setTimeout(180_000);
   await openTab('Try it');
-  await page.getByLabel('Try program').fill('def f(s):\n    return s + s');
-  await page.getByLabel('Try input').fill("'ab'");
+  const program = page.getByRole('textbox', { name: /^Program \(defines f\)/ });
+  await program.fill('def f(s):\n    return s + s');
+  await page.getByRole('textbox', { name: 'Input: the arguments of f, as Python literals', exact: true }).fill("'ab'");
   await page.getByRole('button', { name: 'Ask the model' }).click();
   await expect(page.getByTestId('try-verdict')).toHaveText(/Right|Wrong/, { timeout: 120_000 });
-  await expect(page.getByTestId('try-result')).toContainText("f('ab') == 'abab'");
+  await expect(page.getByRole('group', { name: "Model's answer (the output)" }).getByTestId('try-answer')).toBeVisible();
+  await expect(page.getByRole('group', { name: 'Correct output (from Python)' })).toContainText("f('ab') == 'abab'");
   const probability = await page.getByTestId('try-probability').textContent();
   expect(probability).toMatch(/^(\d+(\.\d)?%|\d\.\d\de-\d+)$/);
   await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'running');
   // A program that is not a valid task gets a reason, not an answer.
-  await page.getByLabel('Try program').fill('def f(x):\n    return open("/etc/passwd")');
+  await program.fill('def f(x):\n    return open("/etc/passwd")');
   await page.getByRole('button', { name: 'Ask the model' }).click();
   await expect(page.getByTestId('try-result').getByRole('alert')).toContainText('cannot be a task');
   // Induction: the model sees half of the pairs and writes a program graded on the rest.
   await page.getByLabel('Task type').selectOption('induction');
-  await page.getByLabel('Try program').fill('def f(n):\n    return n * 2');
-  await page.getByLabel('Try inputs').fill('1\n2\n3\n4');
-  await page.getByLabel('Try message').fill('double it');
+  await program.fill('def f(n):\n    return n * 2');
+  await page.getByRole('textbox', { name: /^Inputs, one argument list per line/ }).fill('1\n2\n3\n4');
+  await page.getByRole('textbox', { name: /^Message to the model/ }).fill('double it');
   await page.getByRole('button', { name: 'Ask the model' }).click();
   await expect(page.getByTestId('try-verdict')).toHaveText(/Right|Wrong/, { timeout: 120_000 });
-  await expect(page.getByTestId('try-result')).toContainText('The model saw 2 of 4 pairs');
-  await expect(page.getByTestId('try-result')).toContainText('f(3) == 6, f(4) == 8');
+  await expect(page.getByRole('group', { name: "Model's answer (a program)" })).toContainText('The model saw 2 of 4 pairs');
+  await expect(page.getByRole('group', { name: /^Correct outputs \(from Python\)/ })).toContainText('f(3) == 6, f(4) == 8');
 });
 
 test('the buffer explorer finds a task by a search word', async () => {
@@ -145,7 +147,11 @@ test('the buffer explorer finds a task by a search word', async () => {
   const hit = rows.filter({ hasText: word }).first();
   await expect(hit).toBeVisible();
   await hit.click();
-  const detail = page.getByRole('dialog');
+  await expect(hit).toHaveAttribute('aria-expanded', 'true');
+  // The task opens directly under its row.
+  const detail = hit.locator('xpath=following-sibling::*[1]');
+  await expect(detail).toHaveAttribute('role', 'region');
+  await expect(page.getByRole('region', { name: /^Task / })).toHaveCount(1);
   await expect(detail).toContainText(word);
   await expect(detail).toContainText('Solver attempts');
   await page.screenshot({ path: `${SHOTS}/buffer-explorer.png`, fullPage: true });
@@ -153,7 +159,7 @@ test('the buffer explorer finds a task by a search word', async () => {
   await detail.getByRole('button', { name: 'Try it on the model' }).click();
   await expect(page.getByRole('tab', { name: 'Try it' })).toHaveAttribute('aria-selected', 'true');
   await expect(page.getByTestId('try-verdict')).toHaveText(/Right|Wrong/, { timeout: 120_000 });
-  await expect(page.getByLabel('Try program')).toHaveValue(new RegExp(word));
+  await expect(page.getByRole('textbox', { name: /^Program \(defines f\)/ })).toHaveValue(new RegExp(word));
   await openTab('Buffers');
   await page.getByLabel('Search tasks').fill('no task contains this zzqqxx');
   await expect(page.getByTestId('buffer-count')).toContainText('0 of');
@@ -218,8 +224,10 @@ test('export then import a run gives the same curves; a corrupt file is refused 
   await page.getByLabel('Import a run file').setInputFiles({ name: 'damaged.tzrun', mimeType: 'application/octet-stream', buffer: damaged });
   await expect(page.getByTestId('runs-message')).toContainText('damaged');
   await expect(page.getByTestId('runs-message')).toContainText('unchanged');
+  await expect(page.getByTestId('runs-message')).not.toContainText('ending in');
   await page.getByLabel('Import a run file').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
   await expect(page.getByTestId('runs-message')).toContainText('not a Tabula Zero run file');
+  await expect(page.getByTestId('runs-message')).toContainText('Exported runs are files ending in .tzrun.');
   expect(await page.getByTestId('run-row').count()).toBe(rowsBefore);
 
   
@@ -262,9 +270,33 @@ test('a link with settings opens a run with exactly those settings', async () =>
   expect(search.get('seed')).toBe('5');
   expect(search.get('run')).toMatch(/^run-/);
   // A bad value is refused with a reason, before anything is applied.
-  await page.getByLabel('Batch size', { exact: true }).fill('0');
-  await expect(page.getByTestId('settings-error')).toContainText('batchSize');
+  // It names the setting by its label and quotes the text typed.
+  await page.getByLabel('Batch size', { exact: true }).fill('abc');
+  await expect(page.getByTestId('settings-error')).toContainText('Batch size: expected a whole number from 1 to 256 (got "abc")');
+  await expect(page.getByLabel('Batch size', { exact: true })).toHaveAttribute('aria-invalid', 'true');
   await expect(page.getByRole('button', { name: 'Apply and start a new run' })).toBeDisabled();
+});
+
+test('a bad link keeps its error on screen, names every bad field, and leaves the address alone', async () => {
+  test.setTimeout(180_000);
+  const typed = '/?preset=tiny&seed=2&batchSize=abc&temperature=9';
+  await page.goto(typed);
+  await waitReady();
+  const error = page.getByTestId('link-error');
+  await expect(error).toContainText('batchSize: expected a whole number from 1 to 256 (got "abc")');
+  await expect(error).toContainText('temperature: expected a number from');
+  await expect(error).toContainText('(got "9")');
+  // The run shown has loaded and its 'run' event came: the error and the address outlive it.
+  const before = await step();
+  await page.getByRole('button', { name: 'Step' }).click();
+  await waitForStep(before + 1);
+  await waitForStatus('idle');
+  await expect(error).toBeVisible();
+  expect(new URL(page.url()).search).toBe(new URL(typed, page.url()).search);
+  // Dismissing it puts the open run's settings in the address.
+  await error.getByRole('button', { name: 'Dismiss' }).click();
+  await expect(error).toHaveCount(0);
+  await expect.poll(() => new URL(page.url()).searchParams.get('run')).toMatch(/^run-/);
 });
 
 test('with the network cut off, the page reloads and trains', async () => {

@@ -1,4 +1,5 @@
 /** `tabula <command>`: the command line (Node). */
+import { quietTfjs } from '../model/backend-node';
 import { UsageError } from './args';
 import { benchCommand } from './bench';
 import { evalCommand } from './eval';
@@ -31,7 +32,8 @@ Commands:
       folder), taking turns R times, M minutes each; prints both and their ratio.
   bench soak [--minutes M] [--page] [--json]
       Trains M minutes (default 60) in Node, or in the page with --page, sampling tensors, JS heap,
-      Python worker memory and s/step each minute; exits 1 when memory or step time grows.
+      resident memory (Node), Python worker memory and s/step each minute; exits 1 when memory or
+      step time grows.
   heldout [--seed N] [--per-level N] [--levels 1,2,3,4] [--pairs N] [--out FILE] [--floors]
       Generate the held-out evaluation set (default data/heldout.jsonl: 64 tasks per program level,
       4 levels, 6 pairs each); --floors prints the trivial floors per level and type.
@@ -39,6 +41,7 @@ Commands:
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  quietTfjs();
   try {
     switch (command) {
       case 'verify':

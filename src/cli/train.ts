@@ -5,7 +5,8 @@
  * same seed can be compared with diff; timings go to metrics.jsonl and stderr.
  */
 import { applySettings, ConfigError, defaultConfig, type EngineConfig } from '../engine/config';
-import { formatStep } from '../engine/metrics';
+import { COLLAPSE_WINDOW, detectCollapse } from '../engine/collapse';
+import { formatStep, type StepMetrics } from '../engine/metrics';
 import { isPresetName } from '../model/config';
 import { intOption, numberOption, parseArgs, UsageError } from './args';
 import { openSession, type Session } from './engine-session';
@@ -89,12 +90,21 @@ export async function trainCommand(argv: string[]): Promise<number> {
     const started = performance.now();
     const deadline = minutes === null ? Infinity : started + minutes * 60_000;
     let sinceSave = 0;
+    const recent: StepMetrics[] = [];
+    let warned = '';
     while (!stopping && (steps === null || engine.step < steps) && performance.now() < deadline) {
       const metrics = await engine.runStep();
       metricsLines.push(JSON.stringify(metrics));
       process.stdout.write(formatStep(metrics) + '\n');
       const t = metrics.timing;
       process.stderr.write(`  ${(t.stepMs / 1000).toFixed(1)} s/step, ${Math.round(t.sampleTokensPerSec)} sampled tok/s, ${t.programsPerSec.toFixed(1)} programs/s\n`);
+      // On stderr, once when it appears or its signs change, and once when it clears: stdout stays the seeded log.
+      recent.push(metrics);
+      if (recent.length > COLLAPSE_WINDOW) recent.shift();
+      const collapse = detectCollapse(recent, engine.config.collapseEntropy);
+      const signs = collapse?.signs.join(',') ?? '';
+      if (signs !== warned) process.stderr.write(collapse ? `warning: ${collapse.sentence} ${collapse.tryThis}\n` : 'the signs of collapse are gone\n');
+      warned = signs;
       if (++sinceSave >= SAVE_EVERY) {
         await save(session, out, metricsLines);
         sinceSave = 0;

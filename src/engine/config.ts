@@ -72,6 +72,8 @@ export interface EngineConfig {
   evalEvery: number;
   /** Held-out tasks per type and program level in that periodic evaluation. */
   evalTasks: number;
+  /** Mean token entropy (nats) below which the run is said to have collapsed (collapse.ts). */
+  collapseEntropy: number;
 }
 
 type Field = keyof EngineConfig;
@@ -117,6 +119,7 @@ export const FIELDS: Readonly<Record<Field, FieldSpec>> = {
   threads: { kind: 'int', min: 1, max: 2, doc: 'model threads: 2 adds a helper model on a second core for half of every update and sampling batch' },
   evalEvery: { kind: 'int', min: 0, max: 100_000, doc: 'held-out evaluation every this many steps (0: never)' },
   evalTasks: { kind: 'int', min: 1, max: 10_000, doc: 'held-out tasks per type and level in that evaluation' },
+  collapseEntropy: { kind: 'number', min: 0, max: 10, doc: 'token entropy (nats) under which the page and the CLI warn that the proposer has collapsed' },
 };
 
 const SHARED = {
@@ -139,6 +142,7 @@ const SHARED = {
   threads: 2,
   evalEvery: 10,
   evalTasks: 16,
+  collapseEntropy: 0.2,
 } as const;
 
 /** Sizes chosen so that the longest prompt plus answer fits each preset's context. */
@@ -208,61 +212,119 @@ export function sameConfig(a: EngineConfig, b: EngineConfig): boolean {
   return (Object.keys(FIELDS) as Field[]).every((field) => a[field] === b[field]);
 }
 
-/** Throws a ConfigError naming the first field that is out of range or inconsistent. */
-export function validateConfig(config: EngineConfig): void {
-  for (const [field, spec] of Object.entries(FIELDS) as [Field, FieldSpec][]) {
-    const value: unknown = config[field];
-    const range = `${spec.min} to ${spec.max}`;
-    if (spec.kind === 'preset' && !(typeof value === 'string' && isPresetName(value))) {
-      throw new ConfigError(`${field}: expected tiny, small or base (got ${JSON.stringify(value)})`);
-    }
-    if (spec.kind === 'bool' && typeof value !== 'boolean') throw new ConfigError(`${field}: expected true or false (got ${JSON.stringify(value)})`);
-    if (spec.kind === 'int' && !(Number.isInteger(value) && (value as number) >= spec.min! && (value as number) <= spec.max!)) {
-      throw new ConfigError(`${field}: expected a whole number from ${range} (got ${JSON.stringify(value)})`);
-    }
-    if (spec.kind === 'number' && !(typeof value === 'number' && value >= spec.min! && value <= spec.max!)) {
-      throw new ConfigError(`${field}: expected a number from ${range} (got ${JSON.stringify(value)})`);
-    }
+/** What is wrong with one setting; `message` does not repeat the field's name. */
+export interface SettingProblem {
+  field: string;
+  message: string;
+}
+
+/** Why a field's value is out of its range or kind, or null; `typed` is the text the user gave. */
+function fieldProblem(field: Field, value: unknown, typed?: string): string | null {
+  const spec: FieldSpec = FIELDS[field];
+  const got = `(got ${typed !== undefined ? JSON.stringify(typed) : JSON.stringify(value)})`;
+  const range = `${spec.min} to ${spec.max}`;
+  if (spec.kind === 'preset' && !(typeof value === 'string' && isPresetName(value))) return `expected tiny, small or base ${got}`;
+  if (spec.kind === 'bool' && typeof value !== 'boolean') return `expected true or false ${got}`;
+  if (spec.kind === 'int' && !(Number.isInteger(value) && (value as number) >= spec.min! && (value as number) <= spec.max!)) {
+    return `expected a whole number from ${range} ${got}`;
   }
-  const unknown = Object.keys(config).filter((key) => !(key in FIELDS));
-  if (unknown.length) throw new ConfigError(`${unknown[0]}: not a setting (known: ${Object.keys(FIELDS).join(', ')})`);
-  if (!config.deduction && !config.abduction && !config.induction) throw new ConfigError('deduction: at least one task type must be on');
+  if (spec.kind === 'number' && !(typeof value === 'number' && value >= spec.min! && value <= spec.max!)) return `expected a number from ${range} ${got}`;
+  return null;
+}
+
+/** Problems between fields (task types, context length); only asked once every field is in range. */
+function crossFieldProblems(config: EngineConfig): SettingProblem[] {
+  const problems: SettingProblem[] = [];
+  if (!config.deduction && !config.abduction && !config.induction) problems.push({ field: 'deduction', message: 'at least one task type must be on' });
   if (config.induction && !config.deduction && !config.abduction) {
-    throw new ConfigError('induction: needs deduction or abduction on too (its programs come from their buffers)');
+    problems.push({ field: 'induction', message: 'needs deduction or abduction on too (its programs come from their buffers)' });
   }
   const context = PRESETS[config.preset].contextLength;
   for (const [what, length] of Object.entries(longestSequences(config))) {
     if (length > context) {
-      throw new ConfigError(`programTokens: ${what} can need ${length} tokens, more than the ${config.preset} context of ${context}; lower programTokens, inputTokens, outputTokens, messageTokens or inductionInputs`);
+      problems.push({
+        field: 'programTokens',
+        message: `${what} can need ${length} tokens, more than the ${config.preset} context of ${context}; lower programTokens, inputTokens, outputTokens, messageTokens or inductionInputs`,
+      });
+      break;
     }
   }
+  return problems;
+}
+
+/** Every problem of a config: each field out of range, then (if none) those between fields. */
+export function configProblems(config: EngineConfig, typed: Partial<Record<string, string>> = {}): SettingProblem[] {
+  const problems: SettingProblem[] = [];
+  for (const field of Object.keys(FIELDS) as Field[]) {
+    const message = fieldProblem(field, config[field], typed[field]);
+    if (message) problems.push({ field, message });
+  }
+  for (const key of Object.keys(config)) if (!(key in FIELDS)) problems.push({ field: key, message: `not a setting (known: ${Object.keys(FIELDS).join(', ')})` });
+  return problems.length ? problems : crossFieldProblems(config);
+}
+
+/** "field: message; field: message", the form the CLI and the page show. */
+export const describeProblems = (problems: readonly SettingProblem[], name: (field: string) => string = (f) => f): string =>
+  problems.map((p) => `${name(p.field)}: ${p.message}`).join('; ');
+
+/** Throws a ConfigError naming every field that is out of range or inconsistent. */
+export function validateConfig(config: EngineConfig): void {
+  const problems = configProblems(config);
+  if (problems.length) throw new ConfigError(describeProblems(problems));
 }
 
 /**
- * Parses `key=value` settings onto a config (a new object); unknown keys and bad values throw.
- * A `preset=` setting is applied first and brings that preset's defaults; the others follow.
+ * `key=value` settings onto a config (a new object), with every problem found: unknown keys,
+ * values that do not parse, values out of range (each quoting the text given), then conflicts
+ * between fields. A `preset=` setting is applied first and brings that preset's defaults.
  */
-export function applySettings(config: EngineConfig, settings: readonly string[]): EngineConfig {
-  const parsed = settings.map(parseSetting);
+export function checkSettings(config: EngineConfig, settings: readonly string[]): { config: EngineConfig | null; problems: SettingProblem[] } {
+  const problems: SettingProblem[] = [];
+  const parsed: [Field, unknown][] = [];
+  const typed: Partial<Record<string, string>> = {};
+  for (const setting of settings) {
+    const result = parseSetting(setting);
+    if ('problem' in result) problems.push(result.problem);
+    else {
+      parsed.push([result.field, result.value]);
+      typed[result.field] = result.raw;
+    }
+  }
   const preset = parsed.find(([field]) => field === 'preset');
   let next: EngineConfig = preset ? { ...defaultConfig(preset[1] as PresetName), seed: config.seed } : { ...config };
   for (const [field, value] of parsed) if (field !== 'preset') next = { ...next, [field]: value };
-  validateConfig(next);
+  if (problems.length) {
+    // the parsed fields may be wrong too: name those as well, but not conflicts between fields
+    const more = (Object.keys(typed) as Field[]).flatMap((field) => {
+      const message = fieldProblem(field, next[field], typed[field]);
+      return message ? [{ field, message }] : [];
+    });
+    return { config: null, problems: [...problems, ...more] };
+  }
+  problems.push(...configProblems(next, typed));
+  return { config: problems.length ? null : next, problems };
+}
+
+/** checkSettings that throws a ConfigError naming every problem (the CLI's --set). */
+export function applySettings(config: EngineConfig, settings: readonly string[]): EngineConfig {
+  const { config: next, problems } = checkSettings(config, settings);
+  if (!next) throw new ConfigError(describeProblems(problems));
   return next;
 }
 
-function parseSetting(setting: string): [Field, unknown] {
+function parseSetting(setting: string): { field: Field; value: unknown; raw: string } | { problem: SettingProblem } {
   const eq = setting.indexOf('=');
-  if (eq <= 0) throw new ConfigError(`"${setting}": expected key=value`);
+  if (eq <= 0) return { problem: { field: setting, message: 'expected key=value' } };
   const field = setting.slice(0, eq).trim();
   const raw = setting.slice(eq + 1).trim();
-  if (!(field in FIELDS)) throw new ConfigError(`${field}: not a setting (known: ${Object.keys(FIELDS).join(', ')})`);
+  if (!(field in FIELDS)) return { problem: { field, message: `not a setting (known: ${Object.keys(FIELDS).join(', ')})` } };
   const spec = FIELDS[field as Field];
+  const known = field as Field;
   if (spec.kind === 'bool') {
-    if (raw !== 'true' && raw !== 'false') throw new ConfigError(`${field}: expected true or false (got "${raw}")`);
-    return [field as Field, raw === 'true'];
+    if (raw !== 'true' && raw !== 'false') return { problem: { field, message: `expected true or false (got ${JSON.stringify(raw)})` } };
+    return { field: known, value: raw === 'true', raw };
   }
-  if (spec.kind === 'int' || spec.kind === 'number') return [field as Field, raw === '' ? NaN : Number(raw)];
-  if (!isPresetName(raw)) throw new ConfigError(`preset: expected tiny, small or base (got "${raw}")`);
-  return [field as Field, raw];
+  if (spec.kind === 'int' || spec.kind === 'number') return { field: known, value: raw === '' ? NaN : Number(raw), raw };
+  if (!isPresetName(raw)) return { problem: { field, message: `expected tiny, small or base (got ${JSON.stringify(raw)})` } };
+  return { field: known, value: raw, raw };
 }

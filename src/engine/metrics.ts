@@ -57,6 +57,8 @@ export interface StepMetrics {
   counts: { proposed: number; valid: number; solverTasks: number; solved: number };
   /** why proposals were rejected, with counts */
   rejections: Record<string, number>;
+  /** the most common output among the step's valid proposals and how many gave it (collapse.ts) */
+  commonOutput?: { value: string; count: number; of: number } | null;
   /** learnability of the valid proposals: the mean, and how many had k of n attempts right (index k) */
   learnability: { mean: number | null; histogram: number[] };
   buffers: PerType<number>;

@@ -15,6 +15,7 @@ import { PRESETS } from '../model/config';
 import { argumentsConstraint } from '../lang/literal-grammar';
 import { uniformWalk } from '../lang/sampling';
 import { parseSignature } from '../lang/types';
+import { commonOutput } from './collapse';
 import { constantPrograms } from './constant';
 import { Curriculum, type CurriculumState } from './curriculum';
 import { trivialFloors } from './floors';
@@ -598,6 +599,7 @@ export class SelfPlay {
         solved: solved.filter((r) => r.reward === 1).length,
       },
       rejections,
+      commonOutput: commonOutput(proposals.flatMap((p) => (!p.task ? [] : p.task.kind === 'induction' ? p.task.outputs : [p.task.output]))),
       learnability: { mean: mean([...learn.values()].map((l) => l.value)), histogram },
       buffers: perType((t) => this.buffers[t].size),
       train,

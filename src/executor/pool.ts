@@ -53,7 +53,10 @@ export interface ExecutorStats {
   replacements: number;
   /** Requests run again on a fresh worker because theirs died or stopped answering. */
   retried: number;
+  /** the interpreter's version (e.g. 3.14.0) */
   pythonVersion: string;
+  /** the Pyodide distribution's version (e.g. 314.0.7) */
+  pyodideVersion: string;
   loadMs: number;
 }
 
@@ -77,7 +80,7 @@ const MAX_LOAD_FAILURES = 3;
 class Slot {
   readonly control = new Int32Array(new SharedArrayBuffer(8));
   readonly interrupt = new Int32Array(new SharedArrayBuffer(4));
-  readonly ready: Promise<{ loadMs: number; version: string }>;
+  readonly ready: Promise<{ loadMs: number; pythonVersion: string; pyodideVersion: string }>;
   busy: Unit[] | null = null;
   batch = 0;
   received = 0;
@@ -121,6 +124,7 @@ export class ExecutorPool {
     replacements: 0,
     retried: 0,
     pythonVersion: '',
+    pyodideVersion: '',
     loadMs: 0,
   };
   private slots: Slot[] = [];
@@ -153,7 +157,8 @@ export class ExecutorPool {
     pool.slots = Array.from({ length: first }, () => pool.startSlot(true));
     try {
       const loaded = await Promise.all(pool.slots.map((slot) => slot.ready));
-      pool.stats.pythonVersion = loaded[0]!.version;
+      pool.stats.pythonVersion = loaded[0]!.pythonVersion;
+      pool.stats.pyodideVersion = loaded[0]!.pyodideVersion;
       pool.stats.loadMs = Math.max(...loaded.map((l) => l.loadMs));
     } catch (error) {
       pool.close();

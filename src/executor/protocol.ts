@@ -18,7 +18,8 @@ export type ToWorker =
 
 export type FromWorker =
   | { type: 'progress'; progress: LoadProgress }
-  | { type: 'ready'; loadMs: number; version: string }
+  /** pythonVersion: the interpreter's (sys.version_info, e.g. 3.14.0); pyodideVersion: its distribution's (e.g. 314.0.7) */
+  | { type: 'ready'; loadMs: number; pythonVersion: string; pyodideVersion: string }
   | { type: 'result'; batch: number; index: number; verdict: Verdict; heapBytes: number }
   | { type: 'done'; batch: number }
   | { type: 'fatal'; message: string };

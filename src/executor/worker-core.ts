@@ -74,6 +74,8 @@ export function startPythonWorker(host: WorkerHost): void {
       try {
         const started = performance.now();
         const pyodide = await host.loadPyodide((progress) => host.post({ type: 'progress', progress }));
+        // Asked before the sandbox goes in; pyodide.version is the distribution's, not Python's.
+        const pythonVersion = String(pyodide.runPython(`import sys\n'.'.join(map(str, sys.version_info[:3]))`));
         host.post({
           type: 'progress',
           progress: { stage: 'sandbox', fraction: 0.95, message: 'Installing the sandbox' },
@@ -102,7 +104,12 @@ install_sandbox()`,
         check = namespace.get('check_json') as CheckJson;
         const module = (pyodide as unknown as { _module: { HEAPU8: Uint8Array } })._module;
         heapBytes = () => module.HEAPU8.byteLength;
-        host.post({ type: 'ready', loadMs: performance.now() - started, version: pyodide.version });
+        host.post({
+          type: 'ready',
+          loadMs: performance.now() - started,
+          pythonVersion,
+          pyodideVersion: pyodide.version,
+        });
       } catch (error) {
         host.post({ type: 'fatal', message: `Python failed to start: ${String(error)}` });
       }

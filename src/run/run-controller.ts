@@ -5,6 +5,7 @@
  */
 import { buffersJsonl } from '../engine/buffer-export';
 import { queryBuffers, type BufferPage, type BufferQuery } from '../engine/buffer-query';
+import { detectCollapse } from '../engine/collapse';
 import { defaultConfig, sameConfig, validateConfig, type EngineConfig } from '../engine/config';
 import type { EvalTask } from '../engine/evaluate';
 import type { FeedItem } from '../engine/feed';
@@ -96,6 +97,8 @@ export class RunController {
   private watching: AbortController | null = null;
   private savedStep: number | null = null;
   private lastHealth: TrainerHealth | null = null;
+  /** the first visit's "press Start" notice, until the run trains or another run is shown */
+  private welcome = '';
 
   constructor(private readonly env: RunEnvironment) {}
 
@@ -112,7 +115,8 @@ export class RunController {
         })
         .then((pool) => {
           this.executor = pool;
-          this.emit({ kind: 'python-ready', version: pool.stats.pythonVersion, workers: pool.workerCount });
+          const { pythonVersion, pyodideVersion } = pool.stats;
+          this.emit({ kind: 'python-ready', pythonVersion, pyodideVersion, workers: pool.workerCount });
           return pool;
         });
       executor.catch(() => {});
@@ -153,6 +157,7 @@ export class RunController {
       }
       // init() has just made this config's random weights: no need to make them again.
       const welcome = request.config ? '' : `A new run with the default settings (${config.preset} model, seed ${config.seed}): press Start to watch it play.`;
+      this.welcome = notice ? '' : welcome;
       await this.fresh(config, notice || welcome, false);
     } catch (error) {
       this.fail(error);
@@ -250,7 +255,7 @@ export class RunController {
     this.feed = engine.feed;
     this.meta = { ...this.meta!, step: engine.step, updated: Date.now() };
     this.lastHealth = this.measureHealth();
-    this.emit({ kind: 'step', metrics, feed: this.feed });
+    this.emit({ kind: 'step', metrics, feed: this.feed, collapse: detectCollapse(this.metrics, this.meta.config.collapseEntropy) });
   }
 
   // ------------------------------------------------------------------ runs
@@ -373,8 +378,9 @@ export class RunController {
   }
 
   private announce(notice: string): void {
+    if (notice !== this.welcome) this.welcome = '';
     const engine = this.engine!;
-    this.emit({ kind: 'run', meta: this.meta!, metrics: this.metrics, feed: this.feed, buffers: engine.bufferSizes(), seeded: engine.seeded, notice, readOnly: !this.lease });
+    this.emit({ kind: 'run', meta: this.meta!, metrics: this.metrics, feed: this.feed, buffers: engine.bufferSizes(), seeded: engine.seeded, notice, readOnly: !this.lease, collapse: detectCollapse(this.metrics, this.meta!.config.collapseEntropy) });
     this.setStatus('idle');
   }
 
@@ -518,6 +524,10 @@ export class RunController {
     if (status === this.status) return;
     this.status = status;
     this.emit({ kind: 'status', status });
+    if (this.welcome && (status === 'seeding' || status === 'running' || status === 'stepping')) {
+      this.emit({ kind: 'notice-expired', notice: this.welcome });
+      this.welcome = '';
+    }
   }
 
   private fail(error: unknown): void {

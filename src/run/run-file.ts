@@ -10,7 +10,6 @@
 import { CheckpointError, crc32, decodeCheckpoint } from '../model/checkpoint';
 import { TOKENIZER_VERSION } from '../lang/tokenizer';
 import { PRESETS } from '../model/config';
-import { RUN_FILE_EXTENSION } from './run-file-name';
 import { checkRunParts, RunRecordError, type RunRecord } from './run-record';
 
 const MAGIC = new Uint8Array([0x54, 0x5a, 0x52, 0x55, 0x4e, 0, 0, 1]);
@@ -32,7 +31,8 @@ export function encodeRunFile(record: RunRecord): Uint8Array {
 /** Reads a run file; throws a RunRecordError with a sentence a user can act on. */
 export function decodeRunFile(bytes: Uint8Array): RunRecord {
   if (bytes.length < MAGIC.length + 8 || !MAGIC.every((b, i) => bytes[i] === b)) {
-    throw new RunRecordError(`this is not a Tabula Zero run file (exported runs end in ${RUN_FILE_EXTENSION})`);
+    // No word on the file's name here: the page adds it where the name is not a run file's (importErrorText).
+    throw new RunRecordError("this is not a Tabula Zero run file (it does not start with a run file's signature)");
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (view.getUint32(bytes.length - 4, true) !== crc32(bytes.subarray(0, bytes.length - 4))) {

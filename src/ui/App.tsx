@@ -6,6 +6,7 @@
 import { useEffect, type KeyboardEvent } from 'react';
 import { OfflineBadge } from '../offline/OfflineBadge';
 import { BufferExplorer } from './BufferExplorer';
+import { useClassMode } from './class-mode';
 import { ChartGrid } from './charts/ChartGrid';
 import { Controls } from './Controls';
 import { ExecutorPlayground } from './ExecutorPlayground';
@@ -14,6 +15,7 @@ import { LoopDiagram } from './LoopDiagram';
 import { boot, controls, useRun } from './run-store';
 import { RunsPanel } from './RunsPanel';
 import { SettingsPanel } from './SettingsPanel';
+import { StepExample } from './StepExample';
 import { TaskFeed } from './TaskFeed';
 import { TryIt } from './TryIt';
 import { useTryIt, type Tab } from './try-it-store';
@@ -33,9 +35,23 @@ function Notices() {
   const error = useRun((s) => s.error);
   const offer = useRun((s) => s.errorOffer);
   const failed = useRun((s) => s.status === 'failed');
+  const linkError = useRun((s) => s.linkError);
+  const collapse = useRun((s) => s.collapse);
+  const classMode = useClassMode((s) => s.on);
   const setTab = useTryIt((s) => s.setTab);
   return (
     <>
+      {linkError && (
+        <p className="notice error" role="alert" data-testid="link-error">
+          {linkError} No run was started with them, and the address is left as typed so that you can correct it.{' '}
+          <button type="button" className="link" onClick={() => setTab('settings')}>
+            Open Settings
+          </button>{' '}
+          <button type="button" className="link" onClick={controls.dismissLinkError}>
+            Dismiss
+          </button>
+        </p>
+      )}
       {notice && (
         <p className="notice" role="status">
           {notice}{' '}
@@ -49,6 +65,11 @@ function Notices() {
               </button>
             </>
           )}
+        </p>
+      )}
+      {collapse && (
+        <p className="notice warn" role="status" data-testid="collapse-warning">
+          <strong>Collapse.</strong> {classMode ? collapse.plain : `${collapse.sentence} ${collapse.tryThis}`}
         </p>
       )}
       {error && !failed && (
@@ -69,10 +90,12 @@ function Notices() {
 }
 
 function TabPanel({ tab }: { tab: Tab }) {
+  const classMode = useClassMode((s) => s.on);
   switch (tab) {
     case 'watch':
       return (
         <div className="watch">
+          {classMode && <StepExample />}
           <ChartGrid />
           <TaskFeed />
         </div>
@@ -88,6 +111,16 @@ function TabPanel({ tab }: { tab: Tab }) {
     case 'python':
       return <ExecutorPlayground />;
   }
+}
+
+function ClassModeToggle() {
+  const on = useClassMode((s) => s.on);
+  const toggle = useClassMode((s) => s.toggle);
+  return (
+    <button type="button" className="class-toggle" aria-pressed={on} onClick={toggle} title="Plain language for a class: one simple line per stage, an example from each step, fewer charts">
+      Class mode
+    </button>
+  );
 }
 
 /** Arrow keys, Home and End move between tabs, as screen-reader users expect of a tab list. */
@@ -121,7 +154,10 @@ export function App() {
             learns from a Python executor that checks both. No human data, nothing leaves your machine.
           </p>
         </div>
-        <OfflineBadge />
+        <div className="top-actions">
+          <ClassModeToggle />
+          <OfflineBadge />
+        </div>
       </header>
       <LoopDiagram />
       <Controls />

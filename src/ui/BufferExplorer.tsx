@@ -1,5 +1,5 @@
 /** Browse and search the three task buffers; open a task to see every solver attempt on it. */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { BufferPage, BufferQuery, BufferRow, BufferSort } from '../engine/buffer-query';
 import { Code } from './Code';
 import { runWorker } from './run-client';
@@ -10,16 +10,16 @@ import { useTryIt } from './try-it-store';
 const PAGE = 25;
 const pct = (x: number | null) => (x === null ? 'not tried yet' : `${Math.round(x * 100)}% solved`);
 
-function TaskDetail({ row, onClose }: { row: BufferRow; onClose: () => void }) {
+const rowKey = (row: BufferRow) => `${row.type}:${row.id}`;
+
+/** The task opened under its row; it follows the row's latest data as training goes on. */
+function TaskDetail({ row, id, onClose }: { row: BufferRow; id: string; onClose: () => void }) {
   const history = row.record?.history ?? [];
-  // The detail opens below the list: bring it into view, and keyboard focus with it.
+  // Once, when it opens: a long detail under a low row may end below the window.
   const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    ref.current?.scrollIntoView({ block: 'nearest' });
-    ref.current?.focus();
-  }, [row]);
+  useEffect(() => ref.current?.scrollIntoView({ block: 'nearest' }), []);
   return (
-    <div className="task-detail" role="dialog" aria-label={`Task ${row.id}`} ref={ref} tabIndex={-1}>
+    <div className="task-detail" id={id} role="region" aria-label={`Task ${row.id}`} ref={ref}>
       <div className="panel-head">
         <h3>
           {row.type} task <span className="mono">{row.id}</span>
@@ -63,7 +63,9 @@ export function BufferExplorer() {
   const [query, setQuery] = useState<BufferQuery>({ type: 'all', search: '', sort: 'age', descending: true, offset: 0, limit: PAGE });
   // The page remembers the query it answers, so the count never pairs new words with old results.
   const [page, setPage] = useState<(BufferPage & { query: BufferQuery }) | null>(null);
-  const [open, setOpen] = useState<BufferRow | null>(null);
+  const [openKey, setOpenKey] = useState<string | null>(null);
+  const rowButtons = useRef(new Map<string, HTMLButtonElement>());
+  const detailId = useId();
   const [error, setError] = useState('');
 
   useEffect(() => {
@@ -113,16 +115,33 @@ export function BufferExplorer() {
             {page.matched} of {page.total} tasks{page.query.search ? ` match “${page.query.search}”` : ''}
           </p>
           <ul className="buffer-rows" aria-label="Tasks">
-            {page.rows.map((row) => (
-              <li key={`${row.type}:${row.id}`}>
-                <button type="button" className="buffer-row" onClick={() => setOpen(row)} data-testid="buffer-row">
-                  <span className={`badge type-${row.type}`} title={TYPE_HINT[row.type]}>{row.type}</span>
-                  <span className="mono code-line">{row.program.split('\n').slice(1).join(' ').trim() || row.program}</span>
-                  <span className="muted">step {row.step}</span>
-                  <span className="muted">{pct(row.solveRate)}</span>
-                </button>
-              </li>
-            ))}
+            {page.rows.map((row) => {
+              const key = rowKey(row);
+              const isOpen = key === openKey;
+              const close = () => {
+                setOpenKey(null);
+                rowButtons.current.get(key)?.focus(); // the Close button goes away: focus returns to its row
+              };
+              return (
+                <li key={key}>
+                  <button
+                    type="button"
+                    className="buffer-row"
+                    aria-expanded={isOpen}
+                    aria-controls={isOpen ? detailId : undefined}
+                    ref={(button) => void (button ? rowButtons.current.set(key, button) : rowButtons.current.delete(key))}
+                    onClick={() => setOpenKey(isOpen ? null : key)}
+                    data-testid="buffer-row"
+                  >
+                    <span className={`badge type-${row.type}`} title={TYPE_HINT[row.type]}>{row.type}</span>
+                    <span className="mono code-line">{row.program.split('\n').slice(1).join(' ').trim() || row.program}</span>
+                    <span className="muted">step {row.step}</span>
+                    <span className="muted">{pct(row.solveRate)}</span>
+                  </button>
+                  {isOpen && <TaskDetail row={row} id={detailId} onClose={close} />}
+                </li>
+              );
+            })}
           </ul>
           <div className="pager">
             <button type="button" disabled={query.offset === 0} onClick={() => setQuery((q) => ({ ...q, offset: Math.max(0, q.offset - PAGE) }))}>
@@ -137,7 +156,6 @@ export function BufferExplorer() {
           </div>
         </>
       )}
-      {open && <TaskDetail row={open} onClose={() => setOpen(null)} />}
     </section>
   );
 }

@@ -1,6 +1,6 @@
 /** Saved runs: open, export, import, overlay one on the charts, delete; and the buffers as JSONL. */
 import { useEffect, useRef, useState } from 'react';
-import { RUN_FILE_EXTENSION } from '../run/run-file-name';
+import { importErrorText, RUN_FILE_EXTENSION } from '../run/run-file-name';
 import { download, fileNameOf } from './download';
 import { refreshRuns, runActions, useRun } from './run-store';
 
@@ -23,7 +23,7 @@ export function RunsPanel() {
   async function importFile(file: File) {
     setMessage(null);
     const result = await runActions.importRun(new Uint8Array(await file.arrayBuffer()));
-    setMessage('error' in result ? { ok: false, text: `Could not import ${file.name}: ${result.error}. Your saved runs are unchanged.` } : { ok: true, text: `Imported "${result.meta.name}" (step ${result.meta.step}).` });
+    setMessage('error' in result ? { ok: false, text: importErrorText(file.name, result.error) } : { ok: true, text: `Imported "${result.meta.name}" (step ${result.meta.step}).` });
     if (fileInput.current) fileInput.current.value = '';
   }
 

@@ -3,7 +3,7 @@
  * new run and puts the settings in the URL, so the link reproduces the experiment.
  */
 import { useEffect, useMemo, useState } from 'react';
-import { applySettings, ConfigError, defaultConfig, FIELDS, sameConfig, type EngineConfig } from '../engine/config';
+import { checkSettings, defaultConfig, FIELDS, sameConfig, type EngineConfig, type SettingProblem } from '../engine/config';
 import { runWorker } from './run-client';
 import { controls, useRun } from './run-store';
 
@@ -30,17 +30,15 @@ const ADVANCED = (Object.keys(FIELDS) as Field[]).filter((f) => !MAIN.some((m) =
 type Draft = Record<Field, string>;
 const draftOf = (config: EngineConfig): Draft => Object.fromEntries(Object.entries(config).map(([k, v]) => [k, String(v)])) as Draft;
 
-function configOf(draft: Draft): { config: EngineConfig | null; error: string } {
-  try {
-    const settings = (Object.keys(draft) as Field[]).filter((f) => f !== 'preset').map((f) => `${f}=${draft[f]}`);
-    return { config: applySettings(defaultConfig(draft.preset as EngineConfig['preset']), settings), error: '' };
-  } catch (error) {
-    if (error instanceof ConfigError) return { config: null, error: error.message };
-    throw error;
-  }
+/** A setting's name on this panel: its label, or the key itself for the advanced ones. */
+const labelOf = (field: string): string => MAIN.find((m) => m.field === field)?.label ?? field;
+
+function configOf(draft: Draft): { config: EngineConfig | null; problems: SettingProblem[] } {
+  const settings = (Object.keys(draft) as Field[]).filter((f) => f !== 'preset').map((f) => `${f}=${draft[f]}`);
+  return checkSettings(defaultConfig(draft.preset as EngineConfig['preset']), settings);
 }
 
-function Input({ field, label, draft, onChange }: { field: Field; label: string; draft: Draft; onChange: (field: Field, value: string) => void }) {
+function Input({ field, label, draft, invalid, onChange }: { field: Field; label: string; draft: Draft; invalid: boolean; onChange: (field: Field, value: string) => void }) {
   const spec = FIELDS[field];
   const id = `setting-${field}`;
   const hint = `${spec.doc}${spec.min !== undefined ? ` (${spec.min} to ${spec.max})` : ''}`;
@@ -56,7 +54,7 @@ function Input({ field, label, draft, onChange }: { field: Field; label: string;
           <option value="base">base</option>
         </select>
       ) : (
-        <input id={id} inputMode="decimal" value={draft[field]} onChange={(e) => onChange(field, e.target.value)} aria-describedby={`${id}-hint`} />
+        <input id={id} inputMode="decimal" value={draft[field]} aria-invalid={invalid || undefined} onChange={(e) => onChange(field, e.target.value)} aria-describedby={`${id}-hint`} />
       )}
       <small id={`${id}-hint`}>{hint}</small>
     </div>
@@ -76,6 +74,7 @@ export function SettingsPanel() {
   const onChange = (field: Field, value: string) =>
     setDraft(field === 'preset' ? draftOf({ ...defaultConfig(value as EngineConfig['preset']), seed: Number(draft.seed) || 1 }) : { ...draft, [field]: value });
   const changed = checked.config !== null && current !== null && !sameConfig(checked.config, current);
+  const bad = new Set(checked.problems.map((p) => p.field));
 
   return (
     <section className="panel" aria-labelledby="settings-title">
@@ -83,21 +82,25 @@ export function SettingsPanel() {
       <p className="hint">Applying starts a new run with fresh weights (this one stays under Runs). The settings go into the page's address, so a link reproduces the experiment.</p>
       <div className="settings-grid">
         {MAIN.map(({ field, label }) => (
-          <Input key={field} field={field} label={label} draft={draft} onChange={onChange} />
+          <Input key={field} field={field} label={label} draft={draft} invalid={bad.has(field)} onChange={onChange} />
         ))}
       </div>
       <details>
         <summary>Advanced settings</summary>
         <div className="settings-grid">
           {ADVANCED.map((field) => (
-            <Input key={field} field={field} label={field} draft={draft} onChange={onChange} />
+            <Input key={field} field={field} label={field} draft={draft} invalid={bad.has(field)} onChange={onChange} />
           ))}
         </div>
       </details>
-      {checked.error && (
-        <p role="alert" className="error" data-testid="settings-error">
-          {checked.error}
-        </p>
+      {checked.problems.length > 0 && (
+        <ul role="alert" className="error" data-testid="settings-error">
+          {checked.problems.map((p) => (
+            <li key={p.field}>
+              {labelOf(p.field)}: {p.message}
+            </li>
+          ))}
+        </ul>
       )}
       <div className="row">
         <button type="button" className="primary" disabled={!changed || busy} onClick={() => void controls.reset(checked.config!)}>

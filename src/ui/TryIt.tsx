@@ -1,8 +1,9 @@
 /** The user writes a task, the model answers it: greedy, with the answer's probability, while training goes on. */
-import { useEffect } from 'react';
+import { useEffect, useId, type ReactNode } from 'react';
 import type { TryResult } from '../run/try-it';
 import { Code } from './Code';
 import { useRun } from './run-store';
+import { tryLabels } from './try-it-labels';
 import { useTryIt, type TryType } from './try-it-store';
 
 const TYPES: { id: TryType; label: string }[] = [
@@ -11,8 +12,22 @@ const TYPES: { id: TryType; label: string }[] = [
   { id: 'induction', label: 'Induction: write f from example pairs and a message' },
 ];
 
+/** A part of the answer, named by its visible label. */
+function Labelled({ label, children }: { label: string; children: ReactNode }) {
+  const id = useId();
+  return (
+    <div role="group" aria-labelledby={id} className="try-part">
+      <p id={id} className="try-label">
+        {label}
+      </p>
+      {children}
+    </div>
+  );
+}
+
 function Answer({ type, result }: { type: TryType; result: Extract<TryResult, { ok: true }> }) {
   const [first] = result.pairs;
+  const labels = tryLabels(type);
   return (
     <div className={result.correct ? 'verdict ok' : 'verdict rejected'}>
       <strong data-testid="try-verdict">{result.correct ? 'Right' : 'Wrong'}</strong>
@@ -20,23 +35,28 @@ function Answer({ type, result }: { type: TryType; result: Extract<TryResult, { 
       <p className="try-line">
         probability of this answer: <span data-testid="try-probability" className="mono">{formatProbability(result.probability)}</span>
       </p>
-      {type === 'induction' ? (
-        <>
-          <p className="try-line">
-            The model saw {result.shown} of {result.pairs.length} pairs and wrote:
-          </p>
-          <Code code={result.answer || '(nothing)'} />
-          <p className="try-line">
-            graded on: <span className="mono">{result.pairs.slice(result.shown).map(([i, o]) => `f(${i}) == ${o}`).join(', ')}</span>
-          </p>
-        </>
-      ) : (
-        <pre>
-          model's answer: <span data-testid="try-answer">{result.answer || '(empty)'}</span>
-          {'\n'}
-          {type === 'deduction' ? `f(${first![0]}) == ${first![1]}` : `an input that works: ${first![0]} (f gives ${first![1]})`}
-        </pre>
-      )}
+      <Labelled label={labels.answer}>
+        {type === 'induction' ? (
+          <>
+            <p className="try-line">
+              The model saw {result.shown} of {result.pairs.length} pairs and wrote:
+            </p>
+            <div data-testid="try-answer">
+              <Code code={result.answer || '(nothing)'} wrap />
+            </div>
+          </>
+        ) : (
+          <pre data-testid="try-answer">{result.answer || '(empty)'}</pre>
+        )}
+      </Labelled>
+      <Labelled label={labels.correct}>
+        {type === 'induction' ? (
+          <pre>{result.pairs.slice(result.shown).map(([i, o]) => `f(${i}) == ${o}`).join(', ')}</pre>
+        ) : (
+          <pre>{`f(${first![0]}) == ${first![1]}`}</pre>
+        )}
+        {type === 'abduction' && <p className="try-line">Any input for which f gives {first![1]} is right.</p>}
+      </Labelled>
     </div>
   );
 }
@@ -45,6 +65,8 @@ export function TryIt() {
   const { type, code, inputs, message, result, resultType, asking, follow, edit, ask } = useTryIt();
   const step = useRun((s) => s.step);
   const ready = useRun((s) => s.meta !== null && s.pythonVersion !== '');
+  const labels = tryLabels(type);
+  const id = useId();
 
   useEffect(() => {
     if (follow && ready) void useTryIt.getState().ask();
@@ -58,8 +80,8 @@ export function TryIt() {
         that at temperature 1. Training goes on meanwhile.
       </p>
       <label className="field">
-        <span>Task</span>
-        <select aria-label="Task type" value={type} onChange={(e) => edit({ type: e.target.value as TryType })}>
+        <span id={`${id}-type`}>Task type</span>
+        <select aria-labelledby={`${id}-type`} value={type} onChange={(e) => edit({ type: e.target.value as TryType })}>
           {TYPES.map((t) => (
             <option key={t.id} value={t.id}>
               {t.label}
@@ -68,24 +90,24 @@ export function TryIt() {
         </select>
       </label>
       <label className="field">
-        <span>Program (defines f)</span>
-        <textarea aria-label="Try program" value={code} spellCheck={false} rows={5} onChange={(e) => edit({ code: e.target.value })} />
+        <span id={`${id}-program`}>{labels.program}</span>
+        <textarea aria-labelledby={`${id}-program`} value={code} spellCheck={false} rows={5} onChange={(e) => edit({ code: e.target.value })} />
       </label>
       {type === 'induction' ? (
         <>
           <label className="field">
-            <span>Inputs, one argument list per line (the model sees the first half of the pairs)</span>
-            <textarea aria-label="Try inputs" value={inputs} spellCheck={false} rows={4} onChange={(e) => edit({ inputs: e.target.value })} />
+            <span id={`${id}-inputs`}>{labels.input}</span>
+            <textarea aria-labelledby={`${id}-inputs`} value={inputs} spellCheck={false} rows={4} onChange={(e) => edit({ inputs: e.target.value })} />
           </label>
           <label className="field">
-            <span>Message to the solver (a hint, like the proposer's)</span>
-            <input aria-label="Try message" value={message} spellCheck={false} onChange={(e) => edit({ message: e.target.value })} />
+            <span id={`${id}-message`}>{labels.message}</span>
+            <input aria-labelledby={`${id}-message`} value={message} spellCheck={false} onChange={(e) => edit({ message: e.target.value })} />
           </label>
         </>
       ) : (
         <label className="field">
-          <span>Input (arguments of f, as Python literals)</span>
-          <input aria-label="Try input" value={inputs.split('\n')[0] ?? ''} spellCheck={false} onChange={(e) => edit({ inputs: e.target.value })} />
+          <span id={`${id}-input`}>{labels.input}</span>
+          <input aria-labelledby={`${id}-input`} value={inputs.split('\n')[0] ?? ''} spellCheck={false} onChange={(e) => edit({ inputs: e.target.value })} />
         </label>
       )}
       <div className="row">

@@ -83,3 +83,31 @@ function identKind(name: string, previous: Token | undefined): TokenKind {
   if (BUILTINS.has(name)) return 'builtin';
   return 'name';
 }
+
+export interface CodeLine {
+  /** columns of leading whitespace, a tab reaching the next multiple of the tab size */
+  indent: number;
+  /** the line's tokens, without its line break */
+  tokens: Token[];
+}
+
+/**
+ * The tokens line by line, for code that wraps: a token that spans lines (a triple-quoted string,
+ * the whitespace between lines) is cut at each line break, and the breaks themselves are dropped,
+ * so the lines joined with '\n' give back the code.
+ */
+export function codeLines(tokens: Token[], tabSize = 4): CodeLine[] {
+  const lines: Token[][] = [[]];
+  for (const token of tokens) {
+    token.text.split('\n').forEach((text, i) => {
+      if (i > 0) lines.push([]);
+      if (text) lines[lines.length - 1]!.push({ text, kind: token.kind });
+    });
+  }
+  return lines.map((line) => {
+    let indent = 0;
+    const leading = line[0]?.kind === 'plain' ? /^[ \t]*/.exec(line[0].text)![0] : '';
+    for (const c of leading) indent = c === '\t' ? (Math.floor(indent / tabSize) + 1) * tabSize : indent + 1;
+    return { indent, tokens: line };
+  });
+}

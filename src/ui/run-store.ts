@@ -4,6 +4,7 @@
  */
 import * as Comlink from 'comlink';
 import { create } from 'zustand';
+import type { CollapseWarning } from '../engine/collapse';
 import type { EngineConfig } from '../engine/config';
 import type { FeedItem } from '../engine/feed';
 import type { PerType, StepMetrics } from '../engine/metrics';
@@ -33,6 +34,7 @@ export interface RunState {
   status: RunStatus;
   load: Record<LoadPart, LoadState>;
   pythonVersion: string;
+  pyodideVersion: string;
   pythonWorkers: number;
   backend: BackendReport | null;
   meta: RunMeta | null;
@@ -50,6 +52,13 @@ export interface RunState {
   error: string;
   /** where the fix for the error is: 'runs' (delete old runs to make room) */
   errorOffer: 'runs' | null;
+  /**
+   * Why the link's settings were not used, naming every bad field. It stays until dismissed or
+   * until the user applies settings or opens a run, and until then the address is left as typed.
+   */
+  linkError: string;
+  /** signs that the proposer collapsed, over the last few steps (engine/collapse.ts) */
+  collapse: CollapseWarning | null;
   savedStep: number | null;
   runs: RunMeta[];
   storage: StorageUse | null;
@@ -65,6 +74,7 @@ const initial: RunState = {
     model: { fraction: 0, message: 'Waiting to start', done: false },
   },
   pythonVersion: '',
+  pyodideVersion: '',
   pythonWorkers: 0,
   backend: null,
   meta: null,
@@ -80,6 +90,8 @@ const initial: RunState = {
   readOnly: false,
   error: '',
   errorOffer: null,
+  linkError: '',
+  collapse: null,
   savedStep: null,
   runs: [],
   storage: null,
@@ -96,7 +108,7 @@ function onEvent(event: RunEvent): void {
       set((s) => ({ load: { ...s.load, [event.part]: { fraction: event.fraction, message: event.message, done: event.fraction >= 1 } } }));
       break;
     case 'python-ready':
-      set((s) => ({ pythonVersion: event.version, pythonWorkers: event.workers, load: { ...s.load, python: { fraction: 1, message: `Python ${event.version} ready`, done: true } } }));
+      set((s) => ({ pythonVersion: event.pythonVersion, pyodideVersion: event.pyodideVersion, pythonWorkers: event.workers, load: { ...s.load, python: { fraction: 1, message: `Python ${event.pythonVersion} ready`, done: true } } }));
       break;
     case 'backend':
       set({ backend: event.backend });
@@ -112,6 +124,7 @@ function onEvent(event: RunEvent): void {
         feed: entries(event.feed).slice(0, FEED_LENGTH),
         notice: event.notice,
         readOnly: event.readOnly,
+        collapse: event.collapse,
         savedStep: event.meta.step,
         error: '',
         errorOffer: null,
@@ -119,11 +132,14 @@ function onEvent(event: RunEvent): void {
         seeding: null,
         version: s.version + 1,
       }));
-      history.replaceState(null, '', writeUrlState(event.meta.config, event.meta.id));
+      if (!useRun.getState().linkError) history.replaceState(null, '', writeUrlState(event.meta.config, event.meta.id));
       void refreshRuns();
       break;
     case 'status':
       set({ status: event.status, ...(event.status === 'idle' ? { phase: '' } : {}) });
+      break;
+    case 'notice-expired':
+      set((s) => (s.notice === event.notice ? { notice: '' } : {}));
       break;
     case 'phase':
       set({ phase: event.phase });
@@ -140,6 +156,7 @@ function onEvent(event: RunEvent): void {
         buffers: event.metrics.buffers,
         feed: [...entries(event.feed), ...s.feed].slice(0, FEED_LENGTH),
         seeding: null,
+        collapse: event.collapse,
         version: s.version + 1,
         meta: s.meta && { ...s.meta, step: event.metrics.step },
       }));
@@ -168,7 +185,7 @@ export function boot(): void {
   if (booted) return;
   booted = true;
   const url = readUrlState(location.search);
-  if (url.error) set({ notice: url.error });
+  if (url.error) set({ linkError: url.error });
   // Asks the browser not to evict saved runs under storage pressure (Chromium decides silently).
   void navigator.storage?.persist?.().catch(() => false);
   onWorkerDeath(recover);
@@ -216,14 +233,23 @@ async function guarded<T>(work: () => Promise<T>): Promise<T | undefined> {
   }
 }
 
+/** The user chose settings or a run: the address may follow the page again. */
+const leaveLink = () => set({ linkError: '' });
+
 export const controls = {
   start: () => guarded(() => runWorker().start()),
   pause: () => guarded(() => runWorker().pause()),
   step: () => guarded(() => runWorker().step()),
-  reset: (config?: EngineConfig) => guarded(() => runWorker().reset(config)),
+  reset: (config?: EngineConfig) => (leaveLink(), guarded(() => runWorker().reset(config))),
   clearError: () => set({ error: '', errorOffer: null }),
+  /** Dismissing the link's error puts the open run's settings in the address. */
+  dismissLinkError: () => {
+    leaveLink();
+    const { meta } = useRun.getState();
+    if (meta) history.replaceState(null, '', writeUrlState(meta.config, meta.id));
+  },
   /** A copy of the open run that this tab trains (the way out of a read-only tab). */
-  copyRun: () => guarded(() => runWorker().copyRun()),
+  copyRun: () => (leaveLink(), guarded(() => runWorker().copyRun())),
 };
 
 /** The saved runs (asked for unless `known`) and the storage they take, for the Runs panel. */
@@ -233,7 +259,7 @@ export async function refreshRuns(known?: RunMeta[]): Promise<void> {
 }
 
 export const runActions = {
-  open: (id: string) => guarded(() => runWorker().openRun(id)),
+  open: (id: string) => (leaveLink(), guarded(() => runWorker().openRun(id))),
   async remove(id: string) {
     const runs = await guarded(() => runWorker().deleteRun(id));
     if (runs) await refreshRuns(runs);

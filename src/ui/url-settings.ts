@@ -3,27 +3,32 @@
  * Only the preset, the seed and the settings that differ from the preset's defaults are written;
  * `run=` names the saved run the page shows.
  */
-import { applySettings, ConfigError, defaultConfig, FIELDS, type EngineConfig } from '../engine/config';
+import { checkSettings, defaultConfig, describeProblems, FIELDS, type EngineConfig } from '../engine/config';
 
 export interface UrlState {
   /** null when the URL has no settings */
   config: EngineConfig | null;
   runId: string | null;
-  /** why the URL's settings were not used */
+  /** why the URL's settings were not used, naming every bad field; '' when they were */
   error: string;
+  /** the fields at fault, in the order of the error */
+  badFields: string[];
 }
 
 export function readUrlState(search: string): UrlState {
   const params = new URLSearchParams(search);
   const runId = params.get('run');
   const settings = [...params].filter(([key]) => key !== 'run').map(([key, value]) => `${key}=${value}`);
-  if (settings.length === 0) return { config: null, runId, error: '' };
-  try {
-    return { config: applySettings(defaultConfig('tiny'), settings), runId, error: '' };
-  } catch (error) {
-    if (error instanceof ConfigError) return { config: null, runId: null, error: `The link's settings were not used: ${error.message}` };
-    throw error;
-  }
+  if (settings.length === 0) return { config: null, runId, error: '', badFields: [] };
+  const { config, problems } = checkSettings(defaultConfig('tiny'), settings);
+  if (config) return { config, runId, error: '', badFields: [] };
+  const fields = problems.map((p) => p.field);
+  return {
+    config: null,
+    runId: null,
+    error: `The link's settings were not used (${problems.length === 1 ? 'one is' : `${problems.length} are`} wrong): ${describeProblems(problems)}.`,
+    badFields: fields,
+  };
 }
 
 export function writeUrlState(config: EngineConfig, runId: string | null): string {

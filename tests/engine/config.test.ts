@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applySettings, ConfigError, defaultConfig, longestSequences, validateConfig } from '../../src/engine/config';
+import { applySettings, checkSettings, ConfigError, defaultConfig, longestSequences, validateConfig } from '../../src/engine/config';
 import { PRESETS } from '../../src/model/config';
 
 describe('the engine config', () => {
@@ -25,6 +25,21 @@ describe('the engine config', () => {
     expect(() => applySettings(defaultConfig('tiny'), ['temperature=abc'])).toThrow(/temperature/);
     expect(() => applySettings(defaultConfig('tiny'), ['colour=blue'])).toThrow(/colour: not a setting/);
     expect(() => applySettings(defaultConfig('tiny'), ['batchSize'])).toThrow(ConfigError);
+  });
+
+  it('names every bad setting at once, quoting the text given, not the parsed value', () => {
+    const { config, problems } = checkSettings(defaultConfig('tiny'), ['batchSize=abc', 'colour=red', 'temperature=', 'seed=3', 'hindsight=yes']);
+    expect(config).toBeNull();
+    expect(problems).toEqual([
+      { field: 'colour', message: expect.stringMatching(/^not a setting/) },
+      { field: 'hindsight', message: 'expected true or false (got "yes")' },
+      { field: 'batchSize', message: 'expected a whole number from 1 to 256 (got "abc")' },
+      { field: 'temperature', message: 'expected a number from 0.05 to 4 (got "")' },
+    ]);
+    expect(() => applySettings(defaultConfig('tiny'), ['batchSize=abc', 'temperature=9'])).toThrow(
+      'batchSize: expected a whole number from 1 to 256 (got "abc"); temperature: expected a number from 0.05 to 4 (got "9")',
+    );
+    expect(checkSettings(defaultConfig('tiny'), ['seed=3'])).toEqual({ config: { ...defaultConfig('tiny'), seed: 3 }, problems: [] });
   });
 
   it('refuses settings that cannot run: no task type, or answers longer than the context', () => {

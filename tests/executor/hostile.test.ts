@@ -33,6 +33,12 @@ async function expectVerdict(request: ExecRequest, reason: RejectReason | 'ok'):
   return verdict;
 }
 
+it("reports the interpreter's version (sys.version_info), not Pyodide's", () => {
+  expect(pool.stats.pythonVersion).toMatch(/^3\.\d+\.\d+$/);
+  expect(pool.stats.pyodideVersion).toMatch(/^\d+\.\d+\.\d+/);
+  expect(pool.stats.pyodideVersion).not.toBe(pool.stats.pythonVersion);
+});
+
 describe('infinite loops', () => {
   it('a plain bytecode loop is interrupted', async () => {
     const verdict = await expectVerdict(program('def f(x):\n    while True:\n        x += 1'), 'timeout');

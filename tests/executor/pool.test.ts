@@ -23,7 +23,7 @@ function fakeSpawner(startable = Infinity, loadDelays: number[] = []) {
       terminate: () => void (state.terminated = true),
       post: (message: ToWorker) => {
         if (message.type === 'init') {
-          const m: FromWorker = broken ? { type: 'fatal', message: 'Python failed to start: gone' } : { type: 'ready', loadMs: 1, version: 'fake' };
+          const m: FromWorker = broken ? { type: 'fatal', message: 'Python failed to start: gone' } : { type: 'ready', loadMs: 1, pythonVersion: '3.14.0', pyodideVersion: '314.0.7' };
           return setTimeout(() => emit(m), loadDelays[spawned.indexOf(state)] ?? 0);
         }
         message.requests.forEach((request, index) => {
@@ -55,6 +55,12 @@ describe('ExecutorPool scheduling', () => {
     expect(verdicts.map((v) => v.detail).filter((d) => d.length === 1)).toEqual(['a', 'b', 'c']);
     expect(pool.stats).toMatchObject({ interrupts: 2, replacements: 2, retried: 1 });
     expect(spawned[0]!.terminated && spawned[1]!.terminated).toBe(true);
+    pool.close();
+  });
+
+  it("reports Python's version and Pyodide's apart", async () => {
+    const pool = await ExecutorPool.create(fakeSpawner().spawn, { workers: 1 });
+    expect(pool.stats).toMatchObject({ pythonVersion: '3.14.0', pyodideVersion: '314.0.7' });
     pool.close();
   });
 

@@ -165,6 +165,23 @@ describe('the run controller', () => {
     expect(storage.runs.has(id)).toBe(true);
   }, 300_000);
 
+  it('drops the first visit\'s "press Start" notice once the run trains, and keeps a notice that explains something', async () => {
+    const storage = new MemoryStorage();
+    const welcomed = await bootController(storage, { config: null, runId: null });
+    expect(welcomed.run.notice).toMatch(/^A new run with the default settings .*press Start to watch it play\.$/);
+    expect(welcomed.events.some((e) => e.kind === 'notice-expired')).toBe(false);
+    await welcomed.controller.step();
+    const kinds = welcomed.events.map((e) => (e.kind === 'status' ? e.status : e.kind));
+    expect(welcomed.events.filter((e) => e.kind === 'notice-expired')).toEqual([{ kind: 'notice-expired', notice: welcomed.run.notice }]);
+    expect(kinds.indexOf('notice-expired')).toBe(kinds.indexOf('seeding') + 1);
+
+    const missing = await bootController(storage, { config: null, runId: 'run-nope' });
+    expect(missing.run.notice).toMatch(/There is no saved run run-nope/);
+    await missing.controller.step();
+    expect(steps(missing.events)).toEqual([1]);
+    expect(missing.events.some((e) => e.kind === 'notice-expired')).toBe(false);
+  }, 600_000);
+
   it('two tabs of one run: one trains and saves, the other is read-only, follows its saves, copies it, and takes over when it lets go', async () => {
     const storage = new MemoryStorage();
     const locks = processLocks();

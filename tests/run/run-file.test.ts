@@ -45,7 +45,7 @@ describe('a run file', () => {
 
   it('refuses a file that is not a run, a changed byte, and a cut-off file', () => {
     const bytes = encodeRunFile(record);
-    expect(() => decodeRunFile(new TextEncoder().encode('{"hello": 1}'))).toThrow(/not a Tabula Zero run file/);
+    expect(() => decodeRunFile(new TextEncoder().encode('{"hello": 1}'))).toThrow(/not a Tabula Zero run file \(it does not start with a run file's signature\)$/);
     for (const at of [20, Math.floor(bytes.length / 2), bytes.length - 10]) {
       const damaged = bytes.slice();
       damaged[at]! ^= 0x01;

@@ -260,6 +260,21 @@ describe('held-out accuracy against its floor, and the curriculum', () => {
     expect(data[2]![0]).toBeCloseTo(15, 6);
   });
 
+  it('states the sample behind the last held-out figures, and what one task is worth', () => {
+    const steps = [step(1), step(3, { evalByLevel: [byLevel(1, 0.5, 0.25, 0.8), byLevel(2, 0.1, 0.05)] }), step(4)];
+    // level 1: 64 + 32 tasks; level 2: 64
+    expect(chart('eval-levels').note!(steps)).toBe('Step 3: 64 to 96 tasks a level (2 task types), so one task is 1.6 points.');
+    // deduction 128 over both levels, abduction 32
+    expect(chart('eval').note!(steps)).toBe('Step 3: 32 tasks a type over all levels, so one task is 3.1 points.');
+    expect(chart('eval-levels').note!([step(1)])).toBeNull();
+  });
+
+  it('leads with the held-out chart, and says why every chart is empty before it has data', () => {
+    expect(CHARTS[0]!.id).toBe('eval-levels');
+    expect(CHARTS.filter((c) => c.lead).map((c) => c.id)).toEqual(['eval-levels']);
+    for (const spec of CHARTS) expect(spec.empty).toMatch(/\w.*\./);
+  });
+
   it('plots the curriculum level and the highest level reached', () => {
     const steps = [step(1, { curriculum: { level: 1, reached: 1, auto: true } }), step(2, { curriculum: { level: 2, reached: 2, auto: true } })];
     const { data, series } = buildChartData(chart('curriculum'), steps, null);

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import { Code } from '../../src/ui/Code';
-import { highlightPython, type Token, type TokenKind } from '../../src/ui/python-highlight';
+import { Code, CodeText } from '../../src/ui/Code';
+import { codeLines, highlightPython, type Token, type TokenKind } from '../../src/ui/python-highlight';
 
 const cruxeval = readFileSync(new URL('../../data/cruxeval.jsonl', import.meta.url), 'utf8')
   .trim()
@@ -93,6 +93,37 @@ describe('<Code>', () => {
       '<pre class="code"><code><span class="py-keyword">def</span> <span class="py-definition">f</span><span class="py-punctuation">(</span>' +
         '<span class="py-name">x</span><span class="py-punctuation">)</span><span class="py-punctuation">:</span>\n    ' +
         '<span class="py-keyword">return</span> <span class="py-string">&quot;&lt;b&gt;&quot;</span> <span class="py-operator">&amp;</span> <span class="py-name">x</span></code></pre>',
+    );
+  });
+});
+
+describe('codeLines', () => {
+  it('gives back the code line by line, cutting a token that spans lines', () => {
+    for (const code of [...cruxeval.slice(0, 200).map((t) => t.code), 'def f(s):\n    """a\n\tb"""\n\n\treturn s\n', garbage(7, 400)]) {
+      const lines = codeLines(highlightPython(code));
+      expect(lines.map((l) => join(l.tokens)).join('\n')).toBe(code);
+      for (const line of lines) for (const t of line.tokens) expect(t.text === '' || t.text.includes('\n')).toBe(false);
+    }
+    const docstring = codeLines(highlightPython('x = """a\nb"""'));
+    expect(docstring.map((l) => l.tokens.at(-1))).toEqual([{ text: '"""a', kind: 'string' }, { text: 'b"""', kind: 'string' }]);
+  });
+
+  it("measures each line's indentation, a tab reaching the next multiple of 4", () => {
+    expect(codeLines(highlightPython('def f(x):\n    if x:\n\t\treturn 1\n  \tpass\n\nx')).map((l) => l.indent)).toEqual([0, 4, 8, 4, 0, 0]);
+  });
+});
+
+describe('<Code wrap> and <CodeText>', () => {
+  it('may break a line only between tokens, never inside one', () => {
+    const html = renderToStaticMarkup(createElement(Code, { code: 'def f(ab):\n    return ab[1]', wrap: true }));
+    expect(html).toBe(
+      '<pre class="code wrap"><code><span class="code-row" style="--indent:0ch"><span class="py-keyword">def</span> <span class="py-definition">f</span>' +
+        '<wbr/><span class="py-punctuation">(</span><wbr/><span class="py-name">ab</span><wbr/><span class="py-punctuation">)</span><wbr/><span class="py-punctuation">:</span>\n</span>' +
+        '<span class="code-row" style="--indent:4ch">    <span class="py-keyword">return</span> <span class="py-name">ab</span><wbr/><span class="py-punctuation">[</span>' +
+        '<wbr/><span class="py-number">1</span><wbr/><span class="py-punctuation">]</span></span></code></pre>',
+    );
+    expect(renderToStaticMarkup(createElement(CodeText, { text: "f('a b')" }))).toBe(
+      '<span class="code-text"><span class="py-name">f</span><wbr/><span class="py-punctuation">(</span><wbr/><span class="py-string">&#x27;a b&#x27;</span><wbr/><span class="py-punctuation">)</span></span>',
     );
   });
 });

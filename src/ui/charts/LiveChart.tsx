@@ -2,7 +2,7 @@
  * One live chart. uPlot owns the canvas: React renders the frame once, and new steps reach the
  * plot through a metricsLog subscription; a shared queue draws one chart per animation frame.
  */
-import { useEffect, useReducer, useRef, useState } from 'react';
+import { useCallback, useEffect, useReducer, useRef, useState, useSyncExternalStore } from 'react';
 import uPlot from 'uplot';
 import { metricsLog as defaultLog, type MetricsLog } from '../metrics-log';
 import { scheduleDraw } from './draw-queue';
@@ -16,8 +16,9 @@ export interface LiveChartProps {
   height?: number;
 }
 
-export function LiveChart({ spec, log = defaultLog, height = 180 }: LiveChartProps) {
+export function LiveChart({ spec, log = defaultLog, height = spec.lead ? 260 : 180 }: LiveChartProps) {
   const plotRef = useRef<HTMLDivElement>(null);
+  const [empty, setEmpty] = useState(false);
 
   useEffect(() => {
     const el = plotRef.current!;
@@ -33,6 +34,7 @@ export function LiveChart({ spec, log = defaultLog, height = 180 }: LiveChartPro
     const draw = () => {
       const { series, data, from } = downsample(buildChartData(spec, log.steps, log.overlay), budget());
       view.from = from;
+      setEmpty(series.length === 0);
       const next = seriesSignature(series);
       if (plot && next === signature) {
         plot.setData(data);
@@ -65,16 +67,25 @@ export function LiveChart({ spec, log = defaultLog, height = 180 }: LiveChartPro
   }, [spec, log, height]);
 
   return (
-    <figure className="chart" aria-label={spec.title}>
+    <figure className={spec.lead ? 'chart lead' : 'chart'} aria-label={spec.title} data-testid={`chart-${spec.id}`}>
       <figcaption>
         <span className="chart-title">{spec.title}</span>
         <span className="chart-hint">{spec.hint}</span>
+        {spec.note && <ChartNote spec={spec} log={log} />}
       </figcaption>
+      {empty && <p className="chart-empty">{spec.empty}</p>}
       {/* the canvas says nothing to a screen reader: the table below carries the numbers */}
       <div className="chart-plot" ref={plotRef} aria-hidden="true" />
       <ChartTable spec={spec} log={log} />
     </figure>
   );
+}
+
+/** The data's line under the title (a sample size); a string snapshot, so React renders it only when it changes. */
+function ChartNote({ spec, log }: { spec: ChartSpec; log: MetricsLog }) {
+  const subscribe = useCallback((listener: () => void) => log.subscribe(listener), [log]);
+  const note = useSyncExternalStore(subscribe, () => spec.note?.(log.steps) ?? null);
+  return note ? <span className="chart-note" data-testid={`note-${spec.id}`}>{note}</span> : null;
 }
 
 /** Rows exist only while the details are open, so a closed table costs nothing per step. */

@@ -45,6 +45,12 @@ export interface ChartSpec {
   y2?: AxisSpec;
   /** measured only on some steps: draw points, bridge the gaps, table only the measured steps */
   sparse?: boolean;
+  /** the chart that matters most: drawn first, across the whole grid, taller */
+  lead?: boolean;
+  /** why the chart has nothing to draw yet, in one plain sentence */
+  empty: string;
+  /** a line under the title from the data (the sample size behind a figure), or null */
+  note?(steps: readonly StepMetrics[]): string | null;
   /** the series, given every run drawn (some charts have a series per key seen in the data) */
   series(runs: readonly (readonly StepMetrics[])[]): SeriesSpec[];
 }
@@ -110,6 +116,28 @@ export function pooledFloor(m: StepMetrics, type: TaskType): Value {
   return (levels.reduce((a, e) => a + (e.floor[type] ?? 0) * e.n[type], 0) / n) * 100;
 }
 
+/**
+ * The sample behind the last held-out figures: how many tasks a level (or a type) were answered,
+ * and what one task is worth in points, so that a wobble is not read as learning.
+ */
+export function heldoutSample(steps: readonly StepMetrics[], by: 'level' | 'type'): string | null {
+  const last = [...steps].reverse().find((m) => m.evalByLevel?.length);
+  if (!last) return null;
+  const levels = last.evalByLevel!;
+  const perType = (t: TaskType) => levels.reduce((a, e) => a + e.n[t], 0);
+  const types = TASK_TYPES.filter((t) => perType(t) > 0);
+  if (by === 'level') {
+    const sizes = levels.map((e) => TASK_TYPES.reduce((a, t) => a + e.n[t], 0)).filter((n) => n > 0);
+    if (!sizes.length) return null;
+    const n = Math.min(...sizes);
+    const same = sizes.every((x) => x === n);
+    return `Step ${last.step}: ${same ? n : `${n} to ${Math.max(...sizes)}`} tasks a level (${types.length} task types), so one task is ${(100 / n).toFixed(1)} points.`;
+  }
+  if (!types.length) return null;
+  const n = Math.min(...types.map(perType));
+  return `Step ${last.step}: ${n} tasks a type over all levels, so one task is ${(100 / n).toFixed(1)} points.`;
+}
+
 export const LEVEL_COLORS = ['#332288', '#117733', '#DDAA33', '#CC6677'];
 const LEVEL_NAMES = ['one-line programs', 'a few statements', 'if and for', 'the full grammar'];
 const FLOOR_DASH = [3, 3];
@@ -121,6 +149,9 @@ export const CHARTS: readonly ChartSpec[] = [
     hint: 'Tasks the model never trains on, by difficulty (all task types together). A dashed line is the best trivial rule (a constant answer, copying an argument): only the gap above it is skill.',
     y: { unit: 'correct', format: 'percent', range: [0, 100] },
     sparse: true,
+    lead: true,
+    empty: 'The model answers the held-out tasks every few steps (the evalEvery setting): the first points come then.',
+    note: (steps) => heldoutSample(steps, 'level'),
     series: fixed(
       [1, 2, 3, 4].flatMap((level): SeriesSpec[] => [
         { key: `L${level}`, label: `Level ${level} (${LEVEL_NAMES[level - 1]})`, color: LEVEL_COLORS[level - 1]!, format: 'percent', value: (m) => levelFigure(m, level, 'accuracy') },
@@ -133,6 +164,7 @@ export const CHARTS: readonly ChartSpec[] = [
     title: 'Program level (curriculum)',
     hint: 'The level new programs are written at: it rises when the solver gets its own tasks of that level right, and half of the proposals revisit the easier levels.',
     y: { unit: 'level', format: 'number', range: [0, 4], integer: true },
+    empty: 'The level appears after the first step.',
     series: fixed([
       { key: 'level', label: 'Current level', color: '#332288', format: 'number', value: (m) => m.curriculum?.level ?? null },
       { key: 'reached', label: 'Highest reached', color: '#88CCEE', format: 'number', width: 1.5, dash: FLOOR_DASH, value: (m) => m.curriculum?.reached ?? null },
@@ -141,8 +173,9 @@ export const CHARTS: readonly ChartSpec[] = [
   {
     id: 'rewards',
     title: 'Reward per task and role',
-    hint: 'Solve rewards climb as the solver learns; propose rewards are highest when tasks are neither trivial nor impossible.',
+    hint: 'Solve rewards score answers to the model\'s own tasks, so they also climb when those tasks get easier; propose rewards are highest when tasks are neither trivial nor impossible.',
     y: { unit: 'mean reward', format: 'number', range: [-1, 1] },
+    empty: 'Rewards appear after the first step.',
     series: fixed(
       TASK_TYPES.flatMap((t): SeriesSpec[] => [
         { key: `${t}/propose`, label: `${cap(t)} propose`, color: TYPE_COLORS[t].propose, format: 'number', width: 1.5, value: (m) => m.rewards[t].propose },
@@ -155,13 +188,15 @@ export const CHARTS: readonly ChartSpec[] = [
     title: "Solve rate on the model's own tasks",
     hint: "Share of the solver's answers to tasks the model itself proposed that the executor judged correct. It climbs when tasks get easier too, so it is not skill: the held-out charts are.",
     y: { unit: 'correct', format: 'percent', range: [0, 100] },
+    empty: 'Solve rates appear after the first step.',
     series: fixed(perType((t) => ({ format: 'percent', value: (m) => pct(m.solveRate[t]) }))),
   },
   {
     id: 'validity',
     title: 'Valid proposals',
-    hint: 'Share of proposed programs that ran, returned in time and gave the same answer twice: rises as the proposer learns Python.',
+    hint: 'Share of proposals the executor accepted: they ran, in time, gave the same answer twice and not the same answer for every input. The grammar makes every program parse from the first step, so this measures behaviour, not syntax.',
     y: { unit: 'valid', format: 'percent', range: [0, 100] },
+    empty: 'Validity appears after the first step.',
     series: fixed(perType((t) => ({ format: 'percent', value: (m) => pct(m.validity[t]) }))),
   },
   {
@@ -169,6 +204,7 @@ export const CHARTS: readonly ChartSpec[] = [
     title: 'Why proposals were rejected',
     hint: 'Rejected proposals per step by reason. "constant" programs give the same output whatever the input, so they teach nothing.',
     y: { unit: 'proposals', format: 'number', integer: true, fromZero: true },
+    empty: 'Rejections appear after the first step.',
     series(runs) {
       const keys = new Set<string>();
       for (const steps of runs) for (const m of steps) for (const key of Object.keys(m.rejections)) keys.add(key);
@@ -182,6 +218,7 @@ export const CHARTS: readonly ChartSpec[] = [
     hint: 'Self-play learns most from tasks the solver sometimes gets right: watch the "learnable" share, not the too easy or too hard ones.',
     y: { unit: 'of valid proposals', format: 'percent', range: [0, 100] },
     y2: { unit: 'mean learnability', format: 'number', range: [0, 1] },
+    empty: 'Nothing yet: learnability is measured on valid new tasks, after the first step.',
     series: fixed([
       { key: 'hard', label: 'Too hard (none right)', color: '#CC6677', format: 'percent', value: (m) => learnabilityShares(m.learnability.histogram).hard },
       { key: 'learnable', label: 'Learnable', color: '#117733', format: 'percent', value: (m) => learnabilityShares(m.learnability.histogram).learnable },
@@ -192,8 +229,9 @@ export const CHARTS: readonly ChartSpec[] = [
   {
     id: 'buffers',
     title: 'Task buffers',
-    hint: 'Valid tasks kept per type: steady growth means the proposer keeps inventing new programs.',
+    hint: 'Valid tasks kept per type (the newest 4096): growth means the proposer keeps inventing programs that pass the executor.',
     y: { unit: 'tasks', format: 'number', integer: true, fromZero: true },
+    empty: 'Buffer sizes appear after the first step.',
     series: fixed(perType((t) => ({ format: 'number', value: (m) => m.buffers[t] }))),
   },
   {
@@ -202,6 +240,7 @@ export const CHARTS: readonly ChartSpec[] = [
     hint: 'Hindsight and replay loss falling means the model predicts the executor\'s answers better (replay: its own programs on new inputs, before it trains on them); entropy falling slowly means growing confidence, a collapse to zero that it stopped exploring.',
     y: { unit: 'loss', format: 'number' },
     y2: { unit: 'entropy (nats), grad norm', format: 'number' },
+    empty: 'No update yet: a step trains only on rows with a learning signal.',
     series: fixed([
       { key: 'loss', label: 'Loss', color: '#332288', format: 'number', value: (m) => m.train?.loss ?? null },
       { key: 'hindsight', label: 'Hindsight loss (nats/token)', color: '#AA4499', format: 'number', width: 1.5, value: (m) => m.train?.hindsightLoss ?? null },
@@ -216,6 +255,7 @@ export const CHARTS: readonly ChartSpec[] = [
     hint: 'How fast this tab works: tokens sampled per second, programs run per second, and seconds per step.',
     y: { unit: 'tokens/s', format: 'number', fromZero: true },
     y2: { unit: 'programs/s, s per step', format: 'number', fromZero: true },
+    empty: 'Throughput appears after the first step.',
     series: fixed([
       { key: 'tokens', label: 'Tokens/s', color: '#0072B2', format: 'number', value: (m) => m.timing.sampleTokensPerSec },
       { key: 'programs', label: 'Programs/s', color: '#D55E00', format: 'number', scale: 'y2', value: (m) => m.timing.programsPerSec },
@@ -228,6 +268,8 @@ export const CHARTS: readonly ChartSpec[] = [
     hint: 'Accuracy on tasks the model never trains on, all levels together, measured every few steps; the dashed line of the same colour is its trivial floor.',
     y: { unit: 'correct', format: 'percent', range: [0, 100] },
     sparse: true,
+    empty: 'The model answers the held-out tasks every few steps (the evalEvery setting): the first points come then.',
+    note: (steps) => heldoutSample(steps, 'type'),
     series: fixed(
       TASK_TYPES.flatMap((t): SeriesSpec[] => [
         { key: t, label: cap(t), color: TYPE_COLORS[t].solve, format: 'percent', value: (m) => pct(m.eval?.[t]) },
