@@ -45,6 +45,8 @@ test.beforeAll(async ({ browser }) => {
     }).observe({ type: 'longtask', buffered: true });
   });
   page = await context.newPage();
+  // An uncaught error in the page (React unmounts everything on one) is printed, so a failure says why.
+  page.on('pageerror', (e) => console.log(`page error: ${e.stack ?? e.message}`));
 });
 
 test.afterAll(async () => {

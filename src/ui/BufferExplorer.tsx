@@ -17,7 +17,9 @@ function TaskDetail({ row, id, onClose }: { row: BufferRow; id: string; onClose:
   const history = row.record?.history ?? [];
   // Once, when it opens: a long detail under a low row may end below the window.
   const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => ref.current?.scrollIntoView({ block: 'nearest' }), []);
+  useEffect(() => {
+    ref.current?.scrollIntoView({ block: 'nearest' });
+  }, []);
   return (
     <div className="task-detail" id={id} role="region" aria-label={`Task ${row.id}`} ref={ref}>
       <div className="panel-head">
@@ -129,7 +131,10 @@ export function BufferExplorer() {
                     className="buffer-row"
                     aria-expanded={isOpen}
                     aria-controls={isOpen ? detailId : undefined}
-                    ref={(button) => void (button ? rowButtons.current.set(key, button) : rowButtons.current.delete(key))}
+                    ref={(button) => {
+                      if (button) rowButtons.current.set(key, button);
+                      else rowButtons.current.delete(key);
+                    }}
                     onClick={() => setOpenKey(isOpen ? null : key)}
                     data-testid="buffer-row"
                   >
