@@ -27,18 +27,22 @@ export interface CollapseWarning {
   plain: string;
 }
 
+/** Counts of values with `==`-equal ones together (`True` and `1`), the largest first entry kept. */
+function mostCommon(counted: Iterable<{ value: string; count: number }>): { value: string; count: number } | null {
+  const totals = new Map<string, { value: string; count: number }>();
+  for (const { value, count } of counted) {
+    const key = valueKey(value);
+    const entry = totals.get(key) ?? { value, count: 0 };
+    entry.count += count;
+    totals.set(key, entry);
+  }
+  return [...totals.values()].reduce<{ value: string; count: number } | null>((a, b) => (!a || b.count > a.count ? b : a), null);
+}
+
 /** The most common output among a step's valid proposals (`==`-equal values together), with its count. */
 export function commonOutput(outputs: readonly string[]): { value: string; count: number; of: number } | null {
-  if (outputs.length === 0) return null;
-  const counts = new Map<string, { value: string; count: number }>();
-  for (const output of outputs) {
-    const key = valueKey(output);
-    const entry = counts.get(key) ?? { value: output, count: 0 };
-    entry.count += 1;
-    counts.set(key, entry);
-  }
-  const best = [...counts.values()].reduce((a, b) => (b.count > a.count ? b : a));
-  return { ...best, of: outputs.length };
+  const best = mostCommon(outputs.map((value) => ({ value, count: 1 })));
+  return best && { ...best, of: outputs.length };
 }
 
 const percent = (x: number) => `${Math.round(x * 100)}%`;
@@ -70,17 +74,9 @@ export function detectCollapse(steps: readonly StepMetrics[], entropyLimit: numb
     seen.push(`${percent(easy / judged)} of its new tasks are too easy (every attempt right)`);
   }
 
-  const common = new Map<string, { value: string; count: number }>();
-  let outputs = 0;
-  for (const m of recent) {
-    if (!m.commonOutput) continue;
-    outputs += m.commonOutput.of;
-    const key = valueKey(m.commonOutput.value);
-    const entry = common.get(key) ?? { value: m.commonOutput.value, count: 0 };
-    entry.count += m.commonOutput.count;
-    common.set(key, entry);
-  }
-  const top = [...common.values()].sort((a, b) => b.count - a.count)[0];
+  const stepsCommon = recent.flatMap((m) => (m.commonOutput ? [m.commonOutput] : []));
+  const outputs = stepsCommon.reduce((a, c) => a + c.of, 0);
+  const top = mostCommon(stepsCommon);
   if (top && outputs >= MIN_PROPOSALS && top.count / outputs >= SAME_OUTPUT_SHARE) {
     signs.push('same-output');
     seen.push(`${percent(top.count / outputs)} of its new programs return ${top.value.length > 24 ? `${top.value.slice(0, 24)}…` : top.value}`);

@@ -252,14 +252,20 @@ function crossFieldProblems(config: EngineConfig): SettingProblem[] {
   return problems;
 }
 
-/** Every problem of a config: each field out of range, then (if none) those between fields. */
-export function configProblems(config: EngineConfig, typed: Partial<Record<string, string>> = {}): SettingProblem[] {
+/** Each field of a config that is out of its range or kind, and each key that is not a setting. */
+function fieldProblems(config: EngineConfig, typed: Partial<Record<string, string>>): SettingProblem[] {
   const problems: SettingProblem[] = [];
   for (const field of Object.keys(FIELDS) as Field[]) {
     const message = fieldProblem(field, config[field], typed[field]);
     if (message) problems.push({ field, message });
   }
   for (const key of Object.keys(config)) if (!(key in FIELDS)) problems.push({ field: key, message: `not a setting (known: ${Object.keys(FIELDS).join(', ')})` });
+  return problems;
+}
+
+/** Every problem of a config: each field out of range, then (if none) those between fields. */
+export function configProblems(config: EngineConfig, typed: Partial<Record<string, string>> = {}): SettingProblem[] {
+  const problems = fieldProblems(config, typed);
   return problems.length ? problems : crossFieldProblems(config);
 }
 
@@ -293,14 +299,9 @@ export function checkSettings(config: EngineConfig, settings: readonly string[])
   const preset = parsed.find(([field]) => field === 'preset');
   let next: EngineConfig = preset ? { ...defaultConfig(preset[1] as PresetName), seed: config.seed } : { ...config };
   for (const [field, value] of parsed) if (field !== 'preset') next = { ...next, [field]: value };
-  if (problems.length) {
-    // the parsed fields may be wrong too: name those as well, but not conflicts between fields
-    const more = (Object.keys(typed) as Field[]).flatMap((field) => {
-      const message = fieldProblem(field, next[field], typed[field]);
-      return message ? [{ field, message }] : [];
-    });
-    return { config: null, problems: [...problems, ...more] };
-  }
+  // Settings that did not parse rule the config out: the parsed ones may be wrong too and are
+  // named as well, but conflicts between fields are not (they may come from the unparsed ones).
+  if (problems.length) return { config: null, problems: [...problems, ...fieldProblems(next, typed)] };
   problems.push(...configProblems(next, typed));
   return { config: problems.length ? null : next, problems };
 }

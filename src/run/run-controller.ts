@@ -5,7 +5,7 @@
  */
 import { buffersJsonl } from '../engine/buffer-export';
 import { queryBuffers, type BufferPage, type BufferQuery } from '../engine/buffer-query';
-import { detectCollapse } from '../engine/collapse';
+import { detectCollapse, type CollapseWarning } from '../engine/collapse';
 import { defaultConfig, sameConfig, validateConfig, type EngineConfig } from '../engine/config';
 import type { EvalTask } from '../engine/evaluate';
 import type { FeedItem } from '../engine/feed';
@@ -255,7 +255,7 @@ export class RunController {
     this.feed = engine.feed;
     this.meta = { ...this.meta!, step: engine.step, updated: Date.now() };
     this.lastHealth = this.measureHealth();
-    this.emit({ kind: 'step', metrics, feed: this.feed, collapse: detectCollapse(this.metrics, this.meta.config.collapseEntropy) });
+    this.emit({ kind: 'step', metrics, feed: this.feed, collapse: this.collapse() });
   }
 
   // ------------------------------------------------------------------ runs
@@ -377,10 +377,15 @@ export class RunController {
     this.feed = feed;
   }
 
+  /** Signs of collapse over the run's last steps, by its own threshold. */
+  private collapse(): CollapseWarning | null {
+    return detectCollapse(this.metrics, this.meta!.config.collapseEntropy);
+  }
+
   private announce(notice: string): void {
     if (notice !== this.welcome) this.welcome = '';
     const engine = this.engine!;
-    this.emit({ kind: 'run', meta: this.meta!, metrics: this.metrics, feed: this.feed, buffers: engine.bufferSizes(), seeded: engine.seeded, notice, readOnly: !this.lease, collapse: detectCollapse(this.metrics, this.meta!.config.collapseEntropy) });
+    this.emit({ kind: 'run', meta: this.meta!, metrics: this.metrics, feed: this.feed, buffers: engine.bufferSizes(), seeded: engine.seeded, notice, readOnly: !this.lease, collapse: this.collapse() });
     this.setStatus('idle');
   }
 
