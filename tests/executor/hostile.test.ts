@@ -21,14 +21,19 @@ function program(body: string, input = '1'): ExecRequest {
 }
 
 /** Checks one request, asserts its reason and the time bound, then that the executor still answers. */
-async function expectVerdict(request: ExecRequest, reason: RejectReason | 'ok'): Promise<Verdict> {
+async function expectVerdict(
+  request: ExecRequest,
+  reason: RejectReason | 'ok',
+  on = pool,
+  timeoutMs = TIMEOUT_MS,
+): Promise<Verdict> {
   const started = performance.now();
-  const verdict = await pool.check(request);
+  const verdict = await on.check(request);
   const elapsed = performance.now() - started;
   expect(verdict.reason, verdict.detail).toBe(reason);
   expect(verdict.ok).toBe(reason === 'ok');
-  expect(elapsed).toBeLessThan(2 * TIMEOUT_MS + 3000);
-  const after = await pool.check(program('def f(x):\n    return x + 1', '41'));
+  expect(elapsed).toBeLessThan(2 * timeoutMs + 3000);
+  const after = await on.check(program('def f(x):\n    return x + 1', '41'));
   expect(after.outputs).toEqual(['42']);
   return verdict;
 }
@@ -99,13 +104,25 @@ describe('recursion', () => {
 });
 
 describe('deep nesting that recurses in C', () => {
+  // repr checks each level against every level above it, so reaching the end of the stack
+  // takes about a second here; on a loaded machine a 1 s clock would win and the verdict
+  // would be a timeout (also safe, but not the stack overflow these two tests are about).
+  const STACK_TIMEOUT_MS = 10_000;
+  let roomyPool: ExecutorPool;
+  beforeAll(async () => {
+    roomyPool = await createNodeExecutor({ workers: 1, limits: { timeoutMs: STACK_TIMEOUT_MS } });
+  });
+  afterAll(() => roomyPool?.close());
+
   it('printing a deeply nested list is a runtime error, not a dead executor', async () => {
     const code = 'def f(x):\n    a = []\n    for i in range(200000):\n        a = [a]\n    return len(repr(a))';
-    await expectVerdict(program(code), 'runtime-error');
+    const verdict = await expectVerdict(program(code), 'runtime-error', roomyPool, STACK_TIMEOUT_MS);
+    expect(verdict.detail).toContain('exhausted the stack');
   });
   it('comparing two deeply nested lists is a runtime error', async () => {
     const code = 'def f(x):\n    a, b = [], []\n    for i in range(200000):\n        a, b = [a], [b]\n    return a == b';
-    await expectVerdict(program(code), 'runtime-error');
+    const verdict = await expectVerdict(program(code), 'runtime-error', roomyPool, STACK_TIMEOUT_MS);
+    expect(verdict.detail).toContain('exhausted the stack');
   });
   it('returning a deeply nested list is too large', async () => {
     const code = 'def f(x):\n    a = []\n    for i in range(50000):\n        a = [a]\n    return a';
