@@ -1,4 +1,5 @@
 /** Node entry of a helper model (src/model-service/node-model-helper.ts): a ModelService over comlink. */
+import { getHeapStatistics } from 'node:v8';
 import { parentPort } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
@@ -7,4 +8,9 @@ import { ModelService } from '../src/model-service/model-service';
 
 if (!parentPort) throw new Error('model-helper.node.ts runs as a worker thread');
 quietTfjs(); // tfjs's environment is per thread: mute its Node banner here too
-Comlink.expose(new ModelService(), nodeEndpoint(parentPort));
+// This thread's own heap (a worker thread has its own V8 isolate), ArrayBuffers included.
+const heapBytes = () => {
+  const heap = getHeapStatistics();
+  return heap.used_heap_size + heap.external_memory;
+};
+Comlink.expose(new ModelService({ heapBytes }), nodeEndpoint(parentPort));

@@ -3,9 +3,9 @@
  * between steps. The baseline is minute 5 (warm-up may grow): the mean of minutes 5 to 9, since a
  * single JS heap sample swings by 10% with garbage collection and a single minute's s/step with
  * the machine. Flat means: the same number of tensors at every sample from minute 5 on, and the
- * JS heap, the process's resident memory (Node only), the largest Python worker's memory and the
- * seconds per step, averaged over the last five minutes, within 10%, 10%, 10% and 25% of the
- * baseline's. The resident memory is there because ArrayBuffers (gradients, tensor data) live
+ * JS heap, the process's resident memory (Node only), the model threads' WebAssembly memory, the
+ * helper thread's heap (Node only), the largest Python worker's memory and the seconds per step,
+ * averaged over the last five minutes, within 10% (25% for the step time) of the baseline's. The resident memory is there because ArrayBuffers (gradients, tensor data) live
  * outside the JS heap: a leak of them once grew it by 30 MB a step while the heap looked flat.
  */
 
@@ -21,6 +21,10 @@ export interface SoakSample {
   heapBytes: number;
   /** the whole process's resident memory, threads and ArrayBuffers included (Node); null in the page */
   residentBytes: number | null;
+  /** the wasm backend's linear memory, summed over the model's threads (null on other backends) */
+  modelWasmBytes: number | null;
+  /** the helper model thread's JS heap, ArrayBuffers included (Node with threads: 2); else null */
+  helperHeapBytes: number | null;
   pythonHeapBytes: number;
   workerReplacements: number;
 }
@@ -64,6 +68,8 @@ export function judgeSoak(samples: readonly SoakSample[]): SoakVerdict {
   };
   grew('JS heap', (s) => s.heapBytes, MEMORY_SLACK, mb);
   grew('resident memory', (s) => s.residentBytes, MEMORY_SLACK, mb);
+  grew('model WebAssembly memory', (s) => s.modelWasmBytes, MEMORY_SLACK, mb);
+  grew('helper thread heap', (s) => s.helperHeapBytes, MEMORY_SLACK, mb);
   grew('Python worker memory', (s) => s.pythonHeapBytes, MEMORY_SLACK, mb);
   grew('steps slowed', (s) => s.secondsPerStep, STEP_SLACK, (n) => `${n.toFixed(2)} s/step`);
   return { flat: problems.length === 0, problems, baselineMinute: BASELINE_MINUTE };
@@ -71,10 +77,10 @@ export function judgeSoak(samples: readonly SoakSample[]): SoakVerdict {
 
 /** The samples as a Markdown table, one row a minute. */
 export function soakTable(samples: readonly SoakSample[]): string {
-  const mb = (n: number) => (n / 1e6).toFixed(1);
+  const mb = (n: number | null) => (n === null ? '–' : (n / 1e6).toFixed(1));
   return [
-    '| minute | steps | s/step | tensors | tensor MB | JS heap MB | resident MB | Python MB | workers replaced |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ...samples.map((s) => `| ${s.minute} | ${s.steps} | ${s.secondsPerStep === null ? '–' : s.secondsPerStep.toFixed(2)} | ${s.tensors} | ${mb(s.tensorBytes)} | ${mb(s.heapBytes)} | ${s.residentBytes === null ? '–' : mb(s.residentBytes)} | ${mb(s.pythonHeapBytes)} | ${s.workerReplacements} |`),
+    '| minute | steps | s/step | tensors | tensor MB | JS heap MB | resident MB | model wasm MB | helper heap MB | Python MB | workers replaced |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...samples.map((s) => `| ${s.minute} | ${s.steps} | ${s.secondsPerStep === null ? '–' : s.secondsPerStep.toFixed(2)} | ${s.tensors} | ${mb(s.tensorBytes)} | ${mb(s.heapBytes)} | ${mb(s.residentBytes)} | ${mb(s.modelWasmBytes)} | ${mb(s.helperHeapBytes)} | ${mb(s.pythonHeapBytes)} | ${s.workerReplacements} |`),
   ].join('\n');
 }

@@ -1,8 +1,8 @@
 /**
  * `tabula bench soak [--minutes M] [--page] [--json]`: trains for M minutes with default settings
  * and samples, once a minute between steps, the tfjs tensor count and bytes, the JS heap, (in
- * Node) the process's resident memory, the largest Python worker's memory and the seconds per
- * step; then judges them flat or not
+ * Node) the process's resident memory and the helper thread's heap, the model threads'
+ * WebAssembly memory, the largest Python worker's memory and the seconds per step; then judges them flat or not
  * (src/bench/soak.ts) and exits 1, saying what grew, when they are not. In Node by default; with
  * --page, in the built page in Chromium (the trainer worker reports its own figures).
  */
@@ -40,11 +40,14 @@ async function soakInNode(minutes: number): Promise<SoakSample[]> {
       const minute = Math.floor((performance.now() - start) / MINUTE_MS);
       if (minute > (samples.at(-1)?.minute ?? 0)) {
         collect();
-        const { tensors, bytes } = session.model.memory();
+        const { tensors, bytes, wasmBytes } = session.model.memory();
+        const helper = await session.model.helperMemory();
         samples.push({
           minute, steps, secondsPerStep: meanOrNull(stepSeconds), tensors, tensorBytes: bytes,
           heapBytes: process.memoryUsage().heapUsed,
           residentBytes: process.memoryUsage().rss,
+          modelWasmBytes: wasmBytes === null ? null : wasmBytes + (helper?.wasmBytes ?? 0),
+          helperHeapBytes: helper?.heapBytes ?? null,
           pythonHeapBytes: session.executor.largestHeapBytes(),
           workerReplacements: session.executor.stats.replacements,
         });
@@ -82,8 +85,8 @@ async function soakInPage(minutes: number): Promise<SoakSample[]> {
         const times = figures.stepTimes.slice(Math.max(0, seen - 1));
         const gaps = times.slice(1).map((t, i) => (t - times[i]!) / 1000);
         seen = figures.stepTimes.length;
-        const { tensors, tensorBytes, pythonHeapBytes, workerReplacements, step } = figures.health;
-        samples.push({ minute, steps: step, secondsPerStep: meanOrNull(gaps), tensors, tensorBytes, heapBytes: figures.heapBytes, residentBytes: null, pythonHeapBytes, workerReplacements });
+        const { tensors, tensorBytes, pythonHeapBytes, workerReplacements, step, modelWasmBytes } = figures.health;
+        samples.push({ minute, steps: step, secondsPerStep: meanOrNull(gaps), tensors, tensorBytes, heapBytes: figures.heapBytes, residentBytes: null, modelWasmBytes, helperHeapBytes: null, pythonHeapBytes, workerReplacements });
         note(`minute ${minute}: ${step} steps, ${tensors} tensors`);
       }
       return samples;

@@ -49,6 +49,7 @@ export function helperOver(endpoint: Comlink.Endpoint, onDeath: (died: (reason: 
       initReplica: (options) => guard(() => remote.initReplica(options)),
       gradients: (chunks, options, normalisers, weights) => guard(() => remote.gradients(chunks, options, normalisers, weights)),
       sampleSeeded: (jobs, settings, seed, weights) => guard(() => remote.sampleSeeded(jobs, settings, seed, weights)),
+      memory: () => guard(() => remote.memory()),
     },
     close: () => {
       if (closed) return;

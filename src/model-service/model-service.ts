@@ -12,7 +12,7 @@ import { ChainConstraint, splitChain } from '../lang/chain-constraint';
 import { createTokenizer, TOKENIZER_VERSION, type Marker, type Tokenizer } from '../lang/tokenizer';
 import type { ProgramLevel } from '../lang/levels';
 import { parseSignature, type ParamType, type ValueType } from '../lang/types';
-import { activateBackend, BROWSER_BACKENDS, maxRelativeError, selectBackend, type BackendChoice, type BackendName, type WasmPaths } from '../model/backend';
+import { activateBackend, BROWSER_BACKENDS, maxRelativeError, selectBackend, wasmMemoryBytes, type BackendChoice, type BackendName, type WasmPaths } from '../model/backend';
 import { decodeCheckpoint, encodeCheckpoint, restoreCheckpoint, snapshotCheckpoint } from '../model/checkpoint';
 import { configFor, parameterCount, type ModelConfig, type PresetName } from '../model/config';
 import { createOptimizer, disposeOptimizer, type Optimizer, type OptimizerOptions } from '../model/optimizer';
@@ -56,6 +56,7 @@ export interface HelperApi {
   /** Each call carries the main model's weights when they changed since the helper last had them. */
   gradients(chunks: TrainBatch[], options: TrainOptions, normalisers: BatchNormalisers, weights: Float32Array[] | null): Promise<GradientArrays | null>;
   sampleSeeded(jobs: SampleJob[], settings: SampleSettings, seed: number, weights: Float32Array[] | null): Promise<SampleOutcome[]>;
+  memory(): Promise<MemoryReport>;
 }
 
 /** A helper model: its calls, and how to stop its thread. */
@@ -126,6 +127,15 @@ export interface MemoryReport {
   backend: string;
   tensors: number;
   bytes: number;
+  /** the wasm backend's linear memory on this thread (null on other backends) */
+  wasmBytes: number | null;
+  /** this thread's JS heap, ArrayBuffers included, where the host can measure it (ModelServiceHooks) */
+  heapBytes: number | null;
+}
+
+/** What the host of a ModelService can add: Node measures a worker thread's own heap, a page cannot. */
+export interface ModelServiceHooks {
+  heapBytes?: () => number;
 }
 
 export class ModelService {
@@ -145,6 +155,8 @@ export class ModelService {
   private weightsVersion = 0;
   /** Model calls run one at a time, in call order: the page's "Try it" slots in between the engine's. */
   private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly hooks: ModelServiceHooks = {}) {}
 
   private serial<T>(work: () => Promise<T>): Promise<T> {
     const next = this.queue.then(work, work);
@@ -437,7 +449,12 @@ export class ModelService {
 
   memory(): MemoryReport {
     const { numTensors, numBytes } = tf.memory();
-    return { backend: tf.getBackend(), tensors: numTensors, bytes: numBytes };
+    return { backend: tf.getBackend(), tensors: numTensors, bytes: numBytes, wasmBytes: wasmMemoryBytes(), heapBytes: this.hooks.heapBytes?.() ?? null };
+  }
+
+  /** The helper thread's memory (threads: 2), or null without one or when it does not answer. */
+  async helperMemory(): Promise<MemoryReport | null> {
+    return this.helper ? this.helper.api.memory().catch(() => null) : null;
   }
 
   dispose(): void {

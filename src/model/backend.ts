@@ -21,6 +21,16 @@ export const NODE_BACKENDS: readonly BackendName[] = ['wasm', 'cpu'];
 /** Where the tfjs-backend-wasm binaries are: a prefix ending in '/', or one URL per file name. */
 export type WasmPaths = string | Record<string, string>;
 
+/**
+ * The WebAssembly backend's linear memory on this thread, in bytes (null on other backends). It
+ * only ever grows, so a soak watches it for fragmentation that tfjs's tensor count cannot show.
+ */
+export function wasmMemoryBytes(): number | null {
+  if (tf.getBackend() !== 'wasm') return null;
+  const backend = tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } };
+  return backend.wasm?.HEAPU8?.buffer.byteLength ?? null;
+}
+
 export interface BackendResult {
   name: BackendName;
   /** registered here and initialised by setBackend */

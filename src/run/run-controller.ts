@@ -43,6 +43,8 @@ export interface TrainerHealth {
   tensorBytes: number;
   pythonHeapBytes: number;
   workerReplacements: number;
+  /** the wasm backend's linear memory, summed over the model's threads (null on other backends) */
+  modelWasmBytes: number | null;
 }
 
 export interface StorageUse {
@@ -96,7 +98,7 @@ export class RunController {
   /** while read-only: following the other tab's saves and waiting for its lock */
   private watching: AbortController | null = null;
   private savedStep: number | null = null;
-  private lastHealth: TrainerHealth | null = null;
+  private lastHealth: Omit<TrainerHealth, 'modelWasmBytes'> | null = null;
   /** the first visit's "press Start" notice, until the run trains or another run is shown */
   private welcome = '';
 
@@ -418,11 +420,14 @@ export class RunController {
    * What a soak samples: the trainer's tensors and the Python workers' memory, as they stood after
    * the latest step (mid-step, a step's own tensors would be counted too).
    */
-  health(): TrainerHealth {
-    return this.lastHealth ?? this.measureHealth();
+  async health(): Promise<TrainerHealth> {
+    // WebAssembly memory only grows, so it can be read now, even mid-step.
+    const [main, helper] = [this.env.model.memory(), await this.env.model.helperMemory()];
+    const modelWasmBytes = main.wasmBytes === null ? null : main.wasmBytes + (helper?.wasmBytes ?? 0);
+    return { ...(this.lastHealth ?? this.measureHealth()), modelWasmBytes };
   }
 
-  private measureHealth(): TrainerHealth {
+  private measureHealth(): Omit<TrainerHealth, 'modelWasmBytes'> {
     const { tensors, bytes } = this.env.model.memory();
     return { step: this.meta?.step ?? 0, tensors, tensorBytes: bytes, pythonHeapBytes: this.executor?.largestHeapBytes() ?? 0, workerReplacements: this.executor?.stats.replacements ?? 0 };
   }

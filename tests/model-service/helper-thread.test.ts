@@ -50,6 +50,15 @@ describe('a helper thread (threads=2)', () => {
       expect(c.gradNorm).toBeCloseTo(a.gradNorm, 4);
       expect(c.tokens).toBe(a.tokens);
     }
+    // A soak reads each thread's memory: the helper's own wasm memory and heap, none without a helper.
+    expect(await one.helperMemory()).toBeNull();
+    const helper = await two.helperMemory();
+    expect(helper?.backend).toBe('wasm');
+    expect(helper!.tensors).toBeGreaterThan(0);
+    expect(helper!.wasmBytes).toBeGreaterThan(1e6);
+    expect(helper!.heapBytes).toBeGreaterThan(1e6);
+    expect(two.memory().wasmBytes).toBeGreaterThan(1e6);
+    expect(two.memory().heapBytes).toBeNull(); // this service was given no way to measure its heap
   }, 120_000);
 
   it('is reproducible: two seeded services with helpers sample and train alike', async () => {
