@@ -71,6 +71,7 @@ test('class mode hides the jargon, shows an example of the step, and is remember
   await expect(page.getByTestId('stage-update')).toContainText('The model changes a little');
   await expect(page.getByTestId('collapse-warning')).toContainText('stopped trying new things');
   expect(await page.locator('.chart-grid > figure').count()).toBeLessThan(allCharts);
+  // biome-ignore lint/performance/useDomNodeTextContent: the text a pupil sees, not the hidden parts (Playwright's innerText)
   const text = await page.locator('main').innerText();
   expect(text.match(JARGON)?.[0] ?? null).toBeNull();
   await page.screenshot({ path: `${SHOTS}/class-mode.png`, fullPage: true });

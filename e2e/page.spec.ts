@@ -152,7 +152,7 @@ test('the buffer explorer finds a task by a search word', async () => {
   await expect(hit).toHaveAttribute('aria-expanded', 'true');
   // The task opens directly under its row.
   const detail = hit.locator('xpath=following-sibling::*[1]');
-  await expect(detail).toHaveAttribute('role', 'region');
+  await expect(detail).toHaveJSProperty('tagName', 'SECTION'); // a labelled section is a region
   await expect(page.getByRole('region', { name: /^Task / })).toHaveCount(1);
   await expect(detail).toContainText(word);
   await expect(detail).toContainText('Solver attempts');
@@ -186,7 +186,8 @@ test('a reload resumes from the autosave with the step count and buffers intact'
   const before = await step();
   await openTab('Buffers');
   const sizes = await page.locator('#buffers-title + .hint').textContent();
-  const rewards = await (async () => (await openTab('Watch'), chartTable('rewards')))();
+  await openTab('Watch');
+  const rewards = await chartTable('rewards');
   await page.reload();
   await waitReady();
   expect(await step()).toBe(before);
@@ -245,7 +246,8 @@ test('export then import a run gives the same curves; a corrupt file is refused 
 });
 
 test('Reset starts a new run from random weights; the old one stays saved', async () => {
-  const rowsBefore = await (async () => (await openTab('Runs'), page.getByTestId('run-row').count()))();
+  await openTab('Runs');
+  const rowsBefore = await page.getByTestId('run-row').count();
   await page.getByRole('button', { name: 'Reset' }).click();
   await expect(page.getByTestId('step')).toHaveText('0');
   await expect(page.getByTestId('run-row')).toHaveCount(rowsBefore + 1);

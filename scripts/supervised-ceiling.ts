@@ -18,7 +18,7 @@ import { argumentsConstraint } from '../src/lang/literal-grammar';
 import { programConstraint } from '../src/lang/program-grammar';
 import { uniformWalk } from '../src/lang/sampling';
 import { parseSignature } from '../src/lang/types';
-import { createRng } from '../src/model/rng';
+import { createRng } from '../src/shared/rng';
 import type { TrainBatch } from '../src/model/train';
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.split('=') as [string, string]));

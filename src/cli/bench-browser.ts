@@ -22,7 +22,9 @@ export async function recordStepTimes(target: Pick<Page, 'addInitScript'>): Prom
     let last = '';
     new MutationObserver(() => {
       const now = document.querySelector('[data-testid=step]')?.textContent ?? '';
-      if (now !== last) (last = now), w.stepTimes.push(performance.now());
+      if (now === last) return;
+      last = now;
+      w.stepTimes.push(performance.now());
     }).observe(document, { subtree: true, childList: true, characterData: true });
   });
 }

@@ -86,7 +86,7 @@ export async function benchLearnCommand(argv: string[]): Promise<number> {
   const settings = jobs > 1 && !asked.some((s) => s.startsWith('threads=')) ? [...asked, 'threads=1'] : asked;
   const base: EngineConfig = applySettings({ ...defaultConfig(preset), evalEvery: 0 }, settings);
   const plan: RunPlan = { base, minutes, perLevel, simple: simplePrograms() };
-  const log = (line: string) => process.stderr.write(line + '\n');
+  const log = (line: string) => process.stderr.write(`${line}\n`);
 
   // Internal: one run in a child process of `--jobs`, its result as one JSON line.
   const one = args.options.get('one');
@@ -94,7 +94,7 @@ export async function benchLearnCommand(argv: string[]): Promise<number> {
     const [seed, variant] = one.split(':').map(Number) as [number, number];
     if (!VARIANTS[variant - 1] || !Number.isInteger(seed)) throw new UsageError(`--one: expected seed:variant, got "${one}"`);
     const result = await runOne(plan, seed, VARIANTS[variant - 1]!, args.options.has('with-start'), log);
-    process.stdout.write(JSON.stringify(result) + '\n');
+    process.stdout.write(`${JSON.stringify(result)}\n`);
     return 0;
   }
 
@@ -132,7 +132,7 @@ export async function benchLearnCommand(argv: string[]): Promise<number> {
       return { seed: r.seed, steps: r.steps, seconds: r.seconds, start: start.levels, end: r.end, level: r.level, simpleStart: start.simple, simpleEnd: r.simpleEnd };
     });
   const report = summarise(variants.map((v) => ({ name: v.name, settings: v.settings, runs: runs(v.name) })), floors, simpleFloor);
-  if (args.options.has('json')) process.stdout.write(JSON.stringify({ minutes, preset, seeds, jobs, threads: base.threads, evalPerLevel: perLevel, floors: floors.strategies, variants: report }) + '\n');
+  if (args.options.has('json')) process.stdout.write(`${JSON.stringify({ minutes, preset, seeds, jobs, threads: base.threads, evalPerLevel: perLevel, floors: floors.strategies, variants: report })}\n`);
   else process.stdout.write(formatReport(report, floors, minutes, seeds, perLevel, jobs));
   return 0;
 }
@@ -381,5 +381,5 @@ function formatReport(report: VariantReport[], floors: FloorTable, minutes: numb
     ...report.map((v) => `| ${v.name} | ${pct(v.simple.start)} -> ${pct(v.simple.end)} (${pct(v.simple.endMin)}-${pct(v.simple.endMax)}) | ${points(v.simple.gainOverFloor)} |`),
   );
   lines.push('', `Final curriculum level per seed: ${report.map((v) => `${v.name} ${v.finalLevel.join('/')}`).join('; ')}`);
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

@@ -12,7 +12,7 @@ import { nodeWasmPaths } from '../model/backend-node';
 import { isPresetName, type PresetName } from '../model/config';
 import { measureModel, type ModelMeasurement } from '../model/measure';
 import { ModelService } from '../model-service/model-service';
-import { measureProposalValidity, type ValidityReport } from '../model-service/proposal-validity';
+import { measureProposalValidity, type ValidityReport } from '../bench/proposal-validity';
 import { intOption, parseArgs, UsageError } from './args';
 import { withBenchPage } from './bench-browser';
 import { progressBar } from './progress';

@@ -102,18 +102,18 @@ export async function benchPageCommand(argv: string[]): Promise<number> {
   const nodeStep = median(node);
   const result = { ...page, node: { secondsPerStep: node }, medianSecondsPerStep: { browser: browserStep, node: nodeStep, ratio: browserStep / nodeStep } };
   if (args.options.has('json')) {
-    process.stdout.write(JSON.stringify(result) + '\n');
+    process.stdout.write(`${JSON.stringify(result)}\n`);
     return 0;
   }
   const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   process.stdout.write(
-    [
+    `${[
       `backend: ${page.backend} (${page.reason})`,
       `first visit: Python ready ${s(page.firstVisit.pythonReadyMs)}, Start enabled ${s(page.firstVisit.startEnabledMs)} (target 10 s)`,
       `return visit: Python ready ${s(page.returnVisit.pythonReadyMs)}, Start enabled ${s(page.returnVisit.startEnabledMs)} (backend remembered, run resumed; target 5 s)`,
       `training, tiny preset, default settings: ${browserStep.toFixed(2)} s/step in the page, ${nodeStep.toFixed(2)} s/step in Node (page/Node ${(browserStep / nodeStep).toFixed(2)}), median of ${steps} steps each`,
       `main thread over ${page.longTasks.windowSeconds.toFixed(0)} s of training: ${page.longTasks.count} long tasks (> 50 ms), the longest ${page.longTasks.longestMs.toFixed(0)} ms`,
-    ].join('\n') + '\n',
+    ].join('\n')}\n`,
   );
   return 0;
 }

@@ -102,7 +102,7 @@ export async function benchSoakCommand(argv: string[]): Promise<number> {
   note(`${minutes} minutes in ${where === 'page' ? 'the page (Chromium)' : 'Node'}, tiny preset, default settings`);
   const samples = where === 'page' ? await soakInPage(minutes) : await soakInNode(minutes);
   const verdict = judgeSoak(samples);
-  if (args.options.has('json')) process.stdout.write(JSON.stringify({ where, minutes, samples, verdict }) + '\n');
+  if (args.options.has('json')) process.stdout.write(`${JSON.stringify({ where, minutes, samples, verdict })}\n`);
   else {
     process.stdout.write(`Soak in ${where === 'page' ? 'the page' : 'Node'}, ${minutes} minutes, tiny preset, default settings:\n${soakTable(samples)}\n`);
     process.stdout.write(verdict.flat ? `flat: memory and step time steady after minute ${verdict.baselineMinute}\n` : `NOT FLAT:\n${verdict.problems.map((p) => `  ${p}`).join('\n')}\n`);

@@ -89,14 +89,14 @@ export async function benchStepsCommand(argv: string[]): Promise<number> {
     }
     const row = (name: string, f: Figures) => `| ${name} | ${f.steps} | ${(f.stepMs / 1000 / f.steps).toFixed(1)} | ${perMinute(f).toFixed(2)} |`;
     process.stdout.write(
-      [
+      `${[
         `Self-play steps per minute, default settings${settings.length ? ` with ${settings.join(' ')}` : ''}, ${rounds} x ${minutes} min each, taking turns:`,
         '| tree | steps | s/step | steps/min |',
         '|---|---:|---:|---:|',
         row(`${commit.slice(0, 9)} (--against ${against})`, totals.old),
         row('this tree', totals.new),
         `ratio (this tree / ${commit.slice(0, 9)}): ${result.ratio.toFixed(2)}x`,
-      ].join('\n') + '\n',
+      ].join('\n')}\n`,
     );
     return 0;
   } finally {

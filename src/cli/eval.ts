@@ -38,8 +38,8 @@ export async function evalCommand(argv: string[]): Promise<number> {
     const results = [...summary.results, ...malformed];
     const skipped = results.filter((r) => r.skipped).length;
     if (json) {
-      for (const r of results) process.stdout.write(JSON.stringify({ id: r.id, answer: r.answer, correct: r.correct, ...(r.skipped ? { skipped: r.skipped } : {}) }) + '\n');
-      process.stdout.write(JSON.stringify({ accuracy: summary.accuracy, n: summary.n, skipped }) + '\n');
+      for (const r of results) process.stdout.write(`${JSON.stringify({ id: r.id, answer: r.answer, correct: r.correct, ...(r.skipped ? { skipped: r.skipped } : {}) })}\n`);
+      process.stdout.write(`${JSON.stringify({ accuracy: summary.accuracy, n: summary.n, skipped })}\n`);
     } else {
       const reasons = new Map<string, number>();
       for (const r of results) if (r.skipped) reasons.set(r.skipped, (reasons.get(r.skipped) ?? 0) + 1);

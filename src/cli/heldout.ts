@@ -8,7 +8,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { trivialFloors, type FloorReport } from '../engine/floors';
-import { formatHeldout, generateHeldoutReport, HELDOUT_PATH, outputClass, type HeldoutTask } from '../engine/heldout';
+import { formatHeldout, generateHeldoutReport, HELDOUT_PATH, outputClass, type HeldoutReport, type HeldoutTask } from '../engine/heldout';
 import { TASK_TYPES } from '../engine/rewards';
 import type { Executor } from '../engine/evaluate';
 import { createNodeExecutor } from '../executor/node-executor';
@@ -79,7 +79,7 @@ export async function heldoutCommand(argv: string[]): Promise<number> {
   const pool = await createNodeExecutor();
   const total = perLevel * levels.length;
   const progress = progressBar('heldout', total);
-  let report;
+  let report: HeldoutReport;
   let floors: string | null = null;
   try {
     try {

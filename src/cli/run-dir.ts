@@ -31,9 +31,9 @@ export async function saveRun(dir: string, state: EngineState, checkpoint: Uint8
   await writeFileAtomic(join(dir, RUN_FILES.deduction), jsonl(state.buffers.deduction));
   await writeFileAtomic(join(dir, RUN_FILES.abduction), jsonl(state.buffers.abduction));
   await writeFileAtomic(join(dir, RUN_FILES.induction), jsonl(state.buffers.induction.map(inductionLine)));
-  await writeFileAtomic(join(dir, RUN_FILES.metrics), metricsLines.map((line) => line + '\n').join(''));
+  await writeFileAtomic(join(dir, RUN_FILES.metrics), metricsLines.map((line) => `${line}\n`).join(''));
   const { buffers: _buffers, ...rest } = state;
-  await writeFileAtomic(join(dir, RUN_FILES.state), JSON.stringify(rest, null, 2) + '\n');
+  await writeFileAtomic(join(dir, RUN_FILES.state), `${JSON.stringify(rest, null, 2)}\n`);
 }
 
 export interface LoadedRun {

@@ -95,7 +95,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     while (!stopping && (steps === null || engine.step < steps) && performance.now() < deadline) {
       const metrics = await engine.runStep();
       metricsLines.push(JSON.stringify(metrics));
-      process.stdout.write(formatStep(metrics) + '\n');
+      process.stdout.write(`${formatStep(metrics)}\n`);
       const t = metrics.timing;
       process.stderr.write(`  ${(t.stepMs / 1000).toFixed(1)} s/step, ${Math.round(t.sampleTokensPerSec)} sampled tok/s, ${t.programsPerSec.toFixed(1)} programs/s\n`);
       // On stderr, once when it appears or its signs change, and once when it clears: stdout stays the seeded log.

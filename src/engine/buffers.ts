@@ -5,7 +5,7 @@
  * drops its oldest beyond that, so that memory, saved runs and the per-step scans of a buffer
  * stop growing in a run of hours (a buffer gains a few dozen tasks a step).
  */
-import { randomInt, type Rng } from '../model/rng';
+import { randomInt, type Rng } from '../shared/rng';
 import { outputClass, valueKey } from './heldout';
 
 export interface Triplet {

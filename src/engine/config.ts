@@ -233,13 +233,18 @@ function fieldProblem(field: Field, value: unknown, typed?: string): string | nu
 }
 
 /** Problems between fields (task types, context length); only asked once every field is in range. */
+/** Tokens the run's model reads at once (its preset's context). */
+export function contextLength(config: EngineConfig): number {
+  return PRESETS[config.preset].contextLength;
+}
+
 function crossFieldProblems(config: EngineConfig): SettingProblem[] {
   const problems: SettingProblem[] = [];
   if (!config.deduction && !config.abduction && !config.induction) problems.push({ field: 'deduction', message: 'at least one task type must be on' });
   if (config.induction && !config.deduction && !config.abduction) {
     problems.push({ field: 'induction', message: 'needs deduction or abduction on too (its programs come from their buffers)' });
   }
-  const context = PRESETS[config.preset].contextLength;
+  const context = contextLength(config);
   for (const [what, length] of Object.entries(longestSequences(config))) {
     if (length > context) {
       problems.push({

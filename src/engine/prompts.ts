@@ -70,7 +70,7 @@ export class Prompts {
       kind: 'program',
       maxTokens: c.programTokens,
       ...(level ? { level } : {}),
-      then: [{ marker: '<input>', kind: 'arguments', signature: 'program', maxTokens: c.inputTokens }],
+      followedBy: [{ marker: '<input>', kind: 'arguments', signature: 'program', maxTokens: c.inputTokens }],
     };
   }
 
@@ -82,7 +82,7 @@ export class Prompts {
     return {
       prompt: [this.m('<propose:induction>'), this.m('<program>'), ...this.enc(code), this.m('<input>')],
       ...argumentsPart,
-      then: [
+      followedBy: [
         ...Array.from({ length: c.inductionInputs - 1 }, () => ({ ...argumentsPart, marker: '<sep>' as const })),
         { marker: '<message>', kind: 'message', maxTokens: c.messageTokens },
       ],

@@ -17,7 +17,7 @@
  */
 import type { ValidateRequest, Verdict } from '../executor/types';
 import type { SampleOutcome } from '../model-service/model-service';
-import { randomInt, type Rng } from '../model/rng';
+import { randomInt, type Rng } from '../shared/rng';
 import { splitPairs } from './config';
 import type { HindsightTarget } from './hindsight';
 import type { TaskType } from './rewards';

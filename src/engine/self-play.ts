@@ -8,10 +8,8 @@
  * executor vouches for. No DOM, no React: it runs in Node and in the model worker alike.
  */
 import type { ExecRequest, Verdict } from '../executor/types';
-import type { ModelService, SampleJob, SampleOutcome } from '../model-service/model-service';
-import type { TrainBatch } from '../model/train';
-import { createRng, randomInt, type Rng } from '../model/rng';
-import { PRESETS } from '../model/config';
+import type { ModelService, SampleJob, SampleOutcome, TrainBatch } from '../model-service/model-service';
+import { createRng, randomInt, type Rng } from '../shared/rng';
 import { argumentsConstraint } from '../lang/literal-grammar';
 import { uniformWalk } from '../lang/sampling';
 import { parseSignature } from '../lang/types';
@@ -21,7 +19,7 @@ import { Curriculum, type CurriculumState } from './curriculum';
 import { trivialFloors } from './floors';
 import { hindsightTargets, type GradedAnswer, type HindsightTarget } from './hindsight';
 import { checkedPrograms, freshPrograms, replayRequests, replayTargets } from './replay';
-import type { EngineConfig } from './config';
+import { contextLength, type EngineConfig } from './config';
 import { IDENTITY_SEED, TaskBuffer, type InductionTask, type Triplet } from './buffers';
 import { programKey } from './heldout';
 import { evaluate, gradingRequest, outcomeOf, runSome, type EvalTask, type Executor } from './evaluate';
@@ -122,7 +120,7 @@ export class SelfPlay {
     private readonly heldout: readonly EvalTask[] = [],
     state?: EngineState,
   ) {
-    this.prompts = new Prompts(model.tokenizer, config, PRESETS[config.preset].contextLength);
+    this.prompts = new Prompts(model.tokenizer, config, contextLength(config));
     this.heldoutCodes = new Set(heldout.map((task) => programKey(task.code)));
     const saved = state?.buffers;
     this.buffers = {
@@ -543,7 +541,7 @@ export class SelfPlay {
     const writers = (['deduction', 'abduction'] as const).filter((t) => c[t]);
     const jobs = this.curriculum.levelsFor(c.replayUpdates * perUpdate, this.rng).map((level, k) => {
       const type = writers[k % writers.length]!;
-      const { then: _input, ...programOnly } = this.prompts.propose(type, this.buffers[type].uniformDistinct(c.references, this.rng), level);
+      const { followedBy: _input, ...programOnly } = this.prompts.propose(type, this.buffers[type].uniformDistinct(c.references, this.rng), level);
       return programOnly;
     });
     const samples = await this.sample(jobs, 'replay');

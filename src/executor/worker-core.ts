@@ -11,7 +11,7 @@ import {
   type FromWorker,
   type ToWorker,
 } from './protocol';
-import type { ExecRequest, ExecutorLimits, LoadProgress, Verdict } from './types';
+import type { ExecRequest, LoadProgress, Verdict } from './types';
 
 export interface WorkerHost {
   post(message: FromWorker): void;

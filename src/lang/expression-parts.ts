@@ -3,8 +3,8 @@
  * subscripts and `range(...)`. Each is a frame above the ExprFrame that opened it and ends with
  * its own closing token.
  */
-import { emitIf, finishOf, finishTable, Frame, INFINITY, Machine, NO_CHILD, onlyType, flatFinish } from './constraint';
-import { ExprFrame, MAX_STRING_CHARS, pushSlack, type ProgramContext } from './expression';
+import { emitIf, finishOf, finishTable, Frame, INFINITY, type Machine, NO_CHILD, onlyType, flatFinish } from './constraint';
+import { ExprFrame, MAX_STRING_CHARS, pushSlack, type OperandFrames, type ProgramContext } from './expression';
 import { argMin, pairIterables, type Overload } from './library';
 import { PROMISE, type Comprehension } from './scope';
 import {
@@ -572,3 +572,12 @@ export class RangeFrame extends Frame {
     }
   }
 }
+
+/** The frames above, as ExprFrame opens them (ProgramContext.parts). */
+export const OPERAND_FRAMES: OperandFrames = {
+  list: (ctx, elements) => new ListFrame(ctx, elements),
+  paren: (ctx, inner) => new ParenFrame(ctx, inner),
+  range: (ctx) => new RangeFrame(ctx),
+  call: (ctx, overloads) => new CallFrame(ctx, overloads),
+  subscript: (ctx, sequence, name) => new SubscriptFrame(ctx, sequence, name),
+};

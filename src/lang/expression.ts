@@ -13,10 +13,9 @@
  * with each type (`chain`) and once it is a value of each type that method calls may still
  * convert (`post`). Every option is priced with them.
  */
-import { emitIf, finishOf, finishTable, Frame, INFINITY, Machine, NO_CHILD, onlyType } from './constraint';
-import { CallFrame, ListFrame, ParenFrame, RangeFrame, SubscriptFrame } from './expression-parts';
+import { emitIf, finishOf, finishTable, Frame, INFINITY, type Machine, NO_CHILD, onlyType } from './constraint';
 import { LITERAL_ALONE, type LevelRules } from './level-rules';
-import { REACH, REACH_SIMPLE } from './library';
+import { REACH, REACH_SIMPLE, type Overload } from './library';
 import type { ProgramTokens } from './program-tokens';
 import { PROMISE, type Scope } from './scope';
 import {
@@ -54,6 +53,21 @@ export interface ProgramContext {
   slack: number;
   /** Told the result type of each value of every `return` when it ends (return-type.ts). */
   onReturn?: (types: readonly TypeId[]) => void;
+  /** The frames an operand opens (expression-parts.ts, whose frames open ExprFrames in turn). */
+  parts: OperandFrames;
+}
+
+/**
+ * How an operand opens a list, parentheses, `range(...)`, a call or a subscript. Passed in the
+ * context (OPERAND_FRAMES) rather than imported, so that expression.ts and expression-parts.ts,
+ * which nest in each other, do not import each other.
+ */
+export interface OperandFrames {
+  list(ctx: ProgramContext, elements: number): Frame;
+  paren(ctx: ProgramContext, inner: number): Frame;
+  range(ctx: ProgramContext): Frame;
+  call(ctx: ProgramContext, overloads: Overload[]): Frame;
+  subscript(ctx: ProgramContext, sequence: TypeId, name: number): Frame;
 }
 
 /** Most digits of an int literal in a program. */
@@ -596,18 +610,18 @@ export class ExprFrame extends Frame {
       if (token === t.openBracket) {
         let elements = 0;
         for (const element of [INT, STR, BOOL]) if (this.post[listOf(element)]! < INFINITY) elements |= bit(element);
-        machine.push(new ListFrame(this.ctx, elements), post);
+        machine.push(this.ctx.parts.list(this.ctx, elements), post);
       } else if (token === t.open) {
         let inner = 0;
         for (let type = 0; type < TYPE_COUNT; type++) if (this.post[type]! < INFINITY) inner |= bit(type);
-        machine.push(new ParenFrame(this.ctx, inner), post);
+        machine.push(this.ctx.parts.paren(this.ctx, inner), post);
       } else if (token === t.range) {
-        machine.push(new RangeFrame(this.ctx), post);
+        machine.push(this.ctx.parts.range(this.ctx), post);
       } else {
         const call = t.builtinOf.get(token);
         if (!call) throw new Error(`unexpected token ${t.tokenizer.text(token)} at an operand`);
         const overloads = call.callable.overloads.filter((o) => this.post[o.result]! < INFINITY);
-        machine.push(new CallFrame(this.ctx, overloads), post);
+        machine.push(this.ctx.parts.call(this.ctx, overloads), post);
       }
     }
   }
@@ -628,7 +642,7 @@ export class ExprFrame extends Frame {
       this.tables();
       const overloads = call.callable.overloads.filter((o) => this.post[o.result]! < INFINITY);
       this.phase = 'child';
-      machine.push(new CallFrame(this.ctx, overloads), this.postTable());
+      machine.push(this.ctx.parts.call(this.ctx, overloads), this.postTable());
       return true;
     }
     if (token === t.reverseSlice) {
@@ -638,7 +652,7 @@ export class ExprFrame extends Frame {
     if (token === t.openBracket) {
       this.tables();
       this.phase = 'child';
-      machine.push(new SubscriptFrame(this.ctx, this.opType, this.atomName), this.postTable());
+      machine.push(this.ctx.parts.subscript(this.ctx, this.opType, this.atomName), this.postTable());
       return true;
     }
     return false;

@@ -8,7 +8,7 @@
  */
 import { checkBudget, emitIf, finishOf, flatFinish, Frame, INFINITY, Machine, NO_CHILD, onlyType, type TokenConstraint } from './constraint';
 import { ExprFrame, MAX_OPEN_FRAMES, pushSlack, type ProgramContext } from './expression';
-import { CallFrame, pairCall } from './expression-parts';
+import { CallFrame, OPERAND_FRAMES, pairCall } from './expression-parts';
 import { ANY_NAME, DEBT, LevelRules } from './level-rules';
 import { LEVEL_SPECS, levelBudget, openFrameLimit, type ProgramLevel } from './levels';
 import { statementMethods } from './library';
@@ -173,7 +173,7 @@ class ReturnFrame extends Frame {
 
   /** Level rules: the final return's value read no parameter yet, so it may not end without `, p`. */
   private escaping(): boolean {
-    return this.final && this.ctx.rules !== null && this.ctx.rules.debt;
+    return this.final && this.ctx.rules?.debt === true;
   }
 
   override start(machine: Machine): void {
@@ -639,7 +639,7 @@ class ProgramFrame extends Frame {
       machine.push(frame, header);
     } else if (token === t.elseKw) {
       const opened = scope.openBlock('else');
-      if (rules) opened.control = block.control || (previous !== undefined && previous.chainTaint);
+      if (rules) opened.control = block.control || previous?.chainTaint === true;
       this.phase = 'newline';
       return;
     } else {
@@ -689,8 +689,9 @@ export function programMachine(
     slack: 0,
     maxOpenFrames: spec ? openFrameLimit(spec.maxNesting, MAX_OPEN_FRAMES) : MAX_OPEN_FRAMES,
     // Level 4 is the whole subset: no rules at all, so it writes exactly what no level writes.
-    rules: spec && spec.nonDegenerate ? new LevelRules(spec, scope) : null,
+    rules: spec?.nonDegenerate ? new LevelRules(spec, scope) : null,
     ...(onReturn ? { onReturn } : {}),
+    parts: OPERAND_FRAMES,
   };
   const root = new ProgramFrame(ctx, required);
   const machine = new Machine(tokenizer, { maxTokens }, root) as Machine & { signature(): ParamType[] | null };

@@ -1,6 +1,6 @@
 /**
  * Uniform random walks through a constraint: the baseline a random model gives, used by the
- * tests and by measure-validity.ts.
+ * tests and by scripts/measure-validity.ts.
  */
 import type { TokenConstraint } from './constraint';
 import type { Tokenizer } from './tokenizer';

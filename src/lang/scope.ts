@@ -74,7 +74,7 @@ export class Scope {
       return 1;
     }
     const innermost = this.comprehensions[this.comprehensions.length - 1];
-    if (innermost && innermost.inElement && innermost.pending < 0) {
+    if (innermost?.inElement && innermost.pending < 0) {
       if (iterablesOf(this.types[name]!) !== 0) return 2;
     }
     return 0;

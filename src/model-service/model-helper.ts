@@ -38,10 +38,7 @@ export function helperOver(endpoint: Comlink.Endpoint, onDeath: (died: (reason: 
         reject(error);
         return;
       }
-      answer.then(
-        (value) => (settle(), resolve(value)),
-        (error) => (settle(), reject(error)),
-      );
+      answer.then(resolve, reject).finally(settle);
     });
   };
   return {

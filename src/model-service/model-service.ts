@@ -17,10 +17,13 @@ import { decodeCheckpoint, encodeCheckpoint, restoreCheckpoint, snapshotCheckpoi
 import { configFor, parameterCount, type ModelConfig, type PresetName } from '../model/config';
 import { createOptimizer, disposeOptimizer, type Optimizer, type OptimizerOptions } from '../model/optimizer';
 import { MaskInterner, type PackedMask } from '../model/masks';
-import { createRng, type Rng } from '../model/rng';
+import { createRng, type Rng } from '../shared/rng';
 import { sampleBatch, type SampleResult } from '../model/sample';
 import { chunkGradients, sequenceLogProbs, trainStep, type BatchNormalisers, type GradientArrays, type GradientHelper, type TrainBatch, type TrainOptions, type TrainStats } from '../model/train';
 import { createModel, disposeModel, forward, type Model } from '../model/transformer';
+
+/** The batch `train` takes, part of this service's API (callers need not reach into the model). */
+export type { TrainBatch };
 
 export interface ModelInit {
   preset: PresetName;
@@ -96,12 +99,12 @@ export interface WritePart {
 /** One sequence to write: a part, optionally followed by more parts, each after its marker. */
 export interface SampleJob extends WritePart {
   prompt: number[];
-  then?: (WritePart & { marker: Marker })[];
+  followedBy?: (WritePart & { marker: Marker })[];
 }
 
 /** Most tokens a job may generate: its parts' budgets added up. */
 export function jobBudget(job: SampleJob): number {
-  return job.maxTokens + (job.then ?? []).reduce((sum, part) => sum + part.maxTokens, 0);
+  return job.maxTokens + (job.followedBy ?? []).reduce((sum, part) => sum + part.maxTokens, 0);
 }
 
 export interface SampleOutcome extends SampleResult {
@@ -370,7 +373,7 @@ export class ModelService {
       { maxNewTokens, temperature: settings.temperature, rng, eosId: this.tokenizer.eos },
     );
     return results.map((result, i) => {
-      const markers = (jobs[i]!.then ?? []).map((part) => this.tokenizer.markers[part.marker]);
+      const markers = (jobs[i]!.followedBy ?? []).map((part) => this.tokenizer.markers[part.marker]);
       return {
         ...result,
         text: this.tokenizer.decode(result.tokens.filter((t) => t !== this.tokenizer.eos)),
@@ -502,8 +505,8 @@ export class ModelService {
   }
 
   private constraintFor(job: SampleJob, constrained: boolean): TokenConstraint {
-    if (!job.then?.length) return this.partConstraint(job, constrained, []);
-    const parts = [{ ...job, marker: -1 }, ...job.then.map((part) => ({ ...part, marker: this.tokenizer.markers[part.marker] }))];
+    if (!job.followedBy?.length) return this.partConstraint(job, constrained, []);
+    const parts = [{ ...job, marker: -1 }, ...job.followedBy.map((part) => ({ ...part, marker: this.tokenizer.markers[part.marker] }))];
     return new ChainConstraint(
       this.tokenizer,
       parts.map((part) => ({ marker: part.marker, make: (previous) => this.partConstraint(part, constrained, previous) })),

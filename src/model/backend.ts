@@ -114,7 +114,7 @@ export function configureWasm(paths: WasmPaths, threads = 1): void {
  */
 function reportCoresForThreads(): () => void {
   const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
-  if (wasmThreadCount <= 1 || !nav || Object.prototype.hasOwnProperty.call(nav, 'hardwareConcurrency')) return () => {};
+  if (wasmThreadCount <= 1 || !nav || Object.hasOwn(nav, 'hardwareConcurrency')) return () => {};
   Object.defineProperty(nav, 'hardwareConcurrency', { value: 2 * wasmThreadCount, configurable: true });
   return () => void Reflect.deleteProperty(nav, 'hardwareConcurrency');
 }

@@ -13,7 +13,7 @@ import { activateBackend, wasmThreads, type BackendName, type WasmPaths } from '
 import { lengthBucket } from './buckets';
 import { configFor, parameterCount, trainFlopsPerToken, type ModelConfig, type PresetName } from './config';
 import { createOptimizer, disposeOptimizer } from './optimizer';
-import { createRng } from './rng';
+import { createRng } from '../shared/rng';
 import { sampleBatch, type SampleConstraint } from './sample';
 import { trainStep, type TrainBatch } from './train';
 import { createModel, disposeModel, prefill, type Model } from './transformer';

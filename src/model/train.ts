@@ -149,7 +149,7 @@ function prepare(model: Model, batch: TrainBatch, needOld: boolean): Prepared {
   const ceWeights = new Float32Array(M);
   const advantages = new Float32Array(M);
   const oldLogProbs = new Float32Array(M);
-  const anyMask = batch.masks?.some((m) => m && m.some((x) => x !== null)) ?? false;
+  const anyMask = batch.masks?.some((m) => m?.some((x) => x !== null)) ?? false;
   const maskIndex = anyMask ? new Int32Array(M) : null;
   let k = 0; // the next compacted slot
   const uniqueMasks: PackedMask[] = [];

@@ -23,7 +23,7 @@ import * as tf from '@tensorflow/tfjs';
 import { paramSpecs, validateConfig, type ModelConfig } from './config';
 import { embedRows, groupMatMul, linear, MASKED } from './kernels';
 import { attendCache, createKvCache, KV_CHUNK, mergeActiveChunk, writeSlot, type KvCache } from './kv-cache';
-import { createRng, randomNormal } from './rng';
+import { createRng, randomNormal } from '../shared/rng';
 
 type Matrix = tf.Variable<tf.Rank.R2>;
 type Vector = tf.Variable<tf.Rank.R1>;

@@ -3,7 +3,7 @@
  * transaction, and resolve only once it has committed, so a failed write leaves the previous
  * value whole rather than half a save.
  */
-export type Transact = <T>(stores: string[], mode: IDBTransactionMode, action: (tx: IDBTransaction) => IDBRequest<T> | void) => Promise<T>;
+export type Transact = <T>(stores: string[], mode: IDBTransactionMode, action: (tx: IDBTransaction) => IDBRequest<T> | undefined) => Promise<T>;
 
 /** A database named `name` holding `stores`; `what` names its contents in error messages. */
 export function indexedDatabase(name: string, stores: readonly string[], what: string): Transact {

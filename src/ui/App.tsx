@@ -125,13 +125,13 @@ function ClassModeToggle() {
 
 /** Arrow keys, Home and End move between tabs, as screen-reader users expect of a tab list. */
 function onTabKey(event: KeyboardEvent) {
-  const moves: Record<string, (i: number) => number> = {
-    ArrowRight: (i) => (i + 1) % TABS.length,
-    ArrowLeft: (i) => (i - 1 + TABS.length) % TABS.length,
-    Home: () => 0,
-    End: () => TABS.length - 1,
-  };
-  const move = moves[event.key];
+  const moves = new Map<string, (i: number) => number>([
+    ['ArrowRight', (i) => (i + 1) % TABS.length],
+    ['ArrowLeft', (i) => (i - 1 + TABS.length) % TABS.length],
+    ['Home', () => 0],
+    ['End', () => TABS.length - 1],
+  ]);
+  const move = moves.get(event.key);
   if (!move) return;
   event.preventDefault();
   const next = TABS[move(TABS.findIndex((t) => t.id === useTryIt.getState().tab))]!;
@@ -163,7 +163,7 @@ export function App() {
       <Controls />
       <Notices />
       <LoadingPanel />
-      <nav className="tabs" role="tablist" aria-label="Views" onKeyDown={onTabKey}>
+      <div className="tabs" role="tablist" aria-label="Views" onKeyDown={onTabKey}>
         {TABS.map((t) => (
           <button
             key={t.id}
@@ -179,7 +179,7 @@ export function App() {
             {t.label}
           </button>
         ))}
-      </nav>
+      </div>
       <div id="tab-panel" role="tabpanel" aria-labelledby={`tab-${tab}`}>
         <TabPanel tab={tab} />
       </div>

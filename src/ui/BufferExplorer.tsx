@@ -16,12 +16,12 @@ const rowKey = (row: BufferRow) => `${row.type}:${row.id}`;
 function TaskDetail({ row, id, onClose }: { row: BufferRow; id: string; onClose: () => void }) {
   const history = row.record?.history ?? [];
   // Once, when it opens: a long detail under a low row may end below the window.
-  const ref = useRef<HTMLDivElement>(null);
+  const ref = useRef<HTMLElement>(null);
   useEffect(() => {
     ref.current?.scrollIntoView({ block: 'nearest' });
   }, []);
   return (
-    <div className="task-detail" id={id} role="region" aria-label={`Task ${row.id}`} ref={ref}>
+    <section className="task-detail" id={id} aria-label={`Task ${row.id}`} ref={ref}>
       <div className="panel-head">
         <h3>
           {row.type} task <span className="mono">{row.id}</span>
@@ -55,7 +55,7 @@ function TaskDetail({ row, id, onClose }: { row: BufferRow; id: string; onClose:
           ))}
         </ol>
       )}
-    </div>
+    </section>
   );
 }
 
@@ -70,12 +70,17 @@ export function BufferExplorer() {
   const detailId = useId();
   const [error, setError] = useState('');
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `version` changes with every step, and the buffers with it: ask again
   useEffect(() => {
     let live = true;
     const timer = setTimeout(() => {
       runWorker()
         .queryBuffers(query)
-        .then((result) => live && (setPage({ ...result, query }), setError('')))
+        .then((result) => {
+          if (!live) return;
+          setPage({ ...result, query });
+          setError('');
+        })
         .catch((e: Error) => live && setError(e.message));
     }, 150);
     return () => {

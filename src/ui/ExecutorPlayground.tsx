@@ -31,6 +31,7 @@ export function ExecutorPlayground() {
         Every task the model proposes goes through this check: it must parse, stay inside the sandbox, finish within
         the time limit, give the same result twice, and return a plain literal.
       </p>
+      {/* biome-ignore lint/a11y/useSemanticElements: buttons that fill the editor, not a form's fields */}
       <div className="examples" role="group" aria-label="Examples">
         {EXAMPLES.map((example) => (
           <button

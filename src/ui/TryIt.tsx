@@ -16,6 +16,7 @@ const TYPES: { id: TryType; label: string }[] = [
 function Labelled({ label, children }: { label: string; children: ReactNode }) {
   const id = useId();
   return (
+    // biome-ignore lint/a11y/useSemanticElements: a fieldset is for form controls; this groups a label with text
     <div role="group" aria-labelledby={id} className="try-part">
       <p id={id} className="try-label">
         {label}
@@ -68,6 +69,7 @@ export function TryIt() {
   const labels = tryLabels(type);
   const id = useId();
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `step` is the trigger: following the run asks again after every step
   useEffect(() => {
     if (follow && ready) void useTryIt.getState().ask();
   }, [step, follow, ready]);

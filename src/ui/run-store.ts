@@ -240,7 +240,10 @@ export const controls = {
   start: () => guarded(() => runWorker().start()),
   pause: () => guarded(() => runWorker().pause()),
   step: () => guarded(() => runWorker().step()),
-  reset: (config?: EngineConfig) => (leaveLink(), guarded(() => runWorker().reset(config))),
+  reset: (config?: EngineConfig) => {
+    leaveLink();
+    return guarded(() => runWorker().reset(config));
+  },
   clearError: () => set({ error: '', errorOffer: null }),
   /** Dismissing the link's error puts the open run's settings in the address. */
   dismissLinkError: () => {
@@ -249,7 +252,10 @@ export const controls = {
     if (meta) history.replaceState(null, '', writeUrlState(meta.config, meta.id));
   },
   /** A copy of the open run that this tab trains (the way out of a read-only tab). */
-  copyRun: () => (leaveLink(), guarded(() => runWorker().copyRun())),
+  copyRun: () => {
+    leaveLink();
+    return guarded(() => runWorker().copyRun());
+  },
 };
 
 /** The saved runs (asked for unless `known`) and the storage they take, for the Runs panel. */
@@ -259,7 +265,10 @@ export async function refreshRuns(known?: RunMeta[]): Promise<void> {
 }
 
 export const runActions = {
-  open: (id: string) => (leaveLink(), guarded(() => runWorker().openRun(id))),
+  open: (id: string) => {
+    leaveLink();
+    return guarded(() => runWorker().openRun(id));
+  },
   async remove(id: string) {
     const runs = await guarded(() => runWorker().deleteRun(id));
     if (runs) await refreshRuns(runs);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BUFFER_CAPACITY, TaskBuffer } from '../../src/engine/buffers';
 import { inductionSolverTask } from '../../src/engine/self-play';
-import { createRng } from '../../src/model/rng';
+import { createRng } from '../../src/shared/rng';
 
 const numbers = (n: number) => new TaskBuffer(Array.from({ length: n }, (_, i) => i));
 

@@ -1,12 +1,12 @@
 /** The `constant` rejection, with the real executor. */
 import { describe, expect, it } from 'vitest';
-import { useExecutor } from '../support/executor';
+import { sharedExecutor } from '../support/executor';
 import type { ValidateRequest } from '../../src/executor/types';
 import { constantPrograms } from '../../src/engine/constant';
 
-const executor = useExecutor({ workers: 1 });
+const executor = sharedExecutor({ workers: 1 });
 
-const probes = (code: string, exclude: string, count: number) => ['0', '5', "'abc'", '[1, 2, 3]', '12'].filter((x) => x !== exclude).slice(0, count);
+const probes = (_code: string, exclude: string, count: number) => ['0', '5', "'abc'", '[1, 2, 3]', '12'].filter((x) => x !== exclude).slice(0, count);
 
 async function judge(requests: ValidateRequest[], count = 3) {
   const verdicts = await executor().run(requests);

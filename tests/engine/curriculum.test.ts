@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Curriculum, LEVEL_DOWN, LEVEL_UP, MAX_LEVEL } from '../../src/engine/curriculum';
-import { createRng } from '../../src/model/rng';
+import { createRng } from '../../src/shared/rng';
 
 describe('the program curriculum', () => {
   it('starts at level 1 and rises when the solver does well on its level', () => {

@@ -3,10 +3,10 @@
  * wrong abduction answer into a task it does solve. The verdicts are the real executor's.
  */
 import { describe, expect, it } from 'vitest';
-import { useExecutor } from '../support/executor';
+import { sharedExecutor } from '../support/executor';
 import { correctAnswer, hindsightTargets, type GradedAnswer } from '../../src/engine/hindsight';
 
-const executor = useExecutor({ workers: 1 });
+const executor = sharedExecutor({ workers: 1 });
 
 const program = 'def f(n):\n    return n + 3';
 const triplet = { code: program, input: '4', output: '7' };

@@ -4,10 +4,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { checkedPrograms, freshPrograms, replayRequests, replayTargets } from '../../src/engine/replay';
-import { createRng } from '../../src/model/rng';
-import { useExecutor } from '../support/executor';
+import { createRng } from '../../src/shared/rng';
+import { sharedExecutor } from '../support/executor';
 
-const executor = useExecutor();
+const executor = sharedExecutor();
 describe('freshPrograms', () => {
   it('keeps complete programs that are not held out, in order', () => {
     const samples = [

@@ -3,8 +3,8 @@
  * write no degenerate programs at levels 1-3, and run in the real executor.
  */
 import { describe, expect, it } from 'vitest';
-import { useExecutor } from '../support/executor';
-import { Machine } from '../../src/lang/constraint';
+import { sharedExecutor } from '../support/executor';
+import type { Machine } from '../../src/lang/constraint';
 import { LEVEL_SPECS, levelBudget, PROGRAM_LEVELS, type ProgramLevel } from '../../src/lang/levels';
 import { argumentsConstraint } from '../../src/lang/literal-grammar';
 import { MIN_PROGRAM_TOKENS, programConstraint } from '../../src/lang/program-grammar';
@@ -17,7 +17,7 @@ import { analyse } from './level-check';
 const tokenizer = createTokenizer();
 const eos = tokenizer.eos;
 const weights = structuredWeights(tokenizer);
-const pool = useExecutor({ spare: false });
+const pool = sharedExecutor({ spare: false });
 
 interface Sample {
   code: string;

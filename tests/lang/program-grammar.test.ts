@@ -4,9 +4,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { useExecutor } from '../support/executor';
+import { sharedExecutor } from '../support/executor';
 import type { Verdict } from '../../src/executor/types';
-import { Machine } from '../../src/lang/constraint';
+import type { Machine } from '../../src/lang/constraint';
 import { argumentsConstraint } from '../../src/lang/literal-grammar';
 import { MIN_PROGRAM_TOKENS, programConstraint } from '../../src/lang/program-grammar';
 import { encodeWithin } from '../../src/lang/replay';
@@ -16,7 +16,7 @@ import { parseSignature, type ParamType } from '../../src/lang/types';
 
 const tokenizer = createTokenizer();
 const eos = tokenizer.eos;
-const pool = useExecutor({ spare: false });
+const pool = sharedExecutor({ spare: false });
 
 interface Sample {
   code: string;

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { useExecutor } from '../support/executor';
+import { sharedExecutor } from '../support/executor';
 import { forceTokens } from '../../src/lang/constraint';
 import { PROGRAM_LEVELS, type ProgramLevel } from '../../src/lang/levels';
 import { argumentsConstraint, literalConstraint } from '../../src/lang/literal-grammar';
@@ -17,7 +17,7 @@ import { parseSignature, type ValueType } from '../../src/lang/types';
 
 const tokenizer = createTokenizer();
 const eos = tokenizer.eos;
-const pool = useExecutor({ spare: false });
+const pool = sharedExecutor({ spare: false });
 
 type Value = { kind: 'int' | 'str' | 'bool' } | { kind: 'list' | 'tuple'; items: Value[] };
 

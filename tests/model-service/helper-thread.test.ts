@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { nodeWasmPaths } from '../../src/model/backend-node';
-import { createRng, randomInt } from '../../src/model/rng';
+import { createRng, randomInt } from '../../src/shared/rng';
 import type { TrainBatch } from '../../src/model/train';
 import { spawnNodeModelHelper } from '../../src/model-service/node-model-helper';
 import { ModelService, type ModelHelper, type SampleJob } from '../../src/model-service/model-service';

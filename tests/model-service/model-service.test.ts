@@ -7,7 +7,7 @@ import { createNodeExecutor } from '../../src/executor/node-executor';
 import type { ExecutorPool } from '../../src/executor/pool';
 import { nodeWasmPaths } from '../../src/model/backend-node';
 import { ModelService } from '../../src/model-service/model-service';
-import { measureProposalValidity } from '../../src/model-service/proposal-validity';
+import { measureProposalValidity } from '../../src/bench/proposal-validity';
 
 let service: ModelService;
 let executor: ExecutorPool;

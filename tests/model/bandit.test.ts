@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOptimizer, disposeOptimizer } from '../../src/model/optimizer';
-import { createRng } from '../../src/model/rng';
+import { createRng } from '../../src/shared/rng';
 import { sampleBatch } from '../../src/model/sample';
 import { sequenceLogProbs, trainStep } from '../../src/model/train';
 import { createModel, disposeModel, type Model } from '../../src/model/transformer';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { batchBucket, lengthBucket, shapeGrain } from '../../src/model/buckets';
 import { configFor, parameterCount, validateConfig } from '../../src/model/config';
-import { createRng, hashString, randomInt, randomNormal } from '../../src/model/rng';
+import { createRng, hashString, randomInt, randomNormal } from '../../src/shared/rng';
 
 describe('config', () => {
   it('presets have the promised sizes', () => {

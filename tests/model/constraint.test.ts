@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maskAllows } from '../../src/model/masks';
 import { createOptimizer, disposeOptimizer } from '../../src/model/optimizer';
-import { createRng } from '../../src/model/rng';
+import { createRng } from '../../src/shared/rng';
 import { drawToken, sampleBatch, type SampleConstraint } from '../../src/model/sample';
 import { sequenceLogProbs, trainStep } from '../../src/model/train';
 import { createModel, disposeModel, forward, type Model } from '../../src/model/transformer';

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { packMask } from '../../src/model/masks';
 import { createOptimizer } from '../../src/model/optimizer';
-import { policyLoss, sequenceLogProbs, trainStep, type TrainBatch } from '../../src/model/train';
+import { policyLoss, sequenceLogProbs, trainStep, type TrainBatch, type TrainStats } from '../../src/model/train';
 import { createModel } from '../../src/model/transformer';
 import { microConfig, tokens, useBackend } from './helpers';
 
@@ -55,7 +55,7 @@ describe('the hindsight cross-entropy term', () => {
     allowed[(target[7]! + 1) % V] = 0;
     const batch: TrainBatch = { ...hindsightRow(), masks: [[null, null, null, packMask(allowed), null]] };
     const before = sum((await sequenceLogProbs(model, batch))[0]!);
-    let stats;
+    let stats: TrainStats | undefined;
     for (let i = 0; i < 10; i++) stats = await trainStep(model, optimizer, batch, options);
     const after = sum((await sequenceLogProbs(model, batch))[0]!);
     expect(after).toBeGreaterThan(before + 1);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRng } from '../../src/model/rng';
+import { createRng } from '../../src/shared/rng';
 import { sampleBatch } from '../../src/model/sample';
 import { disposeKvCache } from '../../src/model/kv-cache';
 import { createModel, decodeStep, disposeModel, forward, prefill, type Model } from '../../src/model/transformer';

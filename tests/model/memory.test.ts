@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { snapshotCheckpoint } from '../../src/model/checkpoint';
 import { createOptimizer, disposeOptimizer } from '../../src/model/optimizer';
-import { createRng } from '../../src/model/rng';
+import { createRng } from '../../src/shared/rng';
 import { sampleBatch, type SampleConstraint } from '../../src/model/sample';
 import { trainStep } from '../../src/model/train';
 import { createModel, disposeModel } from '../../src/model/transformer';

@@ -4,18 +4,23 @@
  * draws the next chart in line.
  */
 const queue: (() => void)[] = [];
-let frame = 0;
+let waiting = false;
 
 function next(): void {
-  frame = 0;
+  waiting = false;
   queue.shift()?.();
-  if (queue.length) frame = requestAnimationFrame(next);
+  if (queue.length) nextFrame();
+}
+
+function nextFrame(): void {
+  waiting = true;
+  requestAnimationFrame(next);
 }
 
 /** Queues a draw unless it is already waiting; returns a function that takes it out again. */
 export function scheduleDraw(draw: () => void): () => void {
   if (!queue.includes(draw)) queue.push(draw);
-  frame ||= requestAnimationFrame(next);
+  if (!waiting) nextFrame();
   return () => {
     const at = queue.indexOf(draw);
     if (at >= 0) queue.splice(at, 1);

@@ -3,7 +3,7 @@
  * pairs uniformly at random among the tokens the grammars allow, validates them in the real
  * executor, and prints the parse rate, the valid rate and the top rejection reasons.
  *
- *   npx tsx src/lang/measure-validity.ts [N] [--program-tokens 160] [--argument-tokens 48] [--seed 1] [--show 3] [--structured] [--level 1-4]
+ *   npx tsx scripts/measure-validity.ts [N] [--program-tokens 160] [--argument-tokens 48] [--seed 1] [--show 3] [--structured] [--level 1-4]
  *
  * --structured samples with structuredWeights instead (shorter expressions, more statements and
  * loops), to exercise the statement grammar the way a model with habits would. --level writes
@@ -11,13 +11,13 @@
  *
  * A Node script (it starts Pyodide workers); the grammar code it measures has no Node dependency.
  */
-import { createNodeExecutor } from '../executor/node-executor';
-import type { TokenConstraint } from './constraint';
-import { PROGRAM_LEVELS, type ProgramLevel } from './levels';
-import { argumentsConstraint } from './literal-grammar';
-import { programConstraint } from './program-grammar';
-import { seededRandom, structuredWeights, uniformWalk, weightedWalk } from './sampling';
-import { createTokenizer } from './tokenizer';
+import { createNodeExecutor } from '../src/executor/node-executor';
+import type { TokenConstraint } from '../src/lang/constraint';
+import { PROGRAM_LEVELS, type ProgramLevel } from '../src/lang/levels';
+import { argumentsConstraint } from '../src/lang/literal-grammar';
+import { programConstraint } from '../src/lang/program-grammar';
+import { seededRandom, structuredWeights, uniformWalk, weightedWalk } from '../src/lang/sampling';
+import { createTokenizer } from '../src/lang/tokenizer';
 
 interface Options {
   count: number;

@@ -6,7 +6,7 @@
  */
 import type { ExecutorPool } from '../executor/pool';
 import { parseSignature } from '../lang/types';
-import type { ModelService } from './model-service';
+import type { ModelService } from '../model-service/model-service';
 
 export interface ValidityReport {
   proposals: number;
