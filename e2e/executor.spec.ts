@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, type Page, test } from '@playwright/test';
 
 // One page for the whole file: Python loads once, as it does for a user trying programs.
 test.describe.configure({ mode: 'serial' });
@@ -49,7 +49,7 @@ test('verifies a program in the worker and shows its output', async () => {
 
 test('refuses a forbidden import with a clear reason', async () => {
   await openReady(page);
-  await runProgram(page, "import os\ndef f(x):\n    return os.getcwd()", '1');
+  await runProgram(page, 'import os\ndef f(x):\n    return os.getcwd()', '1');
   await expect(page.getByTestId('verdict-reason')).toHaveAttribute('data-reason', 'forbidden-import');
   await expect(page.getByTestId('verdict')).toContainText('import of os is not allowed');
 });

@@ -4,7 +4,7 @@
  * which makes any real entropy count as collapsed); and class mode speaks plainly and shows an
  * example of each step. Screenshots of both views go to test-reports/screenshots.
  */
-import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { type BrowserContext, expect, type Page, test } from '@playwright/test';
 
 test.describe.configure({ mode: 'serial' });
 

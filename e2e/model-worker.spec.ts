@@ -5,7 +5,9 @@ test('the model worker picks a backend, writes programs, trains, and keeps check
   await page.goto('/bench.html');
   await page.waitForFunction(() => 'tabulaBench' in window);
   const result = await page.evaluate(() =>
-    (window as unknown as { tabulaBench: { modelWorkerCheck(): Promise<Awaited<ReturnType<typeof import('../src/bench/model-check').modelWorkerCheck>>> } }).tabulaBench.modelWorkerCheck(),
+    (
+      window as unknown as { tabulaBench: { modelWorkerCheck(): Promise<Awaited<ReturnType<typeof import('../src/bench/model-check').modelWorkerCheck>>> } }
+    ).tabulaBench.modelWorkerCheck(),
   );
   expect(['webgpu', 'webgl', 'wasm', 'cpu']).toContain(result.backend);
   expect(result.reason.length).toBeGreaterThan(10);

@@ -1,4 +1,4 @@
-import { expect, type BrowserContext, type Page, type Request, type Response } from '@playwright/test';
+import { type BrowserContext, expect, type Page, type Request, type Response } from '@playwright/test';
 import type { StatusReply } from '../src/offline/protocol';
 
 /** What happened to the app's own (same-origin) requests made after the network went away. */
@@ -52,7 +52,16 @@ export async function goOfflineAfterFirstVisit(page: Page, context: BrowserConte
   const [serviceWorker] = context.serviceWorkers();
   if (serviceWorker) {
     const probe = `/offline-probe-${Date.now()}`;
-    expect(await serviceWorker.evaluate((path) => fetch(path, { cache: 'no-store' }).then(() => 'online', () => 'offline'), probe)).toBe('offline');
+    expect(
+      await serviceWorker.evaluate(
+        (path) =>
+          fetch(path, { cache: 'no-store' }).then(
+            () => 'online',
+            () => 'offline',
+          ),
+        probe,
+      ),
+    ).toBe('offline');
   }
 
   const origin = new URL(page.url()).origin;

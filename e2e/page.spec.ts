@@ -4,7 +4,7 @@
  * settings from a link, and training with the network cut off.
  */
 import { readFile } from 'node:fs/promises';
-import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { type BrowserContext, expect, type Page, test } from '@playwright/test';
 import { goOfflineAfterFirstVisit } from './offline-helpers';
 
 test.describe.configure({ mode: 'serial' });
@@ -89,7 +89,10 @@ test('Start trains: steps complete, the charts and the feed update, and the main
 
   // 30 s of training measured from the first step on.
   await page.waitForFunction((start) => performance.now() - start >= 30_000, t0, { timeout: 60_000, polling: 1000 });
-  const tasks = await page.evaluate((start) => (window as unknown as { longTasks: { start: number; duration: number }[] }).longTasks.filter((t) => t.start >= start), t0);
+  const tasks = await page.evaluate(
+    (start) => (window as unknown as { longTasks: { start: number; duration: number }[] }).longTasks.filter((t) => t.start >= start),
+    t0,
+  );
   const longest = Math.max(0, ...tasks.map((t) => t.duration));
   console.log(`main thread over 30 s of training: ${tasks.length} long tasks, the longest ${longest.toFixed(0)} ms`);
   expect(longest).toBeLessThan(200);
@@ -135,7 +138,8 @@ test('the buffer explorer finds a task by a search word', async () => {
   // tasks and not in others, so the search must narrow the list without emptying it.
   const programs = await rows.locator('.code-line').allInnerTexts();
   const inPrograms = new Map<string, number>();
-  for (const p of programs) for (const w of new Set(p.match(/[A-Za-z_]{3,}/g) ?? [])) if (w !== 'def' && w !== 'return') inPrograms.set(w, (inPrograms.get(w) ?? 0) + 1);
+  for (const p of programs)
+    for (const w of new Set(p.match(/[A-Za-z_]{3,}/g) ?? [])) if (w !== 'def' && w !== 'return') inPrograms.set(w, (inPrograms.get(w) ?? 0) + 1);
   const word = [...inPrograms].sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0];
   expect(word, `no word in ${programs.join('\n')}`).toBeTruthy();
   if (!word) return;
@@ -213,10 +217,15 @@ test('export then import a run gives the same curves; a corrupt file is refused 
 
   // The buffers as JSONL in the CRUXEval triplet format, one task per line.
   const [jsonl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export buffers (JSONL)' }).click()]);
-  const lines = (await readFile(await jsonl.path(), 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
+  const lines = (await readFile(await jsonl.path(), 'utf8'))
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line));
   expect(lines.length).toBeGreaterThan(3);
   for (const line of lines) {
-    expect(line).toEqual(expect.objectContaining({ id: expect.any(String), code: expect.stringMatching(/^def f\(/), input: expect.any(String), output: expect.any(String) }));
+    expect(line).toEqual(
+      expect.objectContaining({ id: expect.any(String), code: expect.stringMatching(/^def f\(/), input: expect.any(String), output: expect.any(String) }),
+    );
     expect(['deduction', 'abduction', 'induction']).toContain(line.task_type);
   }
 
@@ -233,7 +242,6 @@ test('export then import a run gives the same curves; a corrupt file is refused 
   await expect(page.getByTestId('runs-message')).toContainText('Exported runs are files ending in .tzrun.');
   expect(await page.getByTestId('run-row').count()).toBe(rowsBefore);
 
-  
   await page.getByLabel('Import a run file').setInputFiles({ name: 'run.tzrun', mimeType: 'application/octet-stream', buffer: bytes });
   await expect(page.getByTestId('runs-message')).toContainText('Imported');
   await expect(page.getByTestId('run-row')).toHaveCount(rowsBefore + 1);

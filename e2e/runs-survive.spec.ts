@@ -3,7 +3,7 @@
  * copies it, or takes over when the first closes), and a save refused because the origin's
  * storage is full (simulated in the real IndexedDB transaction, which is aborted).
  */
-import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { type BrowserContext, expect, type Page, test } from '@playwright/test';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -83,7 +83,11 @@ test('a save refused because storage is full says so, offers Runs, and keeps the
   await expect(page.locator('[data-testid=run-row][aria-current=true] td').nth(2)).toHaveText(/[\d.]+ (kB|MB)/);
 
   // The next saves fail as on a full disk: written, then the transaction aborts.
-  const simulateFull = (on: boolean) => page.evaluate((on) => (window as unknown as { __tabulaTest: { simulateStorageFull(on: boolean): Promise<void> } }).__tabulaTest.simulateStorageFull(on), on);
+  const simulateFull = (on: boolean) =>
+    page.evaluate(
+      (on) => (window as unknown as { __tabulaTest: { simulateStorageFull(on: boolean): Promise<void> } }).__tabulaTest.simulateStorageFull(on),
+      on,
+    );
   await simulateFull(true);
   await page.getByRole('button', { name: 'Step' }).click();
   const alert = page.getByRole('alert').filter({ hasText: 'storage for this page is full' });

@@ -45,8 +45,7 @@ function parseOptions(argv: string[]): Options {
     else if (arg === '--level') {
       if (!(PROGRAM_LEVELS as readonly number[]).includes(value)) throw new Error(`--level must be one of ${PROGRAM_LEVELS.join(', ')}`);
       options.level = value as ProgramLevel;
-    }
-    else if (/^\d+$/.test(arg)) {
+    } else if (/^\d+$/.test(arg)) {
       options.count = Number(arg);
       continue;
     } else throw new Error(`unknown argument ${arg}`);
@@ -67,9 +66,7 @@ function sampleProposals(count: number, options: Omit<Options, 'count' | 'show'>
   const random = seededRandom(options.seed);
   const weights = options.structured ? structuredWeights(tokenizer) : null;
   const walk = (constraint: TokenConstraint, limit: number) =>
-    weights
-      ? weightedWalk(constraint, random, tokenizer.eos, limit, weights)
-      : uniformWalk(constraint, random, tokenizer.eos, limit);
+    weights ? weightedWalk(constraint, random, tokenizer.eos, limit, weights) : uniformWalk(constraint, random, tokenizer.eos, limit);
   const proposals: Proposal[] = [];
   for (let k = 0; k < count; k++) {
     const program = programConstraint(tokenizer, { maxTokens: options.programTokens, ...(options.level ? { level: options.level } : {}) });

@@ -17,7 +17,7 @@ function ensureChromium() {
   if (existsSync(chromium)) return;
   const root = typeof process.getuid === 'function' && process.getuid() === 0;
   if (root && existsSync('/usr/bin/apt-get')) {
-    console.log('Chromium is missing: installing Debian\'s chromium package');
+    console.log("Chromium is missing: installing Debian's chromium package");
     const env = { DEBIAN_FRONTEND: 'noninteractive' };
     if (run('apt-get', ['update', '-qq'], env) === 0 && run('apt-get', ['install', '-y', '-qq', 'chromium'], env) === 0) return;
   }
@@ -39,10 +39,7 @@ mkdirSync(RESULTS, { recursive: true });
 
 const unitStatus = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${RESULTS}/vitest.json`]);
 const buildStatus = run('npx', ['vite', 'build', '--logLevel', 'error']);
-const e2eStatus =
-  buildStatus === 0
-    ? run('npx', ['playwright', 'test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: `${RESULTS}/e2e.json` })
-    : 1;
+const e2eStatus = buildStatus === 0 ? run('npx', ['playwright', 'test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: `${RESULTS}/e2e.json` }) : 1;
 
 const unit = counts(`${RESULTS}/vitest.json`, (r) => ({
   passed: r.numPassedTests,

@@ -18,8 +18,8 @@ import { argumentsConstraint } from '../src/lang/literal-grammar';
 import { programConstraint } from '../src/lang/program-grammar';
 import { uniformWalk } from '../src/lang/sampling';
 import { parseSignature } from '../src/lang/types';
-import { createRng } from '../src/shared/rng';
 import type { TrainBatch } from '../src/model/train';
+import { createRng } from '../src/shared/rng';
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.split('=') as [string, string]));
 const minutes = Number(args.minutes ?? 3);
@@ -31,7 +31,9 @@ const session = await openSession({ config });
 const tokenizer = session.model.tokenizer;
 const prompts = new Prompts(tokenizer, config, session.info.config.contextLength);
 const rng = createRng(Number(args.seed ?? 1) + 1000);
-const heldout = shippedHeldout().filter((t) => (t.level ?? 4) === level).slice(0, 64);
+const heldout = shippedHeldout()
+  .filter((t) => (t.level ?? 4) === level)
+  .slice(0, 64);
 const floor = await trivialFloors(session.executor, heldout, 'deduction');
 console.log(`level ${level}: ${heldout.length} held-out deduction tasks, best trivial floor ${(floor.best.accuracy * 100).toFixed(1)}%`);
 
@@ -50,7 +52,9 @@ async function triplets(): Promise<SolveTask[]> {
     const requests = Array.from({ length: 32 }, () => {
       const code = program();
       const signature = parseSignature(code);
-      const inputs = Array.from({ length: inputsPerProgram }, () => walk(argumentsConstraint(tokenizer, signature, { maxTokens: config.inputTokens }), config.inputTokens));
+      const inputs = Array.from({ length: inputsPerProgram }, () =>
+        walk(argumentsConstraint(tokenizer, signature, { maxTokens: config.inputTokens }), config.inputTokens),
+      );
       return { kind: 'validate' as const, code, inputs };
     });
     const verdicts = await session.executor.run(requests);
@@ -78,7 +82,9 @@ let nextEval = 0;
 for (;;) {
   const elapsed = (performance.now() - started) / 60000;
   if (elapsed >= nextEval) {
-    console.log(`minute ${elapsed.toFixed(1)}  steps ${steps}  examples ${steps * rows}  accuracy ${((await accuracy()) * 100).toFixed(1)}%  training ${(trainMs / 1000).toFixed(0)} s`);
+    console.log(
+      `minute ${elapsed.toFixed(1)}  steps ${steps}  examples ${steps * rows}  accuracy ${((await accuracy()) * 100).toFixed(1)}%  training ${(trainMs / 1000).toFixed(0)} s`,
+    );
     nextEval += 1;
   }
   if (elapsed >= minutes) break;

@@ -2,9 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { loadPyodide } from 'pyodide';
-import { startPythonWorker } from '../src/executor/worker-core';
 import type { ToWorker } from '../src/executor/protocol';
 import { PYTHON_ENV } from '../src/executor/python-env';
+import { startPythonWorker } from '../src/executor/worker-core';
 
 const port = parentPort!;
 // Verdicts and messages carry everything worth saying; Pyodide's own reports of a program that

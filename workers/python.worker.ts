@@ -1,8 +1,8 @@
 /// <reference lib="webworker" />
 /** Browser entry of the Python worker (a module Web Worker). */
 import { loadPyodide } from 'pyodide';
-import harnessSource from '../src/executor/harness.py?raw';
 import { fetchWithProgress } from '../src/executor/fetch-progress';
+import harnessSource from '../src/executor/harness.py?raw';
 import type { ToWorker } from '../src/executor/protocol';
 import { PYTHON_ENV } from '../src/executor/python-env';
 import { startPythonWorker } from '../src/executor/worker-core';

@@ -9,7 +9,7 @@ import type { PresetName } from '../model/config';
 import type { ModelMeasurement } from '../model/measure';
 import { startModelWorker } from '../model-service/model-worker-client';
 import { modelWorkerCheck } from './model-check';
-import { timedRounds, type TimedRounds } from './timed-rounds';
+import { type TimedRounds, timedRounds } from './timed-rounds';
 
 async function benchExecutor(requests: ExecRequest[], rounds: number): Promise<TimedRounds> {
   const pool = await createBrowserExecutor();

@@ -28,11 +28,7 @@ export interface ValidityOptions {
   onProgress?: (done: number) => void;
 }
 
-export async function measureProposalValidity(
-  service: ModelService,
-  executor: ExecutorPool,
-  options: ValidityOptions,
-): Promise<ValidityReport> {
+export async function measureProposalValidity(service: ModelService, executor: ExecutorPool, options: ValidityOptions): Promise<ValidityReport> {
   const { tokenizer } = service;
   const batch = options.batch ?? 32;
   const settings = { temperature: options.temperature ?? 1, constrained: options.constrained ?? true };

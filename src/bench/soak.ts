@@ -58,7 +58,8 @@ export function judgeSoak(samples: readonly SoakSample[]): SoakVerdict {
   const mean = (xs: SoakSample[], f: (s: SoakSample) => number | null) => meanOrNull(xs.map(f).filter((v): v is number => v !== null));
   const span = `minutes ${start[0]!.minute}-${start.at(-1)!.minute}`;
   const last = `minutes ${end[0]!.minute}-${end.at(-1)!.minute}`;
-  for (const s of from) if (s.tensors !== from[0]!.tensors) problems.push(`minute ${s.minute}: ${s.tensors} tensors, ${from[0]!.tensors} at minute ${from[0]!.minute}`);
+  for (const s of from)
+    if (s.tensors !== from[0]!.tensors) problems.push(`minute ${s.minute}: ${s.tensors} tensors, ${from[0]!.tensors} at minute ${from[0]!.minute}`);
   const grew = (what: string, f: (s: SoakSample) => number | null, slack: number, show: (n: number) => string) => {
     const before = mean(start, f);
     const after = mean(end, f);
@@ -71,7 +72,12 @@ export function judgeSoak(samples: readonly SoakSample[]): SoakVerdict {
   grew('model WebAssembly memory', (s) => s.modelWasmBytes, MEMORY_SLACK, mb);
   grew('helper thread heap', (s) => s.helperHeapBytes, MEMORY_SLACK, mb);
   grew('Python worker memory', (s) => s.pythonHeapBytes, MEMORY_SLACK, mb);
-  grew('steps slowed', (s) => s.secondsPerStep, STEP_SLACK, (n) => `${n.toFixed(2)} s/step`);
+  grew(
+    'steps slowed',
+    (s) => s.secondsPerStep,
+    STEP_SLACK,
+    (n) => `${n.toFixed(2)} s/step`,
+  );
   return { flat: problems.length === 0, problems, baselineMinute: BASELINE_MINUTE };
 }
 
@@ -81,6 +87,9 @@ export function soakTable(samples: readonly SoakSample[]): string {
   return [
     '| minute | steps | s/step | tensors | tensor MB | JS heap MB | resident MB | model wasm MB | helper heap MB | Python MB | workers replaced |',
     '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ...samples.map((s) => `| ${s.minute} | ${s.steps} | ${s.secondsPerStep === null ? '–' : s.secondsPerStep.toFixed(2)} | ${s.tensors} | ${mb(s.tensorBytes)} | ${mb(s.heapBytes)} | ${mb(s.residentBytes)} | ${mb(s.modelWasmBytes)} | ${mb(s.helperHeapBytes)} | ${mb(s.pythonHeapBytes)} | ${s.workerReplacements} |`),
+    ...samples.map(
+      (s) =>
+        `| ${s.minute} | ${s.steps} | ${s.secondsPerStep === null ? '–' : s.secondsPerStep.toFixed(2)} | ${s.tensors} | ${mb(s.tensorBytes)} | ${mb(s.heapBytes)} | ${mb(s.residentBytes)} | ${mb(s.modelWasmBytes)} | ${mb(s.helperHeapBytes)} | ${mb(s.pythonHeapBytes)} | ${s.workerReplacements} |`,
+    ),
   ].join('\n');
 }

@@ -18,7 +18,7 @@ const CALL = 'wasmFactoryThreadedSimd.toString()';
 export function threadedFactorySource(source: string): string {
   const start = source.indexOf('(() => {');
   const end = source.lastIndexOf('})();', source.indexOf('if (typeof exports'));
-  if (start < 0 || end < start) throw new Error('tfjs-threads-plugin: the threaded factory\'s layout changed; update the plugin');
+  if (start < 0 || end < start) throw new Error("tfjs-threads-plugin: the threaded factory's layout changed; update the plugin");
   return source.slice(start, end + '})()'.length);
 }
 

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from '@playwright/test';
+import { type Browser, chromium, type Page } from '@playwright/test';
 import { build, preview } from 'vite';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium';
 
@@ -31,12 +31,15 @@ export async function recordStepTimes(target: Pick<Page, 'addInitScript'>): Prom
 
 /** Runs `use` on the bench page; past `timeoutMs` the browser is closed and this rejects. */
 export function withBenchPage<T>(use: (page: Page) => Promise<T>, timeoutMs = 30 * 60_000): Promise<T> {
-  return withBuiltApp(async (browser, origin) => {
-    const page = await browser.newPage();
-    await page.goto(`${origin}/bench.html`);
-    await page.waitForFunction(() => 'tabulaBench' in window);
-    return use(page);
-  }, { timeoutMs });
+  return withBuiltApp(
+    async (browser, origin) => {
+      const page = await browser.newPage();
+      await page.goto(`${origin}/bench.html`);
+      await page.waitForFunction(() => 'tabulaBench' in window);
+      return use(page);
+    },
+    { timeoutMs },
+  );
 }
 
 /**

@@ -13,9 +13,9 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { type TimedRounds, timedRounds } from '../bench/timed-rounds';
 import { createNodeExecutor, defaultWorkerCount } from '../executor/node-executor';
 import type { ExecRequest } from '../executor/types';
-import { timedRounds, type TimedRounds } from '../bench/timed-rounds';
 import { intOption, parseArgs } from './args';
 import { withBenchPage } from './bench-browser';
 import { parseTaskLines } from './tasks-file';
@@ -53,8 +53,7 @@ export async function benchExecutorCommand(argv: string[]): Promise<number> {
   log('(d) native CPython, one process…');
   const single = await measureNative('single', text, rounds, 1);
 
-  const ratio = (a: Measurement, b: Measurement) =>
-    a.programsPerSec && b.programsPerSec ? round(a.programsPerSec / b.programsPerSec, 2) : null;
+  const ratio = (a: Measurement, b: Measurement) => (a.programsPerSec && b.programsPerSec ? round(a.programsPerSec / b.programsPerSec, 2) : null);
   const report = {
     programs: requests.length,
     rounds,
@@ -101,8 +100,7 @@ async function measureBrowser(requests: ExecRequest[], rounds: number): Promise<
   try {
     const result = await withBenchPage((page) =>
       page.evaluate(
-        ([tasks, n]) =>
-          (window as unknown as { tabulaBench: { executor(r: ExecRequest[], n: number): Promise<TimedRounds> } }).tabulaBench.executor(tasks, n),
+        ([tasks, n]) => (window as unknown as { tabulaBench: { executor(r: ExecRequest[], n: number): Promise<TimedRounds> } }).tabulaBench.executor(tasks, n),
         [requests, rounds] as const,
       ),
     );
@@ -121,19 +119,14 @@ const NATIVE_LABELS = {
 function measureNative(mode: keyof typeof NATIVE_LABELS, text: string, rounds: number, workers: number): Promise<Measurement> {
   const label = NATIVE_LABELS[mode];
   return new Promise((resolve) => {
-    const child = execFile(
-      'python3',
-      [`${ROOT}bench/native_executor.py`, mode, String(rounds), String(workers)],
-      { maxBuffer: 1 << 20 },
-      (error, stdout) => {
-        if (error) {
-          resolve({ label, workers, programsPerSec: null, ok: 0, note: firstLine(error) });
-          return;
-        }
-        const result = JSON.parse(stdout) as { workers: number; programs: number; seconds: number[]; ok: number };
-        resolve({ label, workers: result.workers, programsPerSec: result.programs / median(result.seconds), ok: result.ok });
-      },
-    );
+    const child = execFile('python3', [`${ROOT}bench/native_executor.py`, mode, String(rounds), String(workers)], { maxBuffer: 1 << 20 }, (error, stdout) => {
+      if (error) {
+        resolve({ label, workers, programsPerSec: null, ok: 0, note: firstLine(error) });
+        return;
+      }
+      const result = JSON.parse(stdout) as { workers: number; programs: number; seconds: number[]; ok: number };
+      resolve({ label, workers: result.workers, programsPerSec: result.programs / median(result.seconds), ok: result.ok });
+    });
     child.stdin!.end(text);
   });
 }
@@ -151,4 +144,3 @@ function round(value: number, digits: number): number {
 function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 120);
 }
-

@@ -11,12 +11,12 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { applySettings, defaultConfig, type EngineConfig } from '../engine/config';
-import { createNodeExecutor } from '../executor/node-executor';
-import { evaluate, type EvalTask } from '../engine/evaluate';
-import { readHeldout } from '../engine/heldout';
+import { type EvalTask, evaluate } from '../engine/evaluate';
 import { trivialFloors } from '../engine/floors';
+import { readHeldout } from '../engine/heldout';
 import type { LevelEval, PerType } from '../engine/metrics';
 import { TASK_TYPES, type TaskType } from '../engine/rewards';
+import { createNodeExecutor } from '../executor/node-executor';
 import { isPresetName } from '../model/config';
 import { intOption, numberOption, parseArgs, UsageError } from './args';
 import { openSession, shippedHeldout } from './engine-session';
@@ -76,7 +76,8 @@ export async function benchLearnCommand(argv: string[]): Promise<number> {
     return seed;
   });
   const variantNumbers = listOption(args.options.get('variants'), VARIANTS.map((_, i) => String(i + 1)).join(','), 'variants').map((v) => {
-    if (!VARIANTS[Number(v) - 1]) throw new UsageError(`--variants: "${v}" is not a variant number (1 to ${VARIANTS.length}: ${VARIANTS.map((x, i) => `${i + 1} ${x.name}`).join(', ')})`);
+    if (!VARIANTS[Number(v) - 1])
+      throw new UsageError(`--variants: "${v}" is not a variant number (1 to ${VARIANTS.length}: ${VARIANTS.map((x, i) => `${i + 1} ${x.name}`).join(', ')})`);
     return Number(v);
   });
   const variants = variantNumbers.map((v) => VARIANTS[v - 1]!);
@@ -100,7 +101,9 @@ export async function benchLearnCommand(argv: string[]): Promise<number> {
 
   const total = variants.length * seeds.length;
   const hours = (total * minutes) / 60 / jobs;
-  log(`bench learn: ${variants.length} variants x ${seeds.length} seeds x ${minutes} min of training, ${jobs} at a time (${base.threads} model thread${base.threads === 1 ? '' : 's'} each) = ${hours.toFixed(1)} h, plus seeding and evaluation`);
+  log(
+    `bench learn: ${variants.length} variants x ${seeds.length} seeds x ${minutes} min of training, ${jobs} at a time (${base.threads} model thread${base.threads === 1 ? '' : 's'} each) = ${hours.toFixed(1)} h, plus seeding and evaluation`,
+  );
   const { floors, simpleFloor } = await floorsOf(perLevel, plan.simple);
 
   const results: OneRun[] = [];
@@ -127,12 +130,31 @@ export async function benchLearnCommand(argv: string[]): Promise<number> {
 
   const startBySeed = new Map(results.filter((r) => r.start).map((r) => [r.seed, r.start!]));
   const runs = (name: string): SeedRun[] =>
-    results.filter((r) => r.variant === name).sort((a, b) => a.seed - b.seed).map((r) => {
-      const start = startBySeed.get(r.seed)!;
-      return { seed: r.seed, steps: r.steps, seconds: r.seconds, start: start.levels, end: r.end, level: r.level, simpleStart: start.simple, simpleEnd: r.simpleEnd };
-    });
-  const report = summarise(variants.map((v) => ({ name: v.name, settings: v.settings, runs: runs(v.name) })), floors, simpleFloor);
-  if (args.options.has('json')) process.stdout.write(`${JSON.stringify({ minutes, preset, seeds, jobs, threads: base.threads, evalPerLevel: perLevel, floors: floors.strategies, variants: report })}\n`);
+    results
+      .filter((r) => r.variant === name)
+      .sort((a, b) => a.seed - b.seed)
+      .map((r) => {
+        const start = startBySeed.get(r.seed)!;
+        return {
+          seed: r.seed,
+          steps: r.steps,
+          seconds: r.seconds,
+          start: start.levels,
+          end: r.end,
+          level: r.level,
+          simpleStart: start.simple,
+          simpleEnd: r.simpleEnd,
+        };
+      });
+  const report = summarise(
+    variants.map((v) => ({ name: v.name, settings: v.settings, runs: runs(v.name) })),
+    floors,
+    simpleFloor,
+  );
+  if (args.options.has('json'))
+    process.stdout.write(
+      `${JSON.stringify({ minutes, preset, seeds, jobs, threads: base.threads, evalPerLevel: perLevel, floors: floors.strategies, variants: report })}\n`,
+    );
   else process.stdout.write(formatReport(report, floors, minutes, seeds, perLevel, jobs));
   return 0;
 }
@@ -163,7 +185,10 @@ async function runOne(plan: RunPlan, seed: number, variant: (typeof VARIANTS)[nu
   try {
     const { engine } = session;
     const simpleAccuracy = async () => {
-      const { accuracy } = await evaluate(session.model, session.executor, engine.prompts, plan.simple, 'deduction', { constrained: config.constrained, outputTokens: config.outputTokens });
+      const { accuracy } = await evaluate(session.model, session.executor, engine.prompts, plan.simple, 'deduction', {
+        constrained: config.constrained,
+        outputTokens: config.outputTokens,
+      });
       if (accuracy === null) throw new Error(`bench learn: none of ${SIMPLE_PROGRAMS_PATH} fits this model's context`);
       return accuracy;
     };
@@ -179,7 +204,10 @@ async function runOne(plan: RunPlan, seed: number, variant: (typeof VARIANTS)[nu
     while (performance.now() - started < plan.minutes * 60_000) {
       const m = await engine.runStep();
       level = m.curriculum?.level ?? level;
-      if (m.step % 10 === 0) log(`  ${variant.name}, seed ${seed}: step ${m.step}: ${((performance.now() - started) / 1000).toFixed(0)} s, ${(m.timing.stepMs / 1000).toFixed(1)} s/step, level ${level}`);
+      if (m.step % 10 === 0)
+        log(
+          `  ${variant.name}, seed ${seed}: step ${m.step}: ${((performance.now() - started) / 1000).toFixed(0)} s, ${(m.timing.stepMs / 1000).toFixed(1)} s/step, level ${level}`,
+        );
     }
     const seconds = (performance.now() - started) / 1000;
     log(`bench learn: ${variant.name}, seed ${seed}: ${engine.step} steps; evaluating`);
@@ -199,7 +227,16 @@ function runInChild(rest: string[], settings: string[], seed: number, variant: n
     if (arg === '--jobs' || arg === '--seeds' || arg === '--variants') i++;
     else if (arg !== '--json' && !arg.startsWith('--jobs=') && !arg.startsWith('--seeds=') && !arg.startsWith('--variants=')) passed.push(arg);
   }
-  const childArgs = [bin, 'bench', 'learn', ...passed, ...settings.flatMap((s) => ['--set', s]), '--one', `${seed}:${variant}`, ...(withStart ? ['--with-start'] : [])];
+  const childArgs = [
+    bin,
+    'bench',
+    'learn',
+    ...passed,
+    ...settings.flatMap((s) => ['--set', s]),
+    '--one',
+    `${seed}:${variant}`,
+    ...(withStart ? ['--with-start'] : []),
+  ];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, childArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -234,7 +271,10 @@ async function floorsOf(perLevel: number, simple: EvalTask[]): Promise<{ floors:
 
 function listOption(raw: string | true | undefined, fallback: string, name: string): string[] {
   if (raw === true) throw new UsageError(`--${name} needs a comma-separated list`);
-  const items = (raw ?? fallback).split(',').map((s) => s.trim()).filter(Boolean);
+  const items = (raw ?? fallback)
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (items.length === 0) throw new UsageError(`--${name} needs at least one item`);
   return items;
 }
@@ -267,7 +307,13 @@ async function floorTable(executor: Parameters<typeof trivialFloors>[0], tasks: 
       table.best.set(`${group.name}/${type}`, report.best.accuracy);
       const others: Record<string, number> = {};
       for (const s of report.strategies) others[s.name] = Math.max(others[s.name] ?? 0, s.accuracy);
-      table.strategies.push({ group: group.name, type, best: report.best.name + (report.best.answer ? ` ${report.best.answer}` : ''), accuracy: report.best.accuracy, others });
+      table.strategies.push({
+        group: group.name,
+        type,
+        best: report.best.name + (report.best.answer ? ` ${report.best.answer}` : ''),
+        accuracy: report.best.accuracy,
+        others,
+      });
     }
   }
   return table;
@@ -338,7 +384,16 @@ function summarise(variants: { name: string; settings: string[]; runs: SeedRun[]
       endMin: simpleEnds.length ? Math.min(...simpleEnds) : null,
       endMax: simpleEnds.length ? Math.max(...simpleEnds) : null,
     };
-    return { name, settings, seeds: runs.map((r) => r.seed), steps, stepsPerMinute: seconds > 0 ? (steps * 60) / seconds : 0, ...types, finalLevel: runs.map((r) => r.level), simple };
+    return {
+      name,
+      settings,
+      seeds: runs.map((r) => r.seed),
+      steps,
+      stepsPerMinute: seconds > 0 ? (steps * 60) / seconds : 0,
+      ...types,
+      finalLevel: runs.map((r) => r.level),
+      simple,
+    };
   });
 }
 
@@ -353,7 +408,11 @@ function formatReport(report: VariantReport[], floors: FloorTable, minutes: numb
     '|---|---|---:|---|---|',
   ];
   for (const s of floors.strategies) {
-    const others = Object.entries(s.others).sort((a, b) => b[1] - a[1]).slice(0, 3).map(([k, v]) => `${k} ${pct(v)}`).join(', ');
+    const others = Object.entries(s.others)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3)
+      .map(([k, v]) => `${k} ${pct(v)}`)
+      .join(', ');
     lines.push(`| ${s.group} | ${s.type} | ${pct(s.accuracy)} | ${s.best} | ${others} |`);
   }
   lines.push(
@@ -378,7 +437,10 @@ function formatReport(report: VariantReport[], floors: FloorTable, minutes: numb
     '',
     '| variant | step 0 -> end (min-max) | gain over floor |',
     '|---|---:|---:|',
-    ...report.map((v) => `| ${v.name} | ${pct(v.simple.start)} -> ${pct(v.simple.end)} (${pct(v.simple.endMin)}-${pct(v.simple.endMax)}) | ${points(v.simple.gainOverFloor)} |`),
+    ...report.map(
+      (v) =>
+        `| ${v.name} | ${pct(v.simple.start)} -> ${pct(v.simple.end)} (${pct(v.simple.endMin)}-${pct(v.simple.endMax)}) | ${points(v.simple.gainOverFloor)} |`,
+    ),
   );
   lines.push('', `Final curriculum level per seed: ${report.map((v) => `${v.name} ${v.finalLevel.join('/')}`).join('; ')}`);
   return `${lines.join('\n')}\n`;

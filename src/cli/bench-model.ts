@@ -5,14 +5,15 @@
  * page's model worker (a fresh one each, through Playwright). Also `validProposalRate`: the
  * share of a random-init tiny model's proposals that pass the executor's full validation.
  */
+
+import { measureProposalValidity, type ValidityReport } from '../bench/proposal-validity';
 import { createNodeExecutor } from '../executor/node-executor';
 import { createTokenizer } from '../lang/tokenizer';
-import { BROWSER_BACKENDS, NODE_BACKENDS, type BackendName } from '../model/backend';
+import { type BackendName, BROWSER_BACKENDS, NODE_BACKENDS } from '../model/backend';
 import { nodeWasmPaths } from '../model/backend-node';
 import { isPresetName, type PresetName } from '../model/config';
-import { measureModel, type ModelMeasurement } from '../model/measure';
+import { type ModelMeasurement, measureModel } from '../model/measure';
 import { ModelService } from '../model-service/model-service';
-import { measureProposalValidity, type ValidityReport } from '../bench/proposal-validity';
 import { intOption, parseArgs, UsageError } from './args';
 import { withBenchPage } from './bench-browser';
 import { progressBar } from './progress';
@@ -55,7 +56,13 @@ export async function benchModelCommand(argv: string[]): Promise<number> {
         continue;
       }
       log(`node ${p} on ${name}…`);
-      rows.push({ where: 'node', preset: p, backend: name, threads: 1, measurement: await measureModel(p, name, { vocab: createTokenizer().size, wasmPaths: nodeWasmPaths() }) });
+      rows.push({
+        where: 'node',
+        preset: p,
+        backend: name,
+        threads: 1,
+        measurement: await measureModel(p, name, { vocab: createTokenizer().size, wasmPaths: nodeWasmPaths() }),
+      });
     }
   }
   // WASM in the page: every preset, single-threaded and with tfjs's threaded build on 2 threads,
@@ -66,11 +73,13 @@ export async function benchModelCommand(argv: string[]): Promise<number> {
       for (const threads of name === 'wasm' ? [1, 2] : [1]) {
         log(`browser ${p} on ${name}${threads > 1 ? `, ${threads} threads` : ''}…`);
         try {
-          const measurement = await withBenchPage((page) =>
-            page.evaluate(
-              ([pr, b, t]) => (window as unknown as { tabulaBench: { model(p: string, b: string, t: number): Promise<ModelMeasurement> } }).tabulaBench.model(pr, b, t),
-              [p, name, threads] as const,
-            ),
+          const measurement = await withBenchPage(
+            (page) =>
+              page.evaluate(
+                ([pr, b, t]) =>
+                  (window as unknown as { tabulaBench: { model(p: string, b: string, t: number): Promise<ModelMeasurement> } }).tabulaBench.model(pr, b, t),
+                [p, name, threads] as const,
+              ),
             BROWSER_LIMIT_MS,
           );
           rows.push({ where: 'browser', preset: p, backend: name, threads, measurement });
@@ -89,20 +98,34 @@ export async function benchModelCommand(argv: string[]): Promise<number> {
     return 0;
   }
   process.stdout.write(`\nvalidProposalRate: ${pct(validity.validRate)} of ${validity.proposals} random-init tiny proposals pass full validation`);
-  process.stdout.write(` (parsed ${validity.parsed}/${validity.proposals}${validity.reasons.length ? `; rejected: ${validity.reasons.map(([r, n]) => `${r} ${n}`).join(', ')}` : ''})\n\n`);
-  process.stdout.write('| where | preset | backend | threads | sample tok/s (KV) | sample tok/s (recompute) | KV speed-up | train tok/s | train GFLOP/s | matMul GFLOP/s | train / matMul |\n');
+  process.stdout.write(
+    ` (parsed ${validity.parsed}/${validity.proposals}${validity.reasons.length ? `; rejected: ${validity.reasons.map(([r, n]) => `${r} ${n}`).join(', ')}` : ''})\n\n`,
+  );
+  process.stdout.write(
+    '| where | preset | backend | threads | sample tok/s (KV) | sample tok/s (recompute) | KV speed-up | train tok/s | train GFLOP/s | matMul GFLOP/s | train / matMul |\n',
+  );
   process.stdout.write('|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n');
   for (const row of rows) {
     const m = row.measurement;
     const cells = m
-      ? [fmt(m.sampleTokensPerSec), `${fmt(m.recomputeTokensPerSec, 1)}${m.recomputeEstimated ? ' (est.)' : ''}`, `${fmt(m.kvSpeedup, 1)}x`, fmt(m.trainTokensPerSec), fmt(m.trainGflops, 2), fmt(m.matmulGflops, 2), pct(m.trainMatmulFraction)]
+      ? [
+          fmt(m.sampleTokensPerSec),
+          `${fmt(m.recomputeTokensPerSec, 1)}${m.recomputeEstimated ? ' (est.)' : ''}`,
+          `${fmt(m.kvSpeedup, 1)}x`,
+          fmt(m.trainTokensPerSec),
+          fmt(m.trainGflops, 2),
+          fmt(m.matmulGflops, 2),
+          pct(m.trainMatmulFraction),
+        ]
       : [`skipped: ${row.skipped}`, '', '', '', '', '', ''];
     // The threads the backend really used (the threaded build can start with fewer than asked).
     const threads = m ? String(m.threads) : String(row.threads);
     process.stdout.write(`| ${row.where} | ${row.preset} | ${row.backend} | ${threads} | ${cells.join(' | ')} |\n`);
   }
   process.stdout.write('\nSampling: batch 8, up to 256 new tokens. Training: batch 8 x 64. Targets: KV speed-up >= 5x, train / matMul >= 40%.\n');
-  process.stdout.write('threads: WebAssembly threads (the page: tfjs\'s threaded build, 2 threads, beside the single-threaded SIMD build; tfjs never threads in Node).\n');
+  process.stdout.write(
+    "threads: WebAssembly threads (the page: tfjs's threaded build, 2 threads, beside the single-threaded SIMD build; tfjs never threads in Node).\n",
+  );
   return 0;
 }
 
@@ -131,7 +154,10 @@ function report(rows: Row[], validity: ValidityReport) {
 }
 
 function list(value: string | true | undefined, fallback: string): string[] {
-  return (typeof value === 'string' ? value : fallback).split(',').map((s) => s.trim()).filter(Boolean);
+  return (typeof value === 'string' ? value : fallback)
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 function preset(name: string): PresetName {

@@ -52,7 +52,10 @@ async function benchInBrowser(steps: number): Promise<PageFigures> {
       await page.getByRole('button', { name: 'Start' }).click();
       await page.waitForFunction(() => Number(document.querySelector('[data-testid=step]')?.textContent) >= 1, undefined, { timeout: 600_000 });
       const from = await page.evaluate(() => performance.now());
-      await page.waitForFunction((n) => Number(document.querySelector('[data-testid=step]')?.textContent) >= n, steps + 1, { timeout: 60_000 * (steps + 2), polling: 500 });
+      await page.waitForFunction((n) => Number(document.querySelector('[data-testid=step]')?.textContent) >= n, steps + 1, {
+        timeout: 60_000 * (steps + 2),
+        polling: 500,
+      });
       const { stepTimes, longTasks, to } = await page.evaluate((start) => {
         const w = window as unknown as { longTasks: { start: number; duration: number }[]; stepTimes: number[] };
         return { stepTimes: w.stepTimes.filter((t) => t >= start - 1), longTasks: w.longTasks.filter((t) => t.start >= start), to: performance.now() };

@@ -8,8 +8,8 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { judgeSoak, meanOrNull, type SoakSample, soakTable } from '../bench/soak';
 import { defaultConfig } from '../engine/config';
-import { judgeSoak, meanOrNull, soakTable, type SoakSample } from '../bench/soak';
 import type { TrainerHealth } from '../run/run-controller';
 import { numberOption, parseArgs } from './args';
 import { recordStepTimes, withBuiltApp } from './bench-browser';
@@ -43,7 +43,11 @@ async function soakInNode(minutes: number): Promise<SoakSample[]> {
         const { tensors, bytes, wasmBytes } = session.model.memory();
         const helper = await session.model.helperMemory();
         samples.push({
-          minute, steps, secondsPerStep: meanOrNull(stepSeconds), tensors, tensorBytes: bytes,
+          minute,
+          steps,
+          secondsPerStep: meanOrNull(stepSeconds),
+          tensors,
+          tensorBytes: bytes,
           heapBytes: process.memoryUsage().heapUsed,
           residentBytes: process.memoryUsage().rss,
           modelWasmBytes: wasmBytes === null ? null : wasmBytes + (helper?.wasmBytes ?? 0),
@@ -81,12 +85,25 @@ async function soakInPage(minutes: number): Promise<SoakSample[]> {
           const memory = measure ? await measure.call(performance) : null;
           return { health: await w.__tabulaTest.health(), heapBytes: memory?.bytes ?? null, stepTimes: w.stepTimes.slice() };
         });
-        if (figures.heapBytes === null) throw new Error('this Chromium has no performance.measureUserAgentSpecificMemory (it needs a cross-origin isolated page)');
+        if (figures.heapBytes === null)
+          throw new Error('this Chromium has no performance.measureUserAgentSpecificMemory (it needs a cross-origin isolated page)');
         const times = figures.stepTimes.slice(Math.max(0, seen - 1));
         const gaps = times.slice(1).map((t, i) => (t - times[i]!) / 1000);
         seen = figures.stepTimes.length;
         const { tensors, tensorBytes, pythonHeapBytes, workerReplacements, step, modelWasmBytes } = figures.health;
-        samples.push({ minute, steps: step, secondsPerStep: meanOrNull(gaps), tensors, tensorBytes, heapBytes: figures.heapBytes, residentBytes: null, modelWasmBytes, helperHeapBytes: null, pythonHeapBytes, workerReplacements });
+        samples.push({
+          minute,
+          steps: step,
+          secondsPerStep: meanOrNull(gaps),
+          tensors,
+          tensorBytes,
+          heapBytes: figures.heapBytes,
+          residentBytes: null,
+          modelWasmBytes,
+          helperHeapBytes: null,
+          pythonHeapBytes,
+          workerReplacements,
+        });
         note(`minute ${minute}: ${step} steps, ${tensors} tensors`);
       }
       return samples;
@@ -105,7 +122,11 @@ export async function benchSoakCommand(argv: string[]): Promise<number> {
   if (args.options.has('json')) process.stdout.write(`${JSON.stringify({ where, minutes, samples, verdict })}\n`);
   else {
     process.stdout.write(`Soak in ${where === 'page' ? 'the page' : 'Node'}, ${minutes} minutes, tiny preset, default settings:\n${soakTable(samples)}\n`);
-    process.stdout.write(verdict.flat ? `flat: memory and step time steady after minute ${verdict.baselineMinute}\n` : `NOT FLAT:\n${verdict.problems.map((p) => `  ${p}`).join('\n')}\n`);
+    process.stdout.write(
+      verdict.flat
+        ? `flat: memory and step time steady after minute ${verdict.baselineMinute}\n`
+        : `NOT FLAT:\n${verdict.problems.map((p) => `  ${p}`).join('\n')}\n`,
+    );
   }
   return verdict.flat ? 0 : 1;
 }

@@ -5,7 +5,7 @@
  * turns, R rounds of `tabula train --minutes M --seed 1` each, so that the machine's load hits
  * both alike. Steps per minute: steps / their summed step time (seeding and start-up excluded).
  */
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,7 +34,9 @@ function trainIn(tree: string, minutes: number, settings: string[], label: strin
     child.on('exit', (code) => {
       try {
         if (code !== 0) throw new Error(`${label}: train exited with code ${code}:\n${stderr}`);
-        const lines = readFileSync(join(out, 'metrics.jsonl'), 'utf8').split('\n').filter((l) => l.trim());
+        const lines = readFileSync(join(out, 'metrics.jsonl'), 'utf8')
+          .split('\n')
+          .filter((l) => l.trim());
         const stepMs = lines.reduce((sum, line) => sum + (JSON.parse(line) as { timing: { stepMs: number } }).timing.stepMs, 0);
         resolve({ steps: lines.length, stepMs });
       } catch (error) {
@@ -66,7 +68,10 @@ export async function benchStepsCommand(argv: string[]): Promise<number> {
     if (!existsSync(join(old, 'node_modules'))) symlinkSync(join(ROOT, 'node_modules'), join(old, 'node_modules'));
     const totals = { old: { steps: 0, stepMs: 0 }, new: { steps: 0, stepMs: 0 } };
     for (let round = 1; round <= rounds; round++) {
-      for (const [side, tree] of [['old', old], ['new', ROOT]] as const) {
+      for (const [side, tree] of [
+        ['old', old],
+        ['new', ROOT],
+      ] as const) {
         log(`bench steps: round ${round}/${rounds}, ${side === 'old' ? commit.slice(0, 9) : 'this tree'}, ${minutes} min…`);
         const figures = await trainIn(tree, minutes, settings, side);
         totals[side].steps += figures.steps;

@@ -4,14 +4,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { EngineConfig } from '../engine/config';
+import { HELDOUT_PATH, type HeldoutTask, readHeldout } from '../engine/heldout';
+import { type EngineState, SelfPlay } from '../engine/self-play';
 import { createNodeExecutor, defaultWorkerCount } from '../executor/node-executor';
 import type { ExecutorPool } from '../executor/pool';
-import type { EngineConfig } from '../engine/config';
-import { HELDOUT_PATH, readHeldout, type HeldoutTask } from '../engine/heldout';
-import { SelfPlay, type EngineState } from '../engine/self-play';
-import { NODE_BACKENDS, type BackendName } from '../model/backend';
+import { type BackendName, NODE_BACKENDS } from '../model/backend';
 import { nodeWasmPaths } from '../model/backend-node';
-import { ModelService, type ModelInfo } from '../model-service/model-service';
+import { type ModelInfo, ModelService } from '../model-service/model-service';
 import { spawnNodeModelHelper } from '../model-service/node-model-helper';
 
 export interface Session {

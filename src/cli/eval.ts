@@ -4,7 +4,7 @@
  * that do not fit the context (or a malformed line) are counted as skipped, never dropped.
  */
 import { readFileSync } from 'node:fs';
-import { evaluate, type EvalResult, type EvalTask } from '../engine/evaluate';
+import { type EvalResult, type EvalTask, evaluate } from '../engine/evaluate';
 import { TASK_TYPES, type TaskType } from '../engine/rewards';
 import { parseArgs, UsageError } from './args';
 import { openSession } from './engine-session';
@@ -38,7 +38,8 @@ export async function evalCommand(argv: string[]): Promise<number> {
     const results = [...summary.results, ...malformed];
     const skipped = results.filter((r) => r.skipped).length;
     if (json) {
-      for (const r of results) process.stdout.write(`${JSON.stringify({ id: r.id, answer: r.answer, correct: r.correct, ...(r.skipped ? { skipped: r.skipped } : {}) })}\n`);
+      for (const r of results)
+        process.stdout.write(`${JSON.stringify({ id: r.id, answer: r.answer, correct: r.correct, ...(r.skipped ? { skipped: r.skipped } : {}) })}\n`);
       process.stdout.write(`${JSON.stringify({ accuracy: summary.accuracy, n: summary.n, skipped })}\n`);
     } else {
       const reasons = new Map<string, number>();
@@ -76,6 +77,7 @@ function readTasks(file: string): { tasks: EvalTask[]; malformed: EvalResult[] }
 /** Induction pairs from a line's `pairs` field or its `inputs`/`outputs` (buffer files), when present. */
 function pairsOf(record: Record<string, unknown>): [string, string][] | undefined {
   if (Array.isArray(record.pairs)) return record.pairs as [string, string][];
-  if (Array.isArray(record.inputs) && Array.isArray(record.outputs)) return (record.inputs as string[]).map((input, i) => [input, (record.outputs as string[])[i]!]);
+  if (Array.isArray(record.inputs) && Array.isArray(record.outputs))
+    return (record.inputs as string[]).map((input, i) => [input, (record.outputs as string[])[i]!]);
   return undefined;
 }

@@ -7,10 +7,10 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { trivialFloors, type FloorReport } from '../engine/floors';
-import { formatHeldout, generateHeldoutReport, HELDOUT_PATH, outputClass, type HeldoutReport, type HeldoutTask } from '../engine/heldout';
-import { TASK_TYPES } from '../engine/rewards';
 import type { Executor } from '../engine/evaluate';
+import { type FloorReport, trivialFloors } from '../engine/floors';
+import { formatHeldout, generateHeldoutReport, HELDOUT_PATH, type HeldoutReport, type HeldoutTask, outputClass } from '../engine/heldout';
+import { TASK_TYPES } from '../engine/rewards';
 import { createNodeExecutor } from '../executor/node-executor';
 import { PROGRAM_LEVELS, type ProgramLevel } from '../lang/levels';
 import { writeFileAtomic } from '../model/checkpoint-file';

@@ -4,16 +4,17 @@
  * temporary name and renamed, and state.json goes last: it is the commit point, so a run killed
  * mid-save resumes from the previous save, never from a mix.
  */
-import { mkdir, readFile } from 'node:fs/promises';
+
 import { existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { upgradeConfig, validateConfig } from '../engine/config';
-import { isPresetName } from '../model/config';
 import { inductionLine, jsonl } from '../engine/buffer-export';
-import { isInductionTask, isTriplet, type InductionTask, type Triplet } from '../engine/buffers';
+import { type InductionTask, isInductionTask, isTriplet, type Triplet } from '../engine/buffers';
+import { upgradeConfig, validateConfig } from '../engine/config';
+import { jsonlLines } from '../engine/jsonl';
 import type { EngineState } from '../engine/self-play';
 import { writeFileAtomic } from '../model/checkpoint-file';
-import { jsonlLines } from '../engine/jsonl';
+import { isPresetName } from '../model/config';
 
 export const RUN_FILES = {
   checkpoint: 'checkpoint.tzc',
@@ -23,7 +24,6 @@ export const RUN_FILES = {
   abduction: 'abduction.jsonl',
   induction: 'induction.jsonl',
 } as const;
-
 
 export async function saveRun(dir: string, state: EngineState, checkpoint: Uint8Array, metricsLines: readonly string[]): Promise<void> {
   await mkdir(dir, { recursive: true });
@@ -91,9 +91,11 @@ export async function loadRun(dir: string): Promise<LoadedRun> {
     RUN_FILES.induction,
     isInductionLine,
   ).map(({ input: _i, output: _o, ...task }) => task);
-  const checkpoint = new Uint8Array(await readFile(join(dir, RUN_FILES.checkpoint)).catch(() => {
-    throw new RunDirError(`cannot read the checkpoint (${join(dir, RUN_FILES.checkpoint)})`);
-  }));
+  const checkpoint = new Uint8Array(
+    await readFile(join(dir, RUN_FILES.checkpoint)).catch(() => {
+      throw new RunDirError(`cannot read the checkpoint (${join(dir, RUN_FILES.checkpoint)})`);
+    }),
+  );
   const metricsText = existsSync(join(dir, RUN_FILES.metrics)) ? await readText(join(dir, RUN_FILES.metrics), 'metrics') : '';
   const metricsLines = metricsText.split('\n').filter((line) => {
     if (!line.trim()) return false;

@@ -4,8 +4,9 @@
  * stdout gets one line per step with only the seed-determined figures, so two runs with the
  * same seed can be compared with diff; timings go to metrics.jsonl and stderr.
  */
-import { applySettings, ConfigError, defaultConfig, type EngineConfig } from '../engine/config';
+
 import { COLLAPSE_WINDOW, detectCollapse } from '../engine/collapse';
+import { applySettings, ConfigError, defaultConfig, type EngineConfig } from '../engine/config';
 import { formatStep, type StepMetrics } from '../engine/metrics';
 import { isPresetName } from '../model/config';
 import { intOption, numberOption, parseArgs, UsageError } from './args';
@@ -97,7 +98,9 @@ export async function trainCommand(argv: string[]): Promise<number> {
       metricsLines.push(JSON.stringify(metrics));
       process.stdout.write(`${formatStep(metrics)}\n`);
       const t = metrics.timing;
-      process.stderr.write(`  ${(t.stepMs / 1000).toFixed(1)} s/step, ${Math.round(t.sampleTokensPerSec)} sampled tok/s, ${t.programsPerSec.toFixed(1)} programs/s\n`);
+      process.stderr.write(
+        `  ${(t.stepMs / 1000).toFixed(1)} s/step, ${Math.round(t.sampleTokensPerSec)} sampled tok/s, ${t.programsPerSec.toFixed(1)} programs/s\n`,
+      );
       // On stderr, once when it appears or its signs change, and once when it clears: stdout stays the seeded log.
       recent.push(metrics);
       if (recent.length > COLLAPSE_WINDOW) recent.shift();

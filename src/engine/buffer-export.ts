@@ -9,7 +9,16 @@ export const jsonl = (items: readonly unknown[]): string => items.map((item) => 
 
 /** Induction tasks carry their first pair as input/output too, so CRUXEval tools read the file. */
 export function inductionLine(task: InductionTask): Record<string, unknown> {
-  return { id: task.id, code: task.code, input: task.inputs[0], output: task.outputs[0], inputs: task.inputs, outputs: task.outputs, message: task.message, step: task.step };
+  return {
+    id: task.id,
+    code: task.code,
+    input: task.inputs[0],
+    output: task.outputs[0],
+    inputs: task.inputs,
+    outputs: task.outputs,
+    message: task.message,
+    step: task.step,
+  };
 }
 
 /** All three buffers in one file; each line says which buffer it came from. */

@@ -5,7 +5,7 @@
  * drops its oldest beyond that, so that memory, saved runs and the per-step scans of a buffer
  * stop growing in a run of hours (a buffer gains a few dozen tasks a step).
  */
-import { randomInt, type Rng } from '../shared/rng';
+import { type Rng, randomInt } from '../shared/rng';
 import { outputClass, valueKey } from './heldout';
 
 export interface Triplet {
@@ -38,8 +38,16 @@ export const isTriplet = (t: Record<string, unknown>): boolean =>
 
 /** Whether a value read from a saved run has an induction task's fields. */
 export const isInductionTask = (t: Record<string, unknown>): boolean =>
-  isStr(t.id) && isStr(t.code) && Number.isInteger(t.step) && isStr(t.message) && isLevel(t.level) &&
-  Array.isArray(t.inputs) && Array.isArray(t.outputs) && t.inputs.length === t.outputs.length && t.inputs.every(isStr) && t.outputs.every(isStr);
+  isStr(t.id) &&
+  isStr(t.code) &&
+  Number.isInteger(t.step) &&
+  isStr(t.message) &&
+  isLevel(t.level) &&
+  Array.isArray(t.inputs) &&
+  Array.isArray(t.outputs) &&
+  t.inputs.length === t.outputs.length &&
+  t.inputs.every(isStr) &&
+  t.outputs.every(isStr);
 
 /** Tasks kept per buffer; the oldest go first. */
 export const BUFFER_CAPACITY = 4096;
@@ -47,7 +55,10 @@ export const BUFFER_CAPACITY = 4096;
 export class TaskBuffer<T> {
   readonly items: T[];
 
-  constructor(items: readonly T[] = [], readonly capacity = BUFFER_CAPACITY) {
+  constructor(
+    items: readonly T[] = [],
+    readonly capacity = BUFFER_CAPACITY,
+  ) {
     this.items = items.slice(-capacity);
   }
 

@@ -87,6 +87,7 @@ export function detectCollapse(steps: readonly StepMetrics[], entropyLimit: numb
     signs,
     sentence: `The proposer looks collapsed: over the last ${recent.length} steps ${seen.join(', ')}. The solve rate on its own tasks says nothing now; only held-out accuracy does.`,
     tryThis: 'Try a higher temperature or an entropy bonus (entropyCoef), a lower learning rate, or a new run with another seed.',
-    plain: 'The model has stopped trying new things: it keeps setting itself the same easy kind of puzzle. Its score on its own puzzles means nothing now; the held-out chart shows what it can really do.',
+    plain:
+      'The model has stopped trying new things: it keeps setting itself the same easy kind of puzzle. Its score on its own puzzles means nothing now; the held-out chart shows what it can really do.',
   };
 }

@@ -3,7 +3,7 @@
  * `--set key=value` and the page's URL), with per-preset defaults, documented ranges, and
  * validation that names the field at fault.
  */
-import { PRESETS, isPresetName, type PresetName } from '../model/config';
+import { isPresetName, PRESETS, type PresetName } from '../model/config';
 
 export interface EngineConfig {
   preset: PresetName;
@@ -108,10 +108,15 @@ export const FIELDS: Readonly<Record<Field, FieldSpec>> = {
   inputTokens: { kind: 'int', min: 4, max: 256, doc: 'longest argument list, in tokens' },
   outputTokens: { kind: 'int', min: 4, max: 256, doc: 'longest output literal, in tokens' },
   messageTokens: { kind: 'int', min: 1, max: 128, doc: 'longest induction message, in tokens' },
-  hindsight: { kind: 'bool', doc: 'also learn the executor\'s correct answers by cross-entropy (false: the paper\'s pure AZR)' },
+  hindsight: { kind: 'bool', doc: "also learn the executor's correct answers by cross-entropy (false: the paper's pure AZR)" },
   hindsightWeight: { kind: 'number', min: 0, max: 10, doc: 'weight of the hindsight cross-entropy term' },
   hindsightTasks: { kind: 'int', min: 0, max: 256, doc: 'extra buffered tasks per type learnt by hindsight each step' },
-  replayUpdates: { kind: 'int', min: 0, max: 64, doc: 'hindsight replay: extra cross-entropy updates per step on new programs the proposer writes, run on new arguments (0: off)' },
+  replayUpdates: {
+    kind: 'int',
+    min: 0,
+    max: 64,
+    doc: 'hindsight replay: extra cross-entropy updates per step on new programs the proposer writes, run on new arguments (0: off)',
+  },
   replayRows: { kind: 'int', min: 3, max: 256, doc: 'examples per replay update, split over the task types that are on' },
   level: { kind: 'int', min: 0, max: 4, doc: 'program level: 0 = automatic curriculum, 1 (one-line) to 4 (full grammar)' },
   constantProbes: { kind: 'int', min: 0, max: 8, doc: 'extra inputs a proposal runs on to reject constant programs (0: off)' },
@@ -148,16 +153,49 @@ const SHARED = {
 /** Sizes chosen so that the longest prompt plus answer fits each preset's context. */
 const PER_PRESET: Record<PresetName, Omit<EngineConfig, keyof typeof SHARED | 'preset'>> = {
   tiny: {
-    batchSize: 8, references: 2, inductionInputs: 4, learnabilitySamples: 4, learningRate: 1e-3, seedBufferSize: 8, hindsightTasks: 32, replayUpdates: 16, replayRows: 64,
-    programTokens: 72, inputTokens: 20, outputTokens: 24, messageTokens: 10,
+    batchSize: 8,
+    references: 2,
+    inductionInputs: 4,
+    learnabilitySamples: 4,
+    learningRate: 1e-3,
+    seedBufferSize: 8,
+    hindsightTasks: 32,
+    replayUpdates: 16,
+    replayRows: 64,
+    programTokens: 72,
+    inputTokens: 20,
+    outputTokens: 24,
+    messageTokens: 10,
   },
   small: {
-    batchSize: 16, references: 4, inductionInputs: 6, learnabilitySamples: 6, learningRate: 3e-4, seedBufferSize: 16, hindsightTasks: 32, replayUpdates: 4, replayRows: 64,
-    programTokens: 128, inputTokens: 24, outputTokens: 32, messageTokens: 16,
+    batchSize: 16,
+    references: 4,
+    inductionInputs: 6,
+    learnabilitySamples: 6,
+    learningRate: 3e-4,
+    seedBufferSize: 16,
+    hindsightTasks: 32,
+    replayUpdates: 4,
+    replayRows: 64,
+    programTokens: 128,
+    inputTokens: 24,
+    outputTokens: 32,
+    messageTokens: 16,
   },
   base: {
-    batchSize: 32, references: 6, inductionInputs: 10, learnabilitySamples: 8, learningRate: 1e-4, seedBufferSize: 32, hindsightTasks: 64, replayUpdates: 4, replayRows: 128,
-    programTokens: 192, inputTokens: 32, outputTokens: 48, messageTokens: 24,
+    batchSize: 32,
+    references: 6,
+    inductionInputs: 10,
+    learnabilitySamples: 8,
+    learningRate: 1e-4,
+    seedBufferSize: 32,
+    hindsightTasks: 64,
+    replayUpdates: 4,
+    replayRows: 128,
+    programTokens: 192,
+    inputTokens: 32,
+    outputTokens: 48,
+    messageTokens: 24,
   },
 };
 
@@ -201,9 +239,7 @@ export function longestSequences(c: EngineConfig): Record<string, number> {
 export function upgradeConfig(saved: Partial<EngineConfig> & { preset: PresetName }): EngineConfig {
   const legacy: Partial<EngineConfig> = { hindsight: false, level: 4, constantProbes: 0, balanceTasks: false, replayUpdates: 0, threads: 1 };
   const base = defaultConfig(saved.preset);
-  const missing = Object.fromEntries(
-    (Object.keys(FIELDS) as Field[]).filter((f) => !(f in saved)).map((f) => [f, f in legacy ? legacy[f] : base[f]]),
-  );
+  const missing = Object.fromEntries((Object.keys(FIELDS) as Field[]).filter((f) => !(f in saved)).map((f) => [f, f in legacy ? legacy[f] : base[f]]));
   return { ...base, ...missing, ...saved } as EngineConfig;
 }
 
@@ -264,7 +300,8 @@ function fieldProblems(config: EngineConfig, typed: Partial<Record<string, strin
     const message = fieldProblem(field, config[field], typed[field]);
     if (message) problems.push({ field, message });
   }
-  for (const key of Object.keys(config)) if (!(key in FIELDS)) problems.push({ field: key, message: `not a setting (known: ${Object.keys(FIELDS).join(', ')})` });
+  for (const key of Object.keys(config))
+    if (!(key in FIELDS)) problems.push({ field: key, message: `not a setting (known: ${Object.keys(FIELDS).join(', ')})` });
   return problems;
 }
 

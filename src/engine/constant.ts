@@ -4,7 +4,7 @@
  * guessed. Such proposals are rejected with the reason `constant`.
  */
 import type { ExecRequest, ValidateRequest, Verdict } from '../executor/types';
-import { runSome, type Executor } from './evaluate';
+import { type Executor, runSome } from './evaluate';
 
 /** Random argument lists for a program, none equal to `exclude`. */
 export type ProbeInputs = (code: string, exclude: string, count: number) => string[];
@@ -41,7 +41,10 @@ export async function constantPrograms(
       planned.push({ at, input, request: { kind: 'validate', code: request!.code, inputs: [input] } });
     }
   });
-  const probed = await runSome(executor, planned.map((p) => p.request));
+  const probed = await runSome(
+    executor,
+    planned.map((p) => p.request),
+  );
   const found: ConstantReport['probes'] = [];
   planned.forEach((p, k) => {
     const verdict = probed[k];

@@ -5,7 +5,7 @@
  * strategy of Learning to Execute (Zaremba & Sutskever): half at the current level, half drawn
  * uniformly over the levels reached so far, so that easy programs are not forgotten.
  */
-import { randomInt, type Rng } from '../shared/rng';
+import { type Rng, randomInt } from '../shared/rng';
 
 export const MAX_LEVEL = 4;
 /** Smoothed success at or above which the level rises, and at or below which it falls. */

@@ -5,7 +5,7 @@
  */
 import type { ExecRequest, Verdict } from '../executor/types';
 import type { ModelService, SampleOutcome } from '../model-service/model-service';
-import { inductionSolveTask, type GradedSolveTask, type Prompts } from './prompts';
+import { type GradedSolveTask, inductionSolveTask, type Prompts } from './prompts';
 import type { AnswerOutcome, TaskType } from './rewards';
 
 export interface Executor {
@@ -96,8 +96,16 @@ export async function evaluate(
       return { task, solveTask, job };
     });
     const runnable = prepared.filter((p) => p.job);
-    const answers = runnable.length ? await model.sample(runnable.map((p) => p.job!), { temperature: 0, constrained: options.constrained }) : [];
-    const verdicts = await runSome(executor, runnable.map((p, i) => gradingRequest(mode, p.solveTask!, answers[i]!)));
+    const answers = runnable.length
+      ? await model.sample(
+          runnable.map((p) => p.job!),
+          { temperature: 0, constrained: options.constrained },
+        )
+      : [];
+    const verdicts = await runSome(
+      executor,
+      runnable.map((p, i) => gradingRequest(mode, p.solveTask!, answers[i]!)),
+    );
     let next = 0;
     for (const p of prepared) {
       if (!p.job) {

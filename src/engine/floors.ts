@@ -7,8 +7,8 @@
  * `==` decides (`False == 0`, `True == 1`). A task a strategy cannot answer counts as wrong.
  */
 import type { ExecRequest } from '../executor/types';
-import { parseSignature, type ParamType } from '../lang/types';
-import { solveTaskFor, type EvalTask, type Executor } from './evaluate';
+import { type ParamType, parseSignature } from '../lang/types';
+import { type EvalTask, type Executor, solveTaskFor } from './evaluate';
 import { splitArguments, valueKey } from './heldout';
 import type { TaskType } from './rewards';
 
@@ -77,7 +77,10 @@ export function commonValues(values: readonly string[], limit = CANDIDATES): str
 function header(code: string): { line: string; params: string[] } | null {
   const match = /^def f\(([^)]*)\):/.exec(code);
   if (!match) return null;
-  const params = match[1]!.split(',').map((p) => p.trim()).filter((p) => p !== '');
+  const params = match[1]!
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
   return { line: match[0], params };
 }
 
@@ -93,13 +96,16 @@ function deductionPlans(tasks: readonly EvalTask[]): Plan[][] {
       requests: tasks.map((task) => ({ kind: 'deduction', answer, output: task.output })),
     }),
   );
-  const copies = Array.from({ length: COPY_POSITIONS }, (_, k): Plan => ({
-    name: `copy-arg-${k}`,
-    requests: tasks.map((task) => {
-      const arg = splitArguments(task.input)[k];
-      return arg === undefined || arg === '' ? null : { kind: 'deduction', answer: arg, output: task.output };
+  const copies = Array.from(
+    { length: COPY_POSITIONS },
+    (_, k): Plan => ({
+      name: `copy-arg-${k}`,
+      requests: tasks.map((task) => {
+        const arg = splitArguments(task.input)[k];
+        return arg === undefined || arg === '' ? null : { kind: 'deduction', answer: arg, output: task.output };
+      }),
     }),
-  }));
+  );
   return [constants, copies];
 }
 
@@ -113,10 +119,13 @@ function abductionPlans(tasks: readonly EvalTask[]): Plan[][] {
     (answer): Plan => ({ name: 'constant-input', answer, requests: tasks.map((task) => request(task, answer)) }),
   );
   const signatures = tasks.map((task) => parseSignature(task.code));
-  const defaults = Array.from({ length: TYPED_VARIANTS }, (_, v): Plan => ({
-    name: `typed-default-${v}`,
-    requests: tasks.map((task, i) => (signatures[i] ? request(task, typedDefaults(signatures[i]!, v)) : null)),
-  }));
+  const defaults = Array.from(
+    { length: TYPED_VARIANTS },
+    (_, v): Plan => ({
+      name: `typed-default-${v}`,
+      requests: tasks.map((task, i) => (signatures[i] ? request(task, typedDefaults(signatures[i]!, v)) : null)),
+    }),
+  );
   const copies: Plan[] = [{ name: 'copy-output', requests: tasks.map((task) => request(task, task.output)) }];
   // The output into argument k, simple defaults elsewhere (`f(n, s)` returning `s`: `0, <output>`).
   for (let k = 1; k < COPY_POSITIONS; k++) {
@@ -141,13 +150,16 @@ function inductionPlans(tasks: readonly EvalTask[]): Plan[][] {
     return typeof view === 'string' || !head ? null : { hidden: view.hidden ?? [], head };
   });
   const program = (head: { line: string }, body: string) => `${head.line}\n    return ${body}`;
-  const returnsParam = Array.from({ length: COPY_POSITIONS }, (_, k): Plan => ({
-    name: `return-param-${k}`,
-    requests: views.map((view) => {
-      const param = view?.head.params[k];
-      return view && param ? { kind: 'induction', code: program(view.head, param), pairs: view.hidden } : null;
+  const returnsParam = Array.from(
+    { length: COPY_POSITIONS },
+    (_, k): Plan => ({
+      name: `return-param-${k}`,
+      requests: views.map((view) => {
+        const param = view?.head.params[k];
+        return view && param ? { kind: 'induction', code: program(view.head, param), pairs: view.hidden } : null;
+      }),
     }),
-  }));
+  );
   const outputs = tasks.flatMap((task) => (task.pairs ?? []).map(([, output]) => output));
   const constants = withDefaults(commonValues(outputs, 10)).map(
     (answer): Plan => ({

@@ -7,8 +7,8 @@
  * order. Same seed, same tasks.
  */
 import type { ExecRequest, Verdict } from '../executor/types';
-import { argumentsConstraint } from '../lang/literal-grammar';
 import { PROGRAM_LEVELS, type ProgramLevel } from '../lang/levels';
+import { argumentsConstraint } from '../lang/literal-grammar';
 import { programConstraint } from '../lang/program-grammar';
 import { seededRandom, structuredWeights, weightedWalk } from '../lang/sampling';
 import { createTokenizer, type Tokenizer } from '../lang/tokenizer';
@@ -397,8 +397,7 @@ export function readHeldout(text: string): HeldoutTask[] {
       if (typeof record[key] !== 'string') throw new Error(`${where}: field "${key}" is missing or not a string`);
     }
     const pairs = record.pairs;
-    const isPair = (pair: unknown) =>
-      Array.isArray(pair) && pair.length === 2 && typeof pair[0] === 'string' && typeof pair[1] === 'string';
+    const isPair = (pair: unknown) => Array.isArray(pair) && pair.length === 2 && typeof pair[0] === 'string' && typeof pair[1] === 'string';
     if (!Array.isArray(pairs) || pairs.length === 0 || !pairs.every(isPair)) {
       throw new Error(`${where}: field "pairs" must be a non-empty list of [input, output] strings`);
     }

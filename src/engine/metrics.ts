@@ -90,10 +90,14 @@ const num = (x: number | null, digits = 2): string => (x === null ? '-' : x.toFi
 /** One line per step for a log: only seed-determined figures, so two runs' logs can be diffed. */
 export function formatStep(m: StepMetrics): string {
   const types = (Object.keys(m.validity) as TaskType[]).filter((t) => m.validity[t] !== null || m.solveRate[t] !== null);
-  const parts = types.map((t) => `${t.slice(0, 3)} valid ${pct(m.validity[t])} solve ${pct(m.solveRate[t])} r ${num(m.rewards[t].propose)}/${num(m.rewards[t].solve)}`);
+  const parts = types.map(
+    (t) => `${t.slice(0, 3)} valid ${pct(m.validity[t])} solve ${pct(m.solveRate[t])} r ${num(m.rewards[t].propose)}/${num(m.rewards[t].solve)}`,
+  );
   const hindsight = m.train?.hindsightLoss != null ? ` hs ${m.train.hindsightLoss.toFixed(3)}` : '';
   const replay = m.train?.replayLoss != null ? ` rp ${m.train.replayLoss.toFixed(3)}` : '';
-  const train = m.train ? `loss ${m.train.loss.toFixed(4)} ent ${m.train.entropy.toFixed(3)} gn ${m.train.gradNorm.toFixed(3)}${hindsight}${replay}` : 'no update';
+  const train = m.train
+    ? `loss ${m.train.loss.toFixed(4)} ent ${m.train.entropy.toFixed(3)} gn ${m.train.gradNorm.toFixed(3)}${hindsight}${replay}`
+    : 'no update';
   const level = m.curriculum ? ` | level ${m.curriculum.level}` : '';
   const evalPart = m.eval ? ` | eval ${types.map((t) => `${t.slice(0, 3)} ${pct(m.eval![t])}`).join(' ')}` : '';
   return `step ${m.step}${level} | ${parts.join(' | ')} | learn ${num(m.learnability.mean)} | ${train}${evalPart}`;

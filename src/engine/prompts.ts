@@ -8,12 +8,13 @@
  *   solve abduction:             <solve:abduction> <program> p <output> o <input>              → i
  *   solve induction:             <solve:induction> (<input> i <output> o)*shown <message> m <program> → p
  */
-import { jobBudget, type SampleJob } from '../model-service/model-service';
-import type { Tokenizer } from '../lang/tokenizer';
+
 import { returnType } from '../lang/return-type';
+import type { Tokenizer } from '../lang/tokenizer';
 import { parseSignature } from '../lang/types';
-import { splitPairs, type EngineConfig } from './config';
+import { jobBudget, type SampleJob } from '../model-service/model-service';
 import type { Triplet } from './buffers';
+import { type EngineConfig, splitPairs } from './config';
 
 export interface SolveTask {
   code: string;

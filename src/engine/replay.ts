@@ -17,7 +17,7 @@
  */
 import type { ValidateRequest, Verdict } from '../executor/types';
 import type { SampleOutcome } from '../model-service/model-service';
-import { randomInt, type Rng } from '../shared/rng';
+import { type Rng, randomInt } from '../shared/rng';
 import { splitPairs } from './config';
 import type { HindsightTarget } from './hindsight';
 import type { TaskType } from './rewards';
@@ -54,7 +54,9 @@ export function replayRequests(codes: readonly string[], argumentsFor: (code: st
  * or more distinct outputs), with the pairs whose outputs fit `fitsOutput`.
  */
 export function checkedPrograms(
-  requests: readonly ValidateRequest[], verdicts: readonly (Verdict | null)[], fitsOutput: (output: string) => boolean,
+  requests: readonly ValidateRequest[],
+  verdicts: readonly (Verdict | null)[],
+  fitsOutput: (output: string) => boolean,
 ): CheckedProgram[] {
   const out: CheckedProgram[] = [];
   requests.forEach((request, k) => {

@@ -8,25 +8,25 @@
  * executor vouches for. No DOM, no React: it runs in Node and in the model worker alike.
  */
 import type { ExecRequest, Verdict } from '../executor/types';
-import type { ModelService, SampleJob, SampleOutcome, TrainBatch } from '../model-service/model-service';
-import { createRng, randomInt, type Rng } from '../shared/rng';
 import { argumentsConstraint } from '../lang/literal-grammar';
 import { uniformWalk } from '../lang/sampling';
 import { parseSignature } from '../lang/types';
+import type { ModelService, SampleJob, SampleOutcome, TrainBatch } from '../model-service/model-service';
+import { createRng, type Rng, randomInt } from '../shared/rng';
+import { IDENTITY_SEED, type InductionTask, TaskBuffer, type Triplet } from './buffers';
 import { commonOutput } from './collapse';
+import { contextLength, type EngineConfig } from './config';
 import { constantPrograms } from './constant';
 import { Curriculum, type CurriculumState } from './curriculum';
+import { type EvalTask, type Executor, evaluate, gradingRequest, outcomeOf, runSome } from './evaluate';
+import { type FeedAttempt, type FeedItem, type TaskRecord, TaskRecords } from './feed';
 import { trivialFloors } from './floors';
-import { hindsightTargets, type GradedAnswer, type HindsightTarget } from './hindsight';
-import { checkedPrograms, freshPrograms, replayRequests, replayTargets } from './replay';
-import { contextLength, type EngineConfig } from './config';
-import { IDENTITY_SEED, TaskBuffer, type InductionTask, type Triplet } from './buffers';
 import { programKey } from './heldout';
-import { evaluate, gradingRequest, outcomeOf, runSome, type EvalTask, type Executor } from './evaluate';
-import { TaskRecords, type FeedAttempt, type FeedItem, type TaskRecord } from './feed';
+import { type GradedAnswer, type HindsightTarget, hindsightTargets } from './hindsight';
 import { emptyPhases, type LevelEval, type PerType, type PhaseTimes, type StepMetrics, type TrainFigures } from './metrics';
-import { inductionSolveTask, Prompts, type GradedSolveTask, type SolveTask } from './prompts';
-import { TASK_TYPES, groupAdvantages, learnability, proposerReward, solverReward, type Role, type TaskType } from './rewards';
+import { type GradedSolveTask, inductionSolveTask, Prompts, type SolveTask } from './prompts';
+import { checkedPrograms, freshPrograms, replayRequests, replayTargets } from './replay';
+import { groupAdvantages, learnability, proposerReward, type Role, solverReward, TASK_TYPES, type TaskType } from './rewards';
 
 /** Everything a run needs to continue exactly where it stopped (besides the model checkpoint). */
 export interface EngineState {
@@ -176,7 +176,9 @@ export class SelfPlay {
     let proposals = 0;
     let valid = 0;
     while (!this.seeded && rounds < SEED_ROUNDS) {
-      const counts = Object.fromEntries(this.types.map((t) => [t, this.buffers[t].size < target + (t === 'induction' ? 0 : 1) ? this.config.batchSize : 0])) as Partial<PerType<number>>;
+      const counts = Object.fromEntries(
+        this.types.map((t) => [t, this.buffers[t].size < target + (t === 'induction' ? 0 : 1) ? this.config.batchSize : 0]),
+      ) as Partial<PerType<number>>;
       if (Object.values(counts).every((n) => !n)) break;
       const batch = await this.propose(counts);
       for (const p of batch) this.append(p, 0);
@@ -207,7 +209,9 @@ export class SelfPlay {
     const fresh: PerType<number> = { deduction: 0, abduction: 0, induction: 0 };
     for (const p of proposals) if (this.append(p, this.step)) fresh[p.type] += 1;
 
-    this.feed = proposals.map((p) => feedItemOf(p, this.step, learn.get(p), proposerReward(p.task !== null, p.task ? learn.get(p)!.value : 0, c.trivialPenalty)));
+    this.feed = proposals.map((p) =>
+      feedItemOf(p, this.step, learn.get(p), proposerReward(p.task !== null, p.task ? learn.get(p)!.value : 0, c.trivialPenalty)),
+    );
     const rows: Row[] = proposals.map((p) => ({
       type: p.type,
       role: 'propose',
@@ -325,7 +329,10 @@ export class SelfPlay {
       const source = pick < deductions.length ? deductions[pick]! : abductions[pick - deductions.length]!;
       planned.push({ type: 'induction', job: this.prompts.proposeInduction(source.code), program: source.code, level: source.level });
     }
-    const samples = await this.sample(planned.map((p) => p.job), 'propose');
+    const samples = await this.sample(
+      planned.map((p) => p.job),
+      'propose',
+    );
     const requests = planned.map((p, i) => {
       const s = samples[i]!;
       const complete = s.stopReason === 'eos' || s.stopReason === 'constraint';
@@ -353,14 +360,19 @@ export class SelfPlay {
       if (p.type === 'induction') {
         const inputs = s.parts.slice(0, c.inductionInputs);
         const level = p.level ? { level: p.level } : {};
-        return { ...base, reason: 'ok', task: { kind: 'induction' as const, id, code: p.program!, inputs, outputs, message: s.parts[c.inductionInputs]!, step: this.step, ...level } };
+        return {
+          ...base,
+          reason: 'ok',
+          task: { kind: 'induction' as const, id, code: p.program!, inputs, outputs, message: s.parts[c.inductionInputs]!, step: this.step, ...level },
+        };
       }
       const code = s.parts[0]!;
       if (this.heldoutCodes.has(programKey(code))) return { ...base, reason: 'held-out' };
       const level = p.level ? { level: p.level } : {};
       // The probes of a kept program are checked triplets too: more inputs for hindsight.
       for (const probe of probes) {
-        if (probe.at === i && this.model.tokenizer.encode(probe.output).length < c.outputTokens) this.probeTriplets.push({ code, input: probe.input, output: probe.output });
+        if (probe.at === i && this.model.tokenizer.encode(probe.output).length < c.outputTokens)
+          this.probeTriplets.push({ code, input: probe.input, output: probe.output });
       }
       return { ...base, reason: 'ok', task: { kind: 'triplet' as const, id, code, input: s.parts[1]!, output: outputs[0]!, step: this.step, ...level } };
     });
@@ -452,7 +464,10 @@ export class SelfPlay {
     for (const type of this.types) {
       for (const task of this.solverTasks(type, this.config.batchSize, fresh[type])) planned.push({ type, task, job: this.prompts.solve(type, task) });
     }
-    const answers = await this.sample(planned.map((p) => p.job), 'solve');
+    const answers = await this.sample(
+      planned.map((p) => p.job),
+      'solve',
+    );
     const verdicts = await this.execute(
       planned.map((p, i) => gradingRequest(p.type, p.task, answers[i]!)),
       'solve',
@@ -568,13 +583,7 @@ export class SelfPlay {
     return train ? { ...train, ...figures } : { loss: 0, entropy: 0, gradNorm: 0, clipFraction: 0, approxKl: 0, rows: 0, tokens: 0, skipped: true, ...figures };
   }
 
-  private metrics(
-    proposals: Proposal[],
-    solved: Row[],
-    rows: Row[],
-    learn: Map<Proposal, Learnability>,
-    train: TrainFigures | null,
-  ): StepMetrics {
+  private metrics(proposals: Proposal[], solved: Row[], rows: Row[], learn: Map<Proposal, Learnability>, train: TrainFigures | null): StepMetrics {
     const on = (t: TaskType) => this.config[t];
     const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
     const perType = <T>(f: (t: TaskType) => T): PerType<T> => ({ deduction: f('deduction'), abduction: f('abduction'), induction: f('induction') });
@@ -632,7 +641,11 @@ function solverTaskOf(p: Proposal): SolverTask {
 
 /** The induction split: the first half of the pairs is shown with the message, the rest hidden. */
 export function inductionSolverTask(task: InductionTask): SolverTask {
-  return inductionSolveTask(task.code, task.inputs.map((input, i): [string, string] => [input, task.outputs[i]!]), task.message);
+  return inductionSolveTask(
+    task.code,
+    task.inputs.map((input, i): [string, string] => [input, task.outputs[i]!]),
+    task.message,
+  );
 }
 
 const levelOf = (task: { level?: number }): number => task.level ?? 4;

@@ -1,6 +1,7 @@
 /** The executor in the browser: Python workers as module Web Workers. */
+
+import { type ExecutorOptions, ExecutorPool, type WorkerHandle } from './pool';
 import type { FromWorker } from './protocol';
-import { ExecutorPool, type ExecutorOptions, type WorkerHandle } from './pool';
 
 function spawnBrowserWorker(): WorkerHandle {
   const worker = new Worker(new URL('../../workers/python.worker.ts', import.meta.url), {
@@ -17,9 +18,7 @@ function spawnBrowserWorker(): WorkerHandle {
 
 export function createBrowserExecutor(options: ExecutorOptions = {}): Promise<ExecutorPool> {
   if (!globalThis.crossOriginIsolated) {
-    return Promise.reject(
-      new Error('This page is not cross-origin isolated (COOP/COEP headers missing), so Python cannot be interrupted.'),
-    );
+    return Promise.reject(new Error('This page is not cross-origin isolated (COOP/COEP headers missing), so Python cannot be interrupted.'));
   }
   const cores = navigator.hardwareConcurrency || 2;
   return ExecutorPool.create(spawnBrowserWorker, { workers: Math.max(1, Math.min(4, cores)), readyWhenFirstLoads: true, ...options });

@@ -1,8 +1,5 @@
 /** Fetches several files at once and reports the fraction of their bytes received so far. */
-export async function fetchWithProgress(
-  urls: string[],
-  onProgress: (fraction: number) => void,
-): Promise<ArrayBuffer[]> {
+export async function fetchWithProgress(urls: string[], onProgress: (fraction: number) => void): Promise<ArrayBuffer[]> {
   const responses = await Promise.all(urls.map((url) => fetch(url)));
   for (const response of responses) {
     if (!response.ok) throw new Error(`${response.url}: HTTP ${response.status}`);

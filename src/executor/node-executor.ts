@@ -1,8 +1,8 @@
 /** The executor in Node: Python workers on worker_threads. */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { type ExecutorOptions, ExecutorPool, type WorkerHandle } from './pool';
 import type { FromWorker } from './protocol';
-import { ExecutorPool, type ExecutorOptions, type WorkerHandle } from './pool';
 
 const ENTRY = new URL('../../workers/python.node.mjs', import.meta.url);
 

@@ -9,20 +9,8 @@
  * more on a fresh worker, since a worker can also die or be killed for reasons of its own; if it
  * stops that one too, it gets `timeout` (or `crash` when its worker died).
  */
-import {
-  CONTROL_INTERRUPTED,
-  CONTROL_RUNNING,
-  SIGINT,
-  type FromWorker,
-  type ToWorker,
-} from './protocol';
-import {
-  DEFAULT_LIMITS,
-  type ExecRequest,
-  type ExecutorLimits,
-  type LoadProgress,
-  type Verdict,
-} from './types';
+import { CONTROL_INTERRUPTED, CONTROL_RUNNING, type FromWorker, SIGINT, type ToWorker } from './protocol';
+import { DEFAULT_LIMITS, type ExecRequest, type ExecutorLimits, type LoadProgress, type Verdict } from './types';
 
 export interface WorkerHandle {
   post(message: ToWorker): void;
@@ -374,7 +362,7 @@ export class ExecutorPool {
     if (this.closed) return;
     const successor = this.spare ?? this.startSlot(true);
     this.slots[position] = successor;
-    this.spare = this.options.spare ?? true ? this.startSlot(false) : null;
+    this.spare = (this.options.spare ?? true) ? this.startSlot(false) : null;
     this.dispatch();
   }
 }

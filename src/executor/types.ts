@@ -33,12 +33,7 @@ export interface InductionRequest {
   pairs: [input: string, output: string][];
 }
 
-export type ExecRequest =
-  | ValidateRequest
-  | VerifyRequest
-  | DeductionRequest
-  | AbductionRequest
-  | InductionRequest;
+export type ExecRequest = ValidateRequest | VerifyRequest | DeductionRequest | AbductionRequest | InductionRequest;
 
 export const REJECT_REASONS = [
   'syntax',

@@ -5,12 +5,7 @@
  * pool must kill mid-batch has already handed over everything it finished).
  */
 import type { PyodideAPI } from 'pyodide';
-import {
-  CONTROL_INTERRUPTED,
-  CONTROL_RUNNING,
-  type FromWorker,
-  type ToWorker,
-} from './protocol';
+import { CONTROL_INTERRUPTED, CONTROL_RUNNING, type FromWorker, type ToWorker } from './protocol';
 import type { ExecRequest, LoadProgress, Verdict } from './types';
 
 export interface WorkerHost {

@@ -267,7 +267,6 @@ export function messageConstraint(tokenizer: Tokenizer, options: { maxTokens: nu
   return new Machine(tokenizer, options, new FreeTextFrame(plainTokens(tokenizer, { bytes: false, newline: false })));
 }
 
-
 /**
  * Teacher forcing: feeds `tokens` through `constraint` one by one. Returns false as soon as one
  * is not allowed (the constraint is left where it stopped), true when all were. With `complete`

@@ -3,26 +3,11 @@
  * subscripts and `range(...)`. Each is a frame above the ExprFrame that opened it and ends with
  * its own closing token.
  */
-import { emitIf, finishOf, finishTable, Frame, INFINITY, type Machine, NO_CHILD, onlyType, flatFinish } from './constraint';
-import { ExprFrame, MAX_STRING_CHARS, pushSlack, type OperandFrames, type ProgramContext } from './expression';
-import { argMin, pairIterables, type Overload } from './library';
-import { PROMISE, type Comprehension } from './scope';
-import {
-  bit,
-  BOOL,
-  elementType,
-  has,
-  INT,
-  ITER_INT,
-  iterablesOf,
-  LIST_INT,
-  LIST_STR,
-  listOf,
-  NONE,
-  STR,
-  type TypeId,
-  type TypeSet,
-} from './types';
+import { emitIf, Frame, finishOf, finishTable, flatFinish, INFINITY, type Machine, NO_CHILD, onlyType } from './constraint';
+import { ExprFrame, MAX_STRING_CHARS, type OperandFrames, type ProgramContext, pushSlack } from './expression';
+import { argMin, type Overload, pairIterables } from './library';
+import { type Comprehension, PROMISE } from './scope';
+import { BOOL, bit, elementType, has, INT, ITER_INT, iterablesOf, LIST_INT, LIST_STR, listOf, NONE, STR, type TypeId, type TypeSet } from './types';
 
 /** `[a, b, c]` or `[e for v in it if cond]`. */
 export class ListFrame extends Frame {

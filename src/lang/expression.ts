@@ -13,20 +13,20 @@
  * with each type (`chain`) and once it is a value of each type that method calls may still
  * convert (`post`). Every option is priced with them.
  */
-import { emitIf, finishOf, finishTable, Frame, INFINITY, type Machine, NO_CHILD, onlyType } from './constraint';
-import { LITERAL_ALONE, type LevelRules } from './level-rules';
-import { REACH, REACH_SIMPLE, type Overload } from './library';
+import { emitIf, Frame, finishOf, finishTable, INFINITY, type Machine, NO_CHILD, onlyType } from './constraint';
+import { type LevelRules, LITERAL_ALONE } from './level-rules';
+import { type Overload, REACH, REACH_SIMPLE } from './library';
 import type { ProgramTokens } from './program-tokens';
 import { PROMISE, type Scope } from './scope';
 import {
-  bit,
   BOOL,
+  bit,
   elementType,
   has,
   INT,
+  ITER_INT,
   isList,
   isSequence,
-  ITER_INT,
   LIST_BOOL,
   LIST_INT,
   LIST_STR,
@@ -555,7 +555,10 @@ export class ExprFrame extends Frame {
     const rules = this.ctx.rules;
     if (rules && rules.firstAtom & LITERAL_ALONE) {
       rules.firstAtom &= ~LITERAL_ALONE;
-      if (t.nameOf[token]! < 0 && (t.digits.includes(token) || token === t.emptyString || token === t.emptyList || token === t.trueToken || token === t.falseToken)) {
+      if (
+        t.nameOf[token]! < 0 &&
+        (t.digits.includes(token) || token === t.emptyString || token === t.emptyList || token === t.trueToken || token === t.falseToken)
+      ) {
         // An initializer: the whole value.
         rules.firstAtom = 0;
         for (let type = 0; type < TYPE_COUNT; type++) if (has(this.targets, type)) this.ternaryValue = type;
@@ -666,10 +669,7 @@ export class ExprFrame extends Frame {
     if (token === t.plus || token === t.minusOp || token === t.times || token === t.floorDiv || token === t.modulo) {
       // Only a digit may divide (no division by zero) or repeat a sequence (no huge values);
       // inside loops an int may only be multiplied by a digit too (no squaring every pass).
-      const digitOnly =
-        token === t.floorDiv ||
-        token === t.modulo ||
-        (token === t.times && (this.chainType !== INT || this.ctx.scope.loopDepth > 0));
+      const digitOnly = token === t.floorDiv || token === t.modulo || (token === t.times && (this.chainType !== INT || this.ctx.scope.loopDepth > 0));
       this.phase = digitOnly ? 'digit' : 'operand';
       // A sequence is repeated once per term: `s * 3 * 3` would multiply sizes.
       this.repeated = token === t.times && this.chainType !== INT;

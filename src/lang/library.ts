@@ -3,21 +3,7 @@
  * same). Every one is total on well-typed arguments: none can raise, loop forever, or build a
  * huge value from a small one, which is what keeps random programs valid.
  */
-import {
-  bit,
-  BOOL,
-  INT,
-  ITER_INT,
-  LIST_BOOL,
-  ITER_STR,
-  LIST_INT,
-  LIST_STR,
-  NONE,
-  STR,
-  TYPE_COUNT,
-  type TypeId,
-  type TypeSet,
-} from './types';
+import { BOOL, bit, INT, ITER_INT, ITER_STR, LIST_BOOL, LIST_INT, LIST_STR, NONE, STR, TYPE_COUNT, type TypeId, type TypeSet } from './types';
 
 export type ArgSpec =
   /** Any expression of these types. */
@@ -101,9 +87,7 @@ export function pairIterables(first: TypeId, second: TypeId, iterablesOf: (eleme
 /** Methods without arguments, by receiver type. */
 export const SIMPLE_METHODS: SimpleMethod[][] = Array.from({ length: TYPE_COUNT }, () => []);
 SIMPLE_METHODS[STR] = [
-  ...['.upper()', '.lower()', '.strip()', '.lstrip()', '.rstrip()', '.title()', '.capitalize()', '.swapcase()'].map(
-    (token) => ({ token, result: STR }),
-  ),
+  ...['.upper()', '.lower()', '.strip()', '.lstrip()', '.rstrip()', '.title()', '.capitalize()', '.swapcase()'].map((token) => ({ token, result: STR })),
   ...['.isdigit()', '.isalpha()', '.isupper()', '.islower()', '.isspace()', '.isalnum()'].map((token) => ({
     token,
     result: BOOL,
@@ -167,9 +151,7 @@ export function overloadMin(overload: Overload): number {
 
 /** Fewest-token method chains from type to type (Bellman-Ford over a handful of types). */
 function reachTable(withArguments: boolean): number[][] {
-  const table = Array.from({ length: TYPE_COUNT }, (_, from) =>
-    Array.from({ length: TYPE_COUNT }, (_, to) => (from === to ? 0 : Infinity)),
-  );
+  const table = Array.from({ length: TYPE_COUNT }, (_, from) => Array.from({ length: TYPE_COUNT }, (_, to) => (from === to ? 0 : Infinity)));
   const edges: [TypeId, TypeId, number][] = [];
   for (let from = 0; from < TYPE_COUNT; from++) {
     for (const method of SIMPLE_METHODS[from]!) edges.push([from, method.result, 1]);

@@ -5,8 +5,8 @@
  * Values are written the way Python's repr writes them (single-quoted strings, `, ` between
  * items, `(1,)` for a one-element tuple), so a correct answer is also the exact repr text.
  */
-import { checkBudget, finishOf, flatFinish, Frame, Machine, type TokenConstraint } from './constraint';
-import { grammarTokens, type GrammarTokens } from './grammar-tokens';
+import { checkBudget, Frame, finishOf, flatFinish, Machine, type TokenConstraint } from './constraint';
+import { type GrammarTokens, grammarTokens } from './grammar-tokens';
 import type { Tokenizer } from './tokenizer';
 import type { ParamType, ValueType } from './types';
 
@@ -337,10 +337,7 @@ class ArgumentsFrame extends Frame {
 }
 
 /** One output literal (of `type` when given, else any literal shape), then eos. */
-export function literalConstraint(
-  tokenizer: Tokenizer,
-  options: { maxTokens: number; type?: ValueType; limits?: LiteralLimits },
-): TokenConstraint {
+export function literalConstraint(tokenizer: Tokenizer, options: { maxTokens: number; type?: ValueType; limits?: LiteralLimits }): TokenConstraint {
   const shape = options.type ?? 'any';
   checkBudget(options.maxTokens, minCost(shape) + 1, 'literalConstraint');
   return new Machine(tokenizer, options, new ValueFrame(grammarTokens(tokenizer), shape, 0, options.limits ?? OUTPUT_LIMITS));

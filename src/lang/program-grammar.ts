@@ -6,16 +6,16 @@
  * (which opens and closes blocks), and the first token of each statement; the statement frames
  * below do the rest. Scope changes happen in Scope as the text is written.
  */
-import { checkBudget, emitIf, finishOf, flatFinish, Frame, INFINITY, Machine, NO_CHILD, onlyType, type TokenConstraint } from './constraint';
-import { ExprFrame, MAX_OPEN_FRAMES, pushSlack, type ProgramContext } from './expression';
+import { checkBudget, emitIf, Frame, finishOf, flatFinish, INFINITY, Machine, NO_CHILD, onlyType, type TokenConstraint } from './constraint';
+import { ExprFrame, MAX_OPEN_FRAMES, type ProgramContext, pushSlack } from './expression';
 import { CallFrame, OPERAND_FRAMES, pairCall } from './expression-parts';
 import { ANY_NAME, DEBT, LevelRules } from './level-rules';
 import { LEVEL_SPECS, levelBudget, openFrameLimit, type ProgramLevel } from './levels';
 import { statementMethods } from './library';
 import { programTokens } from './program-tokens';
-import { Scope, type Block, type BlockKind } from './scope';
+import { type Block, type BlockKind, Scope } from './scope';
 import type { Tokenizer } from './tokenizer';
-import { bit, BOOL, INT, isList, isSequence, iterablesOf, OUTPUT_TYPES, PARAM_TYPES, paramTypeOf, type ParamType, type TypeId } from './types';
+import { BOOL, bit, INT, isList, isSequence, iterablesOf, OUTPUT_TYPES, PARAM_TYPES, type ParamType, paramTypeOf, type TypeId } from './types';
 
 export const MAX_PARAMS = 3;
 /** Deepest block: the body is 1, so at most 3 compound statements nest. */
@@ -668,11 +668,7 @@ export interface ProgramOptions {
 }
 
 /** programConstraint, with a hook that sees the result types of every return (return-type.ts). */
-export function programMachine(
-  tokenizer: Tokenizer,
-  options: ProgramOptions,
-  onReturn?: (types: readonly TypeId[]) => void,
-): ProgramConstraint {
+export function programMachine(tokenizer: Tokenizer, options: ProgramOptions, onReturn?: (types: readonly TypeId[]) => void): ProgramConstraint {
   const required = options.signature ? options.signature.map((type) => PARAM_TYPES[type]) : null;
   if (required && (required.length === 0 || required.length > MAX_PARAMS)) {
     throw new Error(`a program takes 1 to ${MAX_PARAMS} parameters, not ${required.length}`);

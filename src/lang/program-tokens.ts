@@ -2,8 +2,8 @@
  * Token ids of the program grammar, resolved once per tokenizer, and the lookups the frames
  * need on every step (which name a token is, which builtin it opens).
  */
-import { grammarTokens, type GrammarTokens } from './grammar-tokens';
-import { BUILTINS, METHODS, overloadMin, SIMPLE_METHODS, type Callable, type Overload } from './library';
+import { type GrammarTokens, grammarTokens } from './grammar-tokens';
+import { BUILTINS, type Callable, METHODS, type Overload, overloadMin, SIMPLE_METHODS } from './library';
 import type { Tokenizer } from './tokenizer';
 import { TYPE_COUNT, TYPED_NAMES, type TypeId } from './types';
 

@@ -2,8 +2,9 @@
  * The static return type of a program of the subset: what a deduction answer's literal grammar
  * should be typed with (`literalConstraint(tokenizer, { maxTokens, type: returnType(code) })`).
  */
-import { encodeWithin } from './replay';
+
 import { programMachine } from './program-grammar';
+import { encodeWithin } from './replay';
 import { createTokenizer, type Tokenizer } from './tokenizer';
 import { BOOL, INT, LIST_BOOL, LIST_INT, LIST_STR, STR, type TypeId, type ValueType } from './types';
 

@@ -41,13 +41,7 @@ export function uniformWalk(constraint: TokenConstraint, random: () => number, e
  * Like uniformWalk, but each allowed token is picked with probability proportional to
  * weights[token]: a cheap stand-in for a model with habits (short expressions, many lines).
  */
-export function weightedWalk(
-  constraint: TokenConstraint,
-  random: () => number,
-  eos: number,
-  limit: number,
-  weights: ArrayLike<number>,
-): number[] {
+export function weightedWalk(constraint: TokenConstraint, random: () => number, eos: number, limit: number, weights: ArrayLike<number>): number[] {
   const tokens: number[] = [];
   while (!constraint.finished) {
     const mask = constraint.allowed();

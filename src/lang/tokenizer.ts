@@ -40,6 +40,7 @@ export type Marker = (typeof MARKERS)[number];
 const SPECIALS = ['<pad>', '<eos>', ...MARKERS];
 
 /** Multi-character lexical tokens. Grammar lexemes first, then extras that make CRUXEval code short. */
+// biome-ignore format: a table laid out by hand, a group of lexemes a line
 const LEXICAL = [
   // layout and statements
   '    ', 'def f(', 'def ', 'return ', 'return', 'if ', 'elif ', 'else:', 'else', 'for ', 'while ',
@@ -121,12 +122,7 @@ function pushUtf8(codePoint: number, out: number[]): void {
   else if (codePoint < 0x10000) {
     out.push(0xe0 | (codePoint >> 12), 0x80 | ((codePoint >> 6) & 63), 0x80 | (codePoint & 63));
   } else {
-    out.push(
-      0xf0 | (codePoint >> 18),
-      0x80 | ((codePoint >> 12) & 63),
-      0x80 | ((codePoint >> 6) & 63),
-      0x80 | (codePoint & 63),
-    );
+    out.push(0xf0 | (codePoint >> 18), 0x80 | ((codePoint >> 12) & 63), 0x80 | ((codePoint >> 6) & 63), 0x80 | (codePoint & 63));
   }
 }
 

@@ -4,10 +4,10 @@
  */
 import type { BackendName } from '../model/backend';
 import type { PresetName } from '../model/config';
-import { measureModel, type ModelMeasurement } from '../model/measure';
+import { type ModelMeasurement, measureModel } from '../model/measure';
 import { spawnBrowserModelHelper } from './browser-model-helper';
 import { deleteCheckpoint, listCheckpoints, readCheckpoint, writeCheckpoint } from './checkpoint-store';
-import { ModelService, type ModelInfo, type ModelInit } from './model-service';
+import { type ModelInfo, type ModelInit, ModelService } from './model-service';
 
 export class BrowserModelService extends ModelService {
   constructor(private readonly wasmPaths: string) {

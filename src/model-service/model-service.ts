@@ -4,23 +4,42 @@
  * (workers/model.worker.ts); Node code uses it directly. No DOM, no React.
  */
 import * as tf from '@tensorflow/tfjs';
+import { ChainConstraint, splitChain } from '../lang/chain-constraint';
+import { messageConstraint, type TokenConstraint, unconstrained } from '../lang/constraint';
+import type { ProgramLevel } from '../lang/levels';
 import { argumentsConstraint, literalConstraint } from '../lang/literal-grammar';
-import { messageConstraint, unconstrained, type TokenConstraint } from '../lang/constraint';
 import { programConstraint } from '../lang/program-grammar';
 import { encodeWithin } from '../lang/replay';
-import { ChainConstraint, splitChain } from '../lang/chain-constraint';
-import { createTokenizer, TOKENIZER_VERSION, type Marker, type Tokenizer } from '../lang/tokenizer';
-import type { ProgramLevel } from '../lang/levels';
-import { parseSignature, type ParamType, type ValueType } from '../lang/types';
-import { activateBackend, BROWSER_BACKENDS, maxRelativeError, selectBackend, wasmMemoryBytes, type BackendChoice, type BackendName, type WasmPaths } from '../model/backend';
+import { createTokenizer, type Marker, TOKENIZER_VERSION, type Tokenizer } from '../lang/tokenizer';
+import { type ParamType, parseSignature, type ValueType } from '../lang/types';
+import {
+  activateBackend,
+  type BackendChoice,
+  type BackendName,
+  BROWSER_BACKENDS,
+  maxRelativeError,
+  selectBackend,
+  type WasmPaths,
+  wasmMemoryBytes,
+} from '../model/backend';
 import { decodeCheckpoint, encodeCheckpoint, restoreCheckpoint, snapshotCheckpoint } from '../model/checkpoint';
-import { configFor, parameterCount, type ModelConfig, type PresetName } from '../model/config';
-import { createOptimizer, disposeOptimizer, type Optimizer, type OptimizerOptions } from '../model/optimizer';
+import { configFor, type ModelConfig, type PresetName, parameterCount } from '../model/config';
 import { MaskInterner, type PackedMask } from '../model/masks';
-import { createRng, type Rng } from '../shared/rng';
-import { sampleBatch, type SampleResult } from '../model/sample';
-import { chunkGradients, sequenceLogProbs, trainStep, type BatchNormalisers, type GradientArrays, type GradientHelper, type TrainBatch, type TrainOptions, type TrainStats } from '../model/train';
+import { createOptimizer, disposeOptimizer, type Optimizer, type OptimizerOptions } from '../model/optimizer';
+import { type SampleResult, sampleBatch } from '../model/sample';
+import {
+  type BatchNormalisers,
+  chunkGradients,
+  type GradientArrays,
+  type GradientHelper,
+  sequenceLogProbs,
+  type TrainBatch,
+  type TrainOptions,
+  type TrainStats,
+  trainStep,
+} from '../model/train';
 import { createModel, disposeModel, forward, type Model } from '../model/transformer';
+import { createRng, type Rng } from '../shared/rng';
 
 /** The batch `train` takes, part of this service's API (callers need not reach into the model). */
 export type { TrainBatch };
@@ -171,7 +190,13 @@ export class ModelService {
     const config = configFor(options.preset, this.tokenizer.size, { seed: options.seed });
     // Self-test and time each backend on this model's own shapes: a backend can pass on small
     // ones and fail on the real vocabulary (SwiftShader's WebGPU refuses large buffers).
-    const choice = await selectBackend({ candidates: options.candidates ?? BROWSER_BACKENDS, wasmPaths: options.wasmPaths, benchConfig: config, timeAll: options.timeAll, log: options.log });
+    const choice = await selectBackend({
+      candidates: options.candidates ?? BROWSER_BACKENDS,
+      wasmPaths: options.wasmPaths,
+      benchConfig: config,
+      timeAll: options.timeAll,
+      log: options.log,
+    });
     this.backend = await this.createOnWorkingBackend(choice, config, options);
     this.rng = createRng(options.seed);
     this.step = 0;
@@ -264,7 +289,12 @@ export class ModelService {
    * As a helper: the gradients of some micro-batches of a larger batch (see trainStep), on the
    * main model's new weights when they come along.
    */
-  async gradients(chunks: TrainBatch[], options: TrainOptions, normalisers: BatchNormalisers, weights: Float32Array[] | null = null): Promise<GradientArrays | null> {
+  async gradients(
+    chunks: TrainBatch[],
+    options: TrainOptions,
+    normalisers: BatchNormalisers,
+    weights: Float32Array[] | null = null,
+  ): Promise<GradientArrays | null> {
     if (weights) await this.setWeights(weights);
     return chunkGradients(this.require(), chunks, options, normalisers);
   }
@@ -308,7 +338,11 @@ export class ModelService {
         },
         () => {},
       );
-      const mine = await this.sampleNow(jobs.filter((_, i) => i % 2 === 0), settings, this.rng);
+      const mine = await this.sampleNow(
+        jobs.filter((_, i) => i % 2 === 0),
+        settings,
+        this.rng,
+      );
       // A helper that fails costs time, not the batch: its jobs are sampled here instead.
       const other = await remote.catch((error: unknown) => {
         this.dropHelper(error);
@@ -386,18 +420,21 @@ export class ModelService {
     return this.serial(async () => {
       // The new weights travel with the gradient request: one message, no round trip first.
       const helper = await this.syncedHelper();
-      const gradients: GradientHelper | undefined = helper ? {
-        gradients: (chunks, o, n) => helper.api.gradients(chunks, o, n, helper.weights).then(
-          (arrays) => {
-            this.helperVersion = helper.version;
-            return arrays;
-          },
-          (error: unknown) => {
-            this.dropHelper(error); // trainStep does the helper's share itself
-            throw error;
-          },
-        ),
-      } : undefined;
+      const gradients: GradientHelper | undefined = helper
+        ? {
+            gradients: (chunks, o, n) =>
+              helper.api.gradients(chunks, o, n, helper.weights).then(
+                (arrays) => {
+                  this.helperVersion = helper.version;
+                  return arrays;
+                },
+                (error: unknown) => {
+                  this.dropHelper(error); // trainStep does the helper's share itself
+                  throw error;
+                },
+              ),
+          }
+        : undefined;
       const stats = await trainStep(this.require(), this.optimizer!, batch, options, gradients);
       if (!stats.skipped) {
         this.step += 1;

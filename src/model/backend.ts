@@ -152,8 +152,17 @@ export async function activateBackend(name: BackendName, wasmPaths?: WasmPaths, 
 }
 
 const SELF_TEST_CONFIG: ModelConfig = {
-  vocabSize: 24, contextLength: 16, dModel: 16, nLayers: 2, nHeads: 2, dMlp: 32,
-  tiedEmbeddings: true, activation: 'gelu', normEps: 1e-5, initStd: 0.2, seed: 7,
+  vocabSize: 24,
+  contextLength: 16,
+  dModel: 16,
+  nLayers: 2,
+  nHeads: 2,
+  dMlp: 32,
+  tiedEmbeddings: true,
+  activation: 'gelu',
+  normEps: 1e-5,
+  initStd: 0.2,
+  seed: 7,
 };
 
 /**
@@ -173,10 +182,7 @@ async function selfTestValues(): Promise<Float32Array> {
       const tokens = tf.tensor2d(ids, [B, T], 'int32');
       const w = tf.tensor2d(weights, [B * T, V]);
       const logits = forward(model, tokens);
-      const { grads } = tf.variableGrads(
-        () => tf.sum(tf.mul(outputLogits(model, forwardHidden(model, tokens)), w)) as tf.Scalar,
-        trainableVariables(model),
-      );
+      const { grads } = tf.variableGrads(() => tf.sum(tf.mul(outputLogits(model, forwardHidden(model, tokens)), w)) as tf.Scalar, trainableVariables(model));
       // KV-cached decoding: rows with 2 and 4 prompt tokens, then 10 steps (across a chunk merge).
       const steps: tf.Tensor[] = [];
       const pre = prefill(model, tf.tensor2d([0, 0, ids[0]!, ids[1]!, ids[2]!, ids[3]!, ids[4]!, ids[5]!], [B, 4], 'int32'), [2, 0], true);
@@ -378,10 +384,11 @@ function explain(best: BackendResult, results: BackendResult[]): string {
     .join(', ');
   const others = results
     .filter((r) => r.selfTest !== 'pass')
-    .map((r) => `${LABEL[r.name]} ${r.selfTest === 'fail' ? 'failed its self-test' : r.notTimed ? 'was skipped' : 'is unavailable'}${r.error ? ` (${r.error})` : ''}`);
-  const adapter = best.adapter
-    ? ` on ${best.adapter}${best.fallbackAdapter ? ', a software fallback adapter that still measured fastest' : ''}`
-    : '';
+    .map(
+      (r) =>
+        `${LABEL[r.name]} ${r.selfTest === 'fail' ? 'failed its self-test' : r.notTimed ? 'was skipped' : 'is unavailable'}${r.error ? ` (${r.error})` : ''}`,
+    );
+  const adapter = best.adapter ? ` on ${best.adapter}${best.fallbackAdapter ? ', a software fallback adapter that still measured fastest' : ''}` : '';
   let sentence = `Using ${LABEL[best.name]}${adapter}: it matched the CPU reference and was the fastest per training step (${timed}).`;
   if (others.length > 0) sentence += ` ${others.join('; ')}.`;
   if (results.some((r) => r.notTimed)) sentence += ' Settings → "Measure backends again" times every backend.';

@@ -5,7 +5,7 @@
 
 import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { decodeCheckpoint, type CheckpointData, type CheckpointExpectations } from './checkpoint';
+import { type CheckpointData, type CheckpointExpectations, decodeCheckpoint } from './checkpoint';
 
 export async function writeCheckpointFile(path: string, bytes: Uint8Array): Promise<void> {
   await writeFileAtomic(path, bytes);

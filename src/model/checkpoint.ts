@@ -13,7 +13,7 @@
 // file I/O is in checkpoint-file.ts.
 
 import * as tf from '@tensorflow/tfjs';
-import { paramSpecs, validateConfig, type ModelConfig } from './config';
+import { type ModelConfig, paramSpecs, validateConfig } from './config';
 import { createOptimizer, type Optimizer, type OptimizerOptions } from './optimizer';
 import { createModel, type Model } from './transformer';
 
@@ -37,7 +37,10 @@ export type CheckpointErrorKind = 'bad-magic' | 'truncated' | 'corrupt' | 'check
 
 /** A checkpoint that cannot be read or does not fit; `kind` says which. */
 export class CheckpointError extends Error {
-  constructor(readonly kind: CheckpointErrorKind, message: string) {
+  constructor(
+    readonly kind: CheckpointErrorKind,
+    message: string,
+  ) {
     super(message);
     this.name = 'CheckpointError';
   }
@@ -89,7 +92,9 @@ export function crc32(bytes: Uint8Array): number {
  * result can be encoded, kept in memory, or restored.
  */
 export async function snapshotCheckpoint(
-  model: Model, optimizer: Optimizer | null, info: { tokenizerVersion: string; step: number; metadata?: unknown },
+  model: Model,
+  optimizer: Optimizer | null,
+  info: { tokenizerVersion: string; step: number; metadata?: unknown },
 ): Promise<CheckpointData> {
   const names = [...model.params.keys()];
   const sources: tf.Tensor[] = [...model.params.values()];
@@ -191,7 +196,10 @@ export function decodeCheckpoint(bytes: Uint8Array, expected: CheckpointExpectat
   }
   const headerLength = view.getUint32(12, true);
   if (PREAMBLE + headerLength + 4 > bytes.length) {
-    throw new CheckpointError('truncated', `checkpoint is truncated: its header alone needs ${PREAMBLE + headerLength + 4} bytes, the file has ${bytes.length}`);
+    throw new CheckpointError(
+      'truncated',
+      `checkpoint is truncated: its header alone needs ${PREAMBLE + headerLength + 4} bytes, the file has ${bytes.length}`,
+    );
   }
   let header: Header;
   try {
@@ -199,7 +207,10 @@ export function decodeCheckpoint(bytes: Uint8Array, expected: CheckpointExpectat
     if (!header || typeof header !== 'object' || !Array.isArray(header.tensors) || typeof header.config !== 'object') throw new Error('missing fields');
   } catch (error) {
     const crcOk = crc32(bytes.subarray(0, bytes.length - 4)) === view.getUint32(bytes.length - 4, true);
-    throw new CheckpointError(crcOk ? 'corrupt' : 'checksum', `checkpoint header is unreadable (${(error as Error).message})${crcOk ? '' : '; the checksum does not match either: the file is corrupt'}`);
+    throw new CheckpointError(
+      crcOk ? 'corrupt' : 'checksum',
+      `checkpoint header is unreadable (${(error as Error).message})${crcOk ? '' : '; the checksum does not match either: the file is corrupt'}`,
+    );
   }
   const values = header.tensors.reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1), 0);
   const total = PREAMBLE + headerLength + values * 4 + 4;
@@ -212,7 +223,10 @@ export function decodeCheckpoint(bytes: Uint8Array, expected: CheckpointExpectat
   }
 
   if (header.tokenizerVersion !== expected.tokenizerVersion) {
-    throw new CheckpointError('tokenizer', `checkpoint was made with tokenizer version "${header.tokenizerVersion}", but this build's tokenizer is "${expected.tokenizerVersion}"`);
+    throw new CheckpointError(
+      'tokenizer',
+      `checkpoint was made with tokenizer version "${header.tokenizerVersion}", but this build's tokenizer is "${expected.tokenizerVersion}"`,
+    );
   }
   try {
     validateConfig(header.config);
@@ -222,7 +236,10 @@ export function decodeCheckpoint(bytes: Uint8Array, expected: CheckpointExpectat
   for (const [field, want] of Object.entries(expected.config ?? {})) {
     const have = (header.config as unknown as Record<string, unknown>)[field];
     if (have !== want) {
-      throw new CheckpointError('config', `checkpoint model config does not match: ${field} is ${JSON.stringify(have)} in the checkpoint, expected ${JSON.stringify(want)}`);
+      throw new CheckpointError(
+        'config',
+        `checkpoint model config does not match: ${field} is ${JSON.stringify(have)} in the checkpoint, expected ${JSON.stringify(want)}`,
+      );
     }
   }
 

@@ -44,7 +44,7 @@ export const PRESETS: Readonly<Record<PresetName, Shape>> = {
 };
 
 export function isPresetName(name: string): name is PresetName {
-  return  Object.hasOwn(PRESETS, name);
+  return Object.hasOwn(PRESETS, name);
 }
 
 /** The preset's config for a tokenizer's vocabulary, with optional overrides; validated. */

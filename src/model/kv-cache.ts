@@ -85,14 +85,21 @@ function padSlots(t: tf.Tensor, axis: number, before: number, after: number): tf
 export function createKvCache(keys: tf.Tensor4D[], values: tf.Tensor4D[], rowStart: readonly number[]): KvCache {
   const [H, B, P, dh] = keys[0]!.shape;
   const layout: FrozenLayout = preferDepthwise() ? 'filters' : 'heads';
-  const frozen = (list: tf.Tensor4D[], which: 'keys' | 'values') => list.map((t) => {
-    const out = tf.tidy(() => toFrozen(layout, t, which));
-    if (out !== t) t.dispose();
-    return out;
-  });
+  const frozen = (list: tf.Tensor4D[], which: 'keys' | 'values') =>
+    list.map((t) => {
+      const out = tf.tidy(() => toFrozen(layout, t, which));
+      if (out !== t) t.dispose();
+      return out;
+    });
   return {
-    batch: B, heads: H, layout, length: P, activeStart: P, rowStart: [...rowStart],
-    keys: frozen(keys, 'keys'), values: frozen(values, 'values'),
+    batch: B,
+    heads: H,
+    layout,
+    length: P,
+    activeStart: P,
+    rowStart: [...rowStart],
+    keys: frozen(keys, 'keys'),
+    values: frozen(values, 'values'),
     activeKeys: keys.map(() => tf.zeros([H, B, KV_CHUNK, dh]) as tf.Tensor4D),
     activeValues: keys.map(() => tf.zeros([H, B, KV_CHUNK, dh]) as tf.Tensor4D),
     frozenMask: buildFrozenMask(B, P, P, rowStart),
@@ -124,7 +131,10 @@ export function attendCache(cache: KvCache, layer: number, q: tf.Tensor4D, c: nu
   const G = H * B;
   const L = cache.length;
   const scaled = tf.mul(q, 1 / Math.sqrt(dh));
-  const activeMask = tf.tensor4d(Array.from({ length: KV_CHUNK }, (_, i) => (i <= c ? 0 : MASKED)), [1, 1, 1, KV_CHUNK]);
+  const activeMask = tf.tensor4d(
+    Array.from({ length: KV_CHUNK }, (_, i) => (i <= c ? 0 : MASKED)),
+    [1, 1, 1, KV_CHUNK],
+  );
   const frozenKeys = cache.keys[layer]!;
   const frozenValues = cache.values[layer]!;
   let frozenScores: tf.Tensor;
@@ -135,10 +145,7 @@ export function attendCache(cache: KvCache, layer: number, q: tf.Tensor4D, c: nu
     const input = tf.reshape(tf.transpose(tf.reshape(scaled, [G, dh])), [1, dh, G]) as tf.Tensor3D;
     frozenScores = tf.reshape(depthwiseProduct(input, frozenKeys as tf.Tensor3D), [H, B, 1, L]);
   }
-  const scores = tf.concat([
-    tf.add(frozenScores, cache.frozenMask),
-    tf.add(tf.matMul(scaled, cache.activeKeys[layer]!, false, true), activeMask),
-  ], 3);
+  const scores = tf.concat([tf.add(frozenScores, cache.frozenMask), tf.add(tf.matMul(scaled, cache.activeKeys[layer]!, false, true), activeMask)], 3);
   const weights = tf.softmax(scores);
   const frozenWeights = tf.slice(weights, [0, 0, 0, 0], [H, B, 1, L]);
   const activeWeights = tf.slice(weights, [0, 0, 0, L], [H, B, 1, KV_CHUNK]);
@@ -160,11 +167,12 @@ export function attendCache(cache: KvCache, layer: number, q: tf.Tensor4D, c: nu
 export function mergeActiveChunk(cache: KvCache): void {
   const L = Math.max(cache.length, lengthBucket(cache.activeStart + KV_CHUNK, Number.POSITIVE_INFINITY));
   const at = cache.activeStart;
-  const merge = (frozen: tf.Tensor, active: tf.Tensor4D, which: 'keys' | 'values') => tf.tidy(() => {
-    const axis = slotAxis(cache.layout, which);
-    const grown = L > cache.length ? padSlots(frozen, axis, 0, L - cache.length) : frozen;
-    return tf.add(grown, padSlots(toFrozen(cache.layout, active, which), axis, at, L - at - KV_CHUNK));
-  });
+  const merge = (frozen: tf.Tensor, active: tf.Tensor4D, which: 'keys' | 'values') =>
+    tf.tidy(() => {
+      const axis = slotAxis(cache.layout, which);
+      const grown = L > cache.length ? padSlots(frozen, axis, 0, L - cache.length) : frozen;
+      return tf.add(grown, padSlots(toFrozen(cache.layout, active, which), axis, at, L - at - KV_CHUNK));
+    });
   const keys = cache.keys.map((k, l) => merge(k, cache.activeKeys[l]!, 'keys'));
   const values = cache.values.map((v, l) => merge(v, cache.activeValues[l]!, 'values'));
   const activeKeys = cache.activeKeys.map((a) => tf.zerosLike(a));

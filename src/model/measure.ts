@@ -9,14 +9,14 @@
 //   the same backend's plain 2-D matMul GFLOP/s at the model's own matmul shapes, and their ratio.
 
 import * as tf from '@tensorflow/tfjs';
-import { activateBackend, wasmThreads, type BackendName, type WasmPaths } from './backend';
-import { lengthBucket } from './buckets';
-import { configFor, parameterCount, trainFlopsPerToken, type ModelConfig, type PresetName } from './config';
-import { createOptimizer, disposeOptimizer } from './optimizer';
 import { createRng } from '../shared/rng';
-import { sampleBatch, type SampleConstraint } from './sample';
-import { trainStep, type TrainBatch } from './train';
-import { createModel, disposeModel, prefill, type Model } from './transformer';
+import { activateBackend, type BackendName, type WasmPaths, wasmThreads } from './backend';
+import { lengthBucket } from './buckets';
+import { configFor, type ModelConfig, type PresetName, parameterCount, trainFlopsPerToken } from './config';
+import { createOptimizer, disposeOptimizer } from './optimizer';
+import { type SampleConstraint, sampleBatch } from './sample';
+import { type TrainBatch, trainStep } from './train';
+import { createModel, disposeModel, type Model, prefill } from './transformer';
 
 const BATCH = 8;
 const NEW_TOKENS = 256;
@@ -125,7 +125,13 @@ async function timeTraining(model: Model, length: number, repeats: number): Prom
 /** GFLOP/s of plain 2-D matMuls at the shapes the model's training step multiplies. */
 async function plainMatmulGflops(config: ModelConfig, rows: number): Promise<number> {
   const { dModel: d, dMlp: m, vocabSize: V } = config;
-  const shapes: [number, number, number][] = [[rows, d, 3 * d], [rows, d, d], [rows, d, m], [rows, m, d], [rows, d, V]];
+  const shapes: [number, number, number][] = [
+    [rows, d, 3 * d],
+    [rows, d, d],
+    [rows, d, m],
+    [rows, m, d],
+    [rows, d, V],
+  ];
   let flops = 0;
   let ms = 0;
   for (const [M, K, N] of shapes) {

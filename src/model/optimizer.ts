@@ -21,7 +21,12 @@ export interface OptimizerOptions {
 }
 
 export const DEFAULT_OPTIMIZER: Readonly<OptimizerOptions> = {
-  learningRate: 3e-4, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1, maxGradNorm: 1.0,
+  learningRate: 3e-4,
+  beta1: 0.9,
+  beta2: 0.95,
+  eps: 1e-8,
+  weightDecay: 0.1,
+  maxGradNorm: 1.0,
 };
 
 export interface Optimizer {
@@ -62,7 +67,8 @@ export function createOptimizer(
   const moment = (which: 'm' | 'v', name: string, variable: tf.Variable): tf.Variable => {
     const data = state?.[which].get(name);
     if (state && !data) throw new Error(`createOptimizer: saved state has no ${which} for ${name}`);
-    if (data && data.length !== variable.size) throw new Error(`createOptimizer: saved ${which} for ${name} has ${data.length} values, expected ${variable.size}`);
+    if (data && data.length !== variable.size)
+      throw new Error(`createOptimizer: saved ${which} for ${name} has ${data.length} values, expected ${variable.size}`);
     const init = data ? tf.tensor(data, variable.shape, 'float32') : tf.zerosLike(variable);
     const result = tf.variable(init, false);
     init.dispose();

@@ -13,9 +13,9 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { batchBucket, lengthBucket, shapeGrain } from './buckets';
-import { MaskInterner, type PackedMask } from './masks';
 import { disposeKvCache, type KvCache } from './kv-cache';
-import { decodeStep, prefill, type Model } from './transformer';
+import { MaskInterner, type PackedMask } from './masks';
+import { decodeStep, type Model, prefill } from './transformer';
 
 export interface SampleConstraint {
   /** flags of length vocabSize for the next token: 1 = allowed */
@@ -141,7 +141,11 @@ async function sampleCached(model: Model, rows: Row[], options: SampleOptions, i
   const B = batchBucket(rows.length, grain);
   const Pb = lengthBucket(Math.max(...rows.map((r) => r.prompt.length)), C, grain);
   const maxTokens = Math.max(...rows.map((r) => r.limit));
-  const first = leftPadded(rows.map((r) => r.prompt), B, Pb);
+  const first = leftPadded(
+    rows.map((r) => r.prompt),
+    B,
+    Pb,
+  );
   let cache: KvCache | null = null;
   try {
     // Token t (0-based) is drawn from the logits of slot Pb-1+t and, unless it is the last one,
@@ -224,9 +228,7 @@ function finish(row: Row, reason: StopReason): void {
  * Draws from softmax(logits / temperature) restricted to the allowed tokens (in float64), or takes
  * the argmax when temperature is 0. Returns null when no token is allowed.
  */
-export function drawToken(
-  logits: Float32Array, allowed: Uint8Array | null, temperature: number, rng: () => number,
-): { token: number; logProb: number } | null {
+export function drawToken(logits: Float32Array, allowed: Uint8Array | null, temperature: number, rng: () => number): { token: number; logProb: number } | null {
   const V = logits.length;
   let best = -1;
   let max = Number.NEGATIVE_INFINITY;

@@ -9,11 +9,11 @@
 // generated tokens in the batch): the loss is a mean over generated tokens.
 
 import * as tf from '@tensorflow/tfjs';
-import { batchBucket, lengthBucket, shapeGrain, type ShapeGrain } from './buckets';
+import { batchBucket, lengthBucket, type ShapeGrain, shapeGrain } from './buckets';
+import { embedRows, MASKED, oneHotFloat } from './kernels';
 import { maskAllows, type PackedMask } from './masks';
 import { applyAdamW, globalNorm, type Optimizer } from './optimizer';
-import { embedRows, MASKED, oneHotFloat } from './kernels';
-import { forwardHidden, outputLogits, trainableVariables, type Model } from './transformer';
+import { forwardHidden, type Model, outputLogits, trainableVariables } from './transformer';
 
 export interface TrainBatch {
   /** full sequences: prompt followed by the generated tokens */
@@ -245,7 +245,9 @@ export interface BatchNormalisers {
  *   loss = -mean_policy(clipped surrogate) - c * mean_all(entropy) + w * mean_hindsight(-log p)
  */
 function lossGraph(
-  model: Model, p: Prepared, options: Required<Omit<TrainOptions, 'microBatchRows'>>,
+  model: Model,
+  p: Prepared,
+  options: Required<Omit<TrainOptions, 'microBatchRows'>>,
   normalisers: BatchNormalisers = { policy: p.tokenCount, hindsight: p.ceCount },
 ) {
   const { clipEpsilon: eps, entropyCoef, temperature, hindsightWeight } = options;
@@ -291,9 +293,7 @@ export function policyLoss(model: Model, batch: TrainBatch, options: TrainOption
  * Log-probs of the generated tokens of each sequence (index >= promptLengths[i]) under the current
  * model, with optional masks and temperature as in training. One forward pass, one read.
  */
-export async function sequenceLogProbs(
-  model: Model, batch: Pick<TrainBatch, 'tokens' | 'promptLengths' | 'masks'>, temperature = 1,
-): Promise<number[][]> {
+export async function sequenceLogProbs(model: Model, batch: Pick<TrainBatch, 'tokens' | 'promptLengths' | 'masks'>, temperature = 1): Promise<number[][]> {
   const p = prepare(model, { ...batch, advantages: [], oldLogProbs: [] }, false);
   const out = tf.tidy(() => tokenLogProbs(model, p, temperature).logProb);
   const data = await out.data();
@@ -327,8 +327,11 @@ interface GradientSums {
  * token counts, added up in order. null when none of them has a token to learn from.
  */
 function gradientSums(
-  model: Model, names: readonly string[], chunks: readonly Prepared[],
-  options: Required<Omit<TrainOptions, 'microBatchRows'>>, total: BatchNormalisers,
+  model: Model,
+  names: readonly string[],
+  chunks: readonly Prepared[],
+  options: Required<Omit<TrainOptions, 'microBatchRows'>>,
+  total: BatchNormalisers,
 ): GradientSums | null {
   const variables = trainableVariables(model);
   let sums: GradientSums | null = null;
@@ -378,10 +381,19 @@ export interface GradientHelper {
  */
 export async function chunkGradients(model: Model, chunks: TrainBatch[], options: TrainOptions, normalisers: BatchNormalisers): Promise<GradientArrays | null> {
   const names = [...model.params.keys()];
-  const sums = gradientSums(model, names, chunks.map((chunk) => prepare(model, chunk, true)), lossOptions(options), normalisers);
+  const sums = gradientSums(
+    model,
+    names,
+    chunks.map((chunk) => prepare(model, chunk, true)),
+    lossOptions(options),
+    normalisers,
+  );
   if (!sums) return null;
   try {
-    const [grads, stats] = await Promise.all([Promise.all(sums.grads.map((g) => g.data() as Promise<Float32Array>)), sums.stats.data() as Promise<Float32Array>]);
+    const [grads, stats] = await Promise.all([
+      Promise.all(sums.grads.map((g) => g.data() as Promise<Float32Array>)),
+      sums.stats.data() as Promise<Float32Array>,
+    ]);
     return { grads, stats };
   } finally {
     tf.dispose([...sums.grads, sums.stats]);
@@ -456,7 +468,13 @@ export async function trainStep(model: Model, optimizer: Optimizer, batch: Train
   if (total.policy + total.hindsight === 0) return nothingToLearn();
 
   const split = helper && batches.length >= 2 ? splitForHelper(batches, model.config.contextLength) : null;
-  const remote = split ? helper!.gradients(split.remote.map((i) => batches[i]!), options, total) : Promise.resolve(null);
+  const remote = split
+    ? helper!.gradients(
+        split.remote.map((i) => batches[i]!),
+        options,
+        total,
+      )
+    : Promise.resolve(null);
   remote.catch(() => {}); // awaited below, after the local passes
   let sums = gradientSums(model, optimizer.names, split ? split.local.map((i) => chunks[i]!) : chunks, opts, total);
   try {
@@ -464,7 +482,14 @@ export async function trainStep(model: Model, optimizer: Optimizer, batch: Train
     // costs time, not the update: its share is computed here instead.
     const far = await remote.then(
       (arrays) => arrays && uploaded(model, optimizer.names, arrays),
-      () => gradientSums(model, optimizer.names, split!.remote.map((i) => chunks[i]!), opts, total),
+      () =>
+        gradientSums(
+          model,
+          optimizer.names,
+          split!.remote.map((i) => chunks[i]!),
+          opts,
+          total,
+        ),
     );
     sums = addSums(sums, far);
     if (!sums) return nothingToLearn();
@@ -476,7 +501,13 @@ export async function trainStep(model: Model, optimizer: Optimizer, batch: Train
     const skipped = !Number.isFinite(loss) || !Number.isFinite(gradNorm);
     if (!skipped) applyAdamW(model, optimizer, gradSums, gradNorm);
     return {
-      loss, entropy, gradNorm, clipFraction, approxKl, tokens: total.policy + total.hindsight, skipped,
+      loss,
+      entropy,
+      gradNorm,
+      clipFraction,
+      approxKl,
+      tokens: total.policy + total.hindsight,
+      skipped,
       hindsightLoss: total.hindsight > 0 ? crossEntropy : null,
       hindsightTokens: total.hindsight,
     };

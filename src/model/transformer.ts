@@ -20,10 +20,10 @@
 // - No biases: they add an op per matmul and do not help a model of this size.
 
 import * as tf from '@tensorflow/tfjs';
-import { paramSpecs, validateConfig, type ModelConfig } from './config';
-import { embedRows, groupMatMul, linear, MASKED } from './kernels';
-import { attendCache, createKvCache, KV_CHUNK, mergeActiveChunk, writeSlot, type KvCache } from './kv-cache';
 import { createRng, randomNormal } from '../shared/rng';
+import { type ModelConfig, paramSpecs, validateConfig } from './config';
+import { embedRows, groupMatMul, linear, MASKED } from './kernels';
+import { attendCache, createKvCache, KV_CHUNK, type KvCache, mergeActiveChunk, writeSlot } from './kv-cache';
 
 type Matrix = tf.Variable<tf.Rank.R2>;
 type Vector = tf.Variable<tf.Rank.R1>;
@@ -80,13 +80,21 @@ export function createModel(config: ModelConfig, values?: ReadonlyMap<string, Fl
   const blocks: Block[] = [];
   for (let l = 0; l < config.nLayers; l++) {
     blocks.push({
-      norm1: vector(`h${l}.norm1`), wqkv: matrix(`h${l}.wqkv`), wo: matrix(`h${l}.wo`),
-      norm2: vector(`h${l}.norm2`), w1: matrix(`h${l}.w1`), w2: matrix(`h${l}.w2`),
+      norm1: vector(`h${l}.norm1`),
+      wqkv: matrix(`h${l}.wqkv`),
+      wo: matrix(`h${l}.wo`),
+      norm2: vector(`h${l}.norm2`),
+      w1: matrix(`h${l}.w1`),
+      w2: matrix(`h${l}.w2`),
     });
   }
   return {
-    config, params, blocks,
-    wte: matrix('wte'), wpe: matrix('wpe'), normf: vector('normf'),
+    config,
+    params,
+    blocks,
+    wte: matrix('wte'),
+    wpe: matrix('wpe'),
+    normf: vector('normf'),
     head: config.tiedEmbeddings ? null : matrix('head'),
   };
 }
@@ -145,9 +153,7 @@ function attend(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, mask: tf.Tensor)
   const Tk = k.shape[2];
   const G = H * B;
   // Scaling q (B*T*d values) is cheaper than scaling the scores (B*H*T*T values).
-  const scores = groupMatMul(
-    tf.reshape(tf.mul(q, 1 / Math.sqrt(dh)), [G, Tq, dh]) as tf.Tensor3D, tf.reshape(k, [G, Tk, dh]) as tf.Tensor3D, true,
-  );
+  const scores = groupMatMul(tf.reshape(tf.mul(q, 1 / Math.sqrt(dh)), [G, Tq, dh]) as tf.Tensor3D, tf.reshape(k, [G, Tk, dh]) as tf.Tensor3D, true);
   const weights = tf.softmax(tf.add(tf.reshape(scores, [H, B, Tq, Tk]), mask));
   const y = groupMatMul(tf.reshape(weights, [G, Tq, Tk]) as tf.Tensor3D, tf.reshape(v, [G, Tk, dh]) as tf.Tensor3D);
   return tf.reshape(y, [H, B, Tq, dh]) as tf.Tensor4D;
@@ -249,9 +255,7 @@ export function outputLogits(model: Model, hidden: tf.Tensor2D): tf.Tensor2D {
  * token) and, when `keepCache`, the KV cache for decodeStep. Positions start at 0 on each row's
  * first real token and the padding is masked out, so a row's result does not depend on the others.
  */
-export function prefill(
-  model: Model, tokens: tf.Tensor2D, pads: readonly number[], keepCache: boolean,
-): { logits: tf.Tensor2D; cache: KvCache | null } {
+export function prefill(model: Model, tokens: tf.Tensor2D, pads: readonly number[], keepCache: boolean): { logits: tf.Tensor2D; cache: KvCache | null } {
   const [B, P] = tokens.shape;
   if (pads.length !== B || pads.some((p) => !(p >= 0 && p < P))) throw new Error(`prefill: need ${B} paddings in [0, ${P})`);
   const positionIds = new Int32Array(B * P);
@@ -275,7 +279,14 @@ export function prefill(
     return logitsFromHidden(model, last);
   });
   if (!keepCache) return { logits, cache: null };
-  return { logits, cache: createKvCache(kv.filter((_, i) => i % 2 === 0), kv.filter((_, i) => i % 2 === 1), pads) };
+  return {
+    logits,
+    cache: createKvCache(
+      kv.filter((_, i) => i % 2 === 0),
+      kv.filter((_, i) => i % 2 === 1),
+      pads,
+    ),
+  };
 }
 
 /**
@@ -283,9 +294,7 @@ export function prefill(
  * first one right after the prompt bucket). tokens, positions: [B] int32 (position = slot minus
  * the row's padding). Returns the next-token logits [B, V] and updates the cache in place.
  */
-export function decodeStep(
-  model: Model, cache: KvCache, tokens: tf.Tensor1D, positions: tf.Tensor1D, slot: number,
-): tf.Tensor2D {
+export function decodeStep(model: Model, cache: KvCache, tokens: tf.Tensor1D, positions: tf.Tensor1D, slot: number): tf.Tensor2D {
   const { dModel: d, nHeads: H, normEps: eps } = model.config;
   const B = cache.batch;
   const dh = d / H;

@@ -15,8 +15,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
-import { transformWithOxc, type Plugin, type ResolvedConfig } from 'vite';
-import { CACHE_PREFIX, REVISION_HEADER, type PrecacheEntry, type PrecacheManifest } from './protocol.ts';
+import { type Plugin, type ResolvedConfig, transformWithOxc } from 'vite';
+import { CACHE_PREFIX, type PrecacheEntry, type PrecacheManifest, REVISION_HEADER } from './protocol.ts';
 
 const SW_SOURCE = fileURLToPath(new URL('./sw.ts', import.meta.url));
 

@@ -4,22 +4,22 @@
  * what this reports (run-events.ts). No DOM and no React; storage and runtimes are passed in.
  */
 import { buffersJsonl } from '../engine/buffer-export';
-import { queryBuffers, type BufferPage, type BufferQuery } from '../engine/buffer-query';
-import { detectCollapse, type CollapseWarning } from '../engine/collapse';
-import { defaultConfig, sameConfig, validateConfig, type EngineConfig } from '../engine/config';
+import { type BufferPage, type BufferQuery, queryBuffers } from '../engine/buffer-query';
+import { type CollapseWarning, detectCollapse } from '../engine/collapse';
+import { defaultConfig, type EngineConfig, sameConfig, validateConfig } from '../engine/config';
 import type { EvalTask } from '../engine/evaluate';
 import type { FeedItem } from '../engine/feed';
 import type { StepMetrics } from '../engine/metrics';
 import { SelfPlay } from '../engine/self-play';
 import type { ExecutorOptions, ExecutorPool } from '../executor/pool';
 import type { ExecRequest, Verdict } from '../executor/types';
-import type { ModelInit, ModelService } from '../model-service/model-service';
 import { BROWSER_BACKENDS } from '../model/backend';
+import type { ModelInit, ModelService } from '../model-service/model-service';
 import { explainBackend, forgetBackend, rememberedBackend, takeMeasureAll } from './remembered-backend';
+import type { RunListener, RunStatus } from './run-events';
 import { decodeRunFile, encodeRunFile } from './run-file';
 import type { RunLease, RunLocks } from './run-locks';
 import type { RunMeta, RunRecord } from './run-record';
-import type { RunListener, RunStatus } from './run-events';
 import { answerTask, type TryRequest, type TryResult } from './try-it';
 
 export interface RunStorage {
@@ -128,7 +128,12 @@ export class RunController {
       const timeAll = await takeMeasureAll(this.env.storage);
       const candidates = remembered ? [remembered.name] : (this.env.modelInit?.candidates ?? BROWSER_BACKENDS);
       let tried = 0;
-      this.emit({ kind: 'load', part: 'model', fraction: 0.05, message: remembered ? `Re-checking ${remembered.name} against the CPU` : 'Measuring the tfjs backends' });
+      this.emit({
+        kind: 'load',
+        part: 'model',
+        fraction: 0.05,
+        message: remembered ? `Re-checking ${remembered.name} against the CPU` : 'Measuring the tfjs backends',
+      });
       const info = await this.env.model.init({
         ...this.env.modelInit,
         candidates,
@@ -178,7 +183,10 @@ export class RunController {
     try {
       record = await this.env.storage.readRun(id);
     } catch (error) {
-      return { record: null, notice: `The saved run ${id} could not be read (${(error as Error).message}), so a new run was started; the saved copy is left as it was.` };
+      return {
+        record: null,
+        notice: `The saved run ${id} could not be read (${(error as Error).message}), so a new run was started; the saved copy is left as it was.`,
+      };
     }
     if (!record) return { record: null, notice: request.runId ? `There is no saved run ${id} in this browser, so a new run was started.` : '' };
     if (request.config && !sameConfig(request.config, record.meta.config)) return { record: null, notice: '' };
@@ -365,9 +373,16 @@ export class RunController {
     if (!record) throw new Error('that run is no longer saved');
     const now = Date.now();
     const saved = await this.env.storage.listRuns();
-    const copy: RunRecord = { ...record, meta: { ...record.meta, id: newRunId(now), name: uniqueName(`${record.meta.name} (copy)`, saved), created: now, updated: now } };
+    const copy: RunRecord = {
+      ...record,
+      meta: { ...record.meta, id: newRunId(now), name: uniqueName(`${record.meta.name} (copy)`, saved), created: now, updated: now },
+    };
     await this.env.storage.writeRun(copy);
-    await this.show(copy, `This tab trains "${copy.meta.name}", a copy of "${meta.name}" at step ${copy.meta.step}.`, await this.env.locks.tryClaim(copy.meta.id));
+    await this.show(
+      copy,
+      `This tab trains "${copy.meta.name}", a copy of "${meta.name}" at step ${copy.meta.step}.`,
+      await this.env.locks.tryClaim(copy.meta.id),
+    );
   }
 
   private install(meta: RunMeta, engine: SelfPlay, metrics: StepMetrics[], feed: FeedItem[]): void {
@@ -387,7 +402,17 @@ export class RunController {
   private announce(notice: string): void {
     if (notice !== this.welcome) this.welcome = '';
     const engine = this.engine!;
-    this.emit({ kind: 'run', meta: this.meta!, metrics: this.metrics, feed: this.feed, buffers: engine.bufferSizes(), seeded: engine.seeded, notice, readOnly: !this.lease, collapse: this.collapse() });
+    this.emit({
+      kind: 'run',
+      meta: this.meta!,
+      metrics: this.metrics,
+      feed: this.feed,
+      buffers: engine.bufferSizes(),
+      seeded: engine.seeded,
+      notice,
+      readOnly: !this.lease,
+      collapse: this.collapse(),
+    });
     this.setStatus('idle');
   }
 
@@ -409,7 +434,11 @@ export class RunController {
     } catch (error) {
       const kept = this.savedStep === null ? 'nothing of this run is saved yet' : `the last good save (step ${this.savedStep}) is kept whole`;
       if (isQuotaError(error)) {
-        this.emit({ kind: 'error', message: `The browser's storage for this page is full, so step ${this.meta.step} was not saved; ${kept}. Delete old runs under Runs to make room (the run goes on).`, offer: 'runs' });
+        this.emit({
+          kind: 'error',
+          message: `The browser's storage for this page is full, so step ${this.meta.step} was not saved; ${kept}. Delete old runs under Runs to make room (the run goes on).`,
+          offer: 'runs',
+        });
       } else {
         this.emit({ kind: 'error', message: `The autosave failed (the run goes on; ${kept}): ${messageOf(error)}` });
       }
@@ -429,7 +458,13 @@ export class RunController {
 
   private measureHealth(): Omit<TrainerHealth, 'modelWasmBytes'> {
     const { tensors, bytes } = this.env.model.memory();
-    return { step: this.meta?.step ?? 0, tensors, tensorBytes: bytes, pythonHeapBytes: this.executor?.largestHeapBytes() ?? 0, workerReplacements: this.executor?.stats.replacements ?? 0 };
+    return {
+      step: this.meta?.step ?? 0,
+      tensors,
+      tensorBytes: bytes,
+      pythonHeapBytes: this.executor?.largestHeapBytes() ?? 0,
+      workerReplacements: this.executor?.stats.replacements ?? 0,
+    };
   }
 
   /** A sign of life for the page's watchdog (run-client.ts). */

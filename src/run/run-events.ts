@@ -30,7 +30,17 @@ export type RunEvent =
   | { kind: 'python-ready'; pythonVersion: string; pyodideVersion: string; workers: number }
   | { kind: 'backend'; backend: BackendReport }
   /** a run is shown: new, resumed after a reload, or opened from the saved runs */
-  | { kind: 'run'; meta: RunMeta; metrics: StepMetrics[]; feed: FeedItem[]; buffers: PerType<number>; seeded: boolean; notice: string; readOnly: boolean; collapse: CollapseWarning | null }
+  | {
+      kind: 'run';
+      meta: RunMeta;
+      metrics: StepMetrics[];
+      feed: FeedItem[];
+      buffers: PerType<number>;
+      seeded: boolean;
+      notice: string;
+      readOnly: boolean;
+      collapse: CollapseWarning | null;
+    }
   | { kind: 'status'; status: RunStatus }
   /** the run started training: the page drops this notice if it still shows it (the welcome) */
   | { kind: 'notice-expired'; notice: string }

@@ -7,10 +7,11 @@
  *   4 bytes  CRC-32 of everything before
  * Decoding checks all of it before anything is stored, so a damaged file is refused whole.
  */
-import { CheckpointError, crc32, decodeCheckpoint } from '../model/checkpoint';
+
 import { TOKENIZER_VERSION } from '../lang/tokenizer';
+import { CheckpointError, crc32, decodeCheckpoint } from '../model/checkpoint';
 import { PRESETS } from '../model/config';
-import { checkRunParts, RunRecordError, type RunRecord } from './run-record';
+import { checkRunParts, type RunRecord, RunRecordError } from './run-record';
 
 const MAGIC = new Uint8Array([0x54, 0x5a, 0x52, 0x55, 0x4e, 0, 0, 1]);
 

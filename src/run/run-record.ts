@@ -3,11 +3,11 @@
  * step's figures (metrics), the last step's proposals (feed) and the model checkpoint.
  */
 import { isInductionTask, isTriplet } from '../engine/buffers';
-import { upgradeConfig, validateConfig, ConfigError, type EngineConfig } from '../engine/config';
-import { isPresetName } from '../model/config';
+import { ConfigError, type EngineConfig, upgradeConfig, validateConfig } from '../engine/config';
 import type { FeedItem } from '../engine/feed';
 import type { StepMetrics } from '../engine/metrics';
 import type { EngineState } from '../engine/self-play';
+import { isPresetName } from '../model/config';
 
 export interface RunMeta {
   id: string;
@@ -37,7 +37,8 @@ const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'obj
 export function checkRunParts(parts: { meta: unknown; state: unknown; metrics: unknown; feed: unknown }): Omit<RunRecord, 'checkpoint'> {
   const { meta, state, metrics, feed } = parts;
   if (!isObject(meta) || typeof meta.id !== 'string' || !meta.id || typeof meta.name !== 'string') throw new RunRecordError('the run has no id or name');
-  if (!Number.isFinite(meta.created) || !Number.isFinite(meta.updated) || !Number.isInteger(meta.step)) throw new RunRecordError('the run has no valid dates or step');
+  if (!Number.isFinite(meta.created) || !Number.isFinite(meta.updated) || !Number.isInteger(meta.step))
+    throw new RunRecordError('the run has no valid dates or step');
   try {
     // Runs saved before a setting existed get it filled in (the engine state holds the same config).
     const saved = meta.config as EngineConfig | undefined;
@@ -53,11 +54,18 @@ export function checkRunParts(parts: { meta: unknown; state: unknown; metrics: u
   if (!isObject(state) || state.version !== 1 || state.step !== meta.step || !isObject(state.buffers)) {
     throw new RunRecordError('the engine state is missing, of another version, or disagrees with the run');
   }
-  for (const [type, isTask] of [['deduction', isTriplet], ['abduction', isTriplet], ['induction', isInductionTask]] as const) {
+  for (const [type, isTask] of [
+    ['deduction', isTriplet],
+    ['abduction', isTriplet],
+    ['induction', isInductionTask],
+  ] as const) {
     const items = (state.buffers as Record<string, unknown>)[type];
     if (!Array.isArray(items) || !items.every((t) => isObject(t) && isTask(t))) throw new RunRecordError(`the ${type} buffer is damaged`);
   }
-  if (!Array.isArray(metrics) || !metrics.every((m, i) => isObject(m) && Number.isInteger(m.step) && (i === 0 || (m.step as number) > (metrics[i - 1] as { step: number }).step))) {
+  if (
+    !Array.isArray(metrics) ||
+    !metrics.every((m, i) => isObject(m) && Number.isInteger(m.step) && (i === 0 || (m.step as number) > (metrics[i - 1] as { step: number }).step))
+  ) {
     throw new RunRecordError('the metrics are damaged (each step needs a step number, in order)');
   }
   if (!Array.isArray(feed)) throw new RunRecordError('the task feed is damaged');

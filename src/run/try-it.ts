@@ -6,8 +6,8 @@
  * other half.
  */
 import type { EngineConfig } from '../engine/config';
-import { gradingRequest, outcomeOf, type Executor } from '../engine/evaluate';
-import { inductionSolveTask, type GradedSolveTask, type Prompts } from '../engine/prompts';
+import { type Executor, gradingRequest, outcomeOf } from '../engine/evaluate';
+import { type GradedSolveTask, inductionSolveTask, type Prompts } from '../engine/prompts';
 import type { ModelService } from '../model-service/model-service';
 
 export type TryRequest =
@@ -31,10 +31,16 @@ export type TryResult =
   | { ok: false; error: string };
 
 export async function answerTask(
-  model: ModelService, executor: Executor, prompts: Prompts, config: EngineConfig, step: number, request: TryRequest,
+  model: ModelService,
+  executor: Executor,
+  prompts: Prompts,
+  config: EngineConfig,
+  step: number,
+  request: TryRequest,
 ): Promise<TryResult> {
   const inputs = request.type === 'induction' ? request.inputs.map((i) => i.trim()).filter(Boolean) : [request.input];
-  if (request.type === 'induction' && inputs.length < 2) return { ok: false, error: 'Induction needs at least two inputs, one per line: the model sees the first half and is graded on the rest.' };
+  if (request.type === 'induction' && inputs.length < 2)
+    return { ok: false, error: 'Induction needs at least two inputs, one per line: the model sees the first half and is graded on the rest.' };
   const [checked] = await executor.run([{ kind: 'validate', code: request.code, inputs }]);
   if (!checked!.ok) return { ok: false, error: `The program cannot be a task: ${checked!.reason}${checked!.detail ? ` (${checked!.detail})` : ''}` };
   const pairs = inputs.map((input, i): [string, string] => [input, checked!.outputs![i]!]);

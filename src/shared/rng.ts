@@ -55,7 +55,10 @@ export function createRng(seed: number | string, savedState?: readonly number[])
   if ((s[0]! | s[1]! | s[2]! | s[3]!) === 0) s[0] = 1;
 
   const nextUint32 = (): number => {
-    const s0 = s[0]!, s1 = s[1]!, s2 = s[2]!, s3 = s[3]!;
+    const s0 = s[0]!,
+      s1 = s[1]!,
+      s2 = s[2]!,
+      s3 = s[3]!;
     const r = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
     const t = s1 << 9;
     s[2] = s2 ^ s0;

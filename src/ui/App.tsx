@@ -3,22 +3,22 @@
  * the buffers, "Try it", the settings, the saved runs and a Python sandbox. It only renders what
  * the trainer worker reports and sends it commands.
  */
-import { useEffect, type KeyboardEvent } from 'react';
+import { type KeyboardEvent, useEffect } from 'react';
 import { OfflineBadge } from '../offline/OfflineBadge';
 import { BufferExplorer } from './BufferExplorer';
-import { useClassMode } from './class-mode';
-import { ChartGrid } from './charts/ChartGrid';
 import { Controls } from './Controls';
+import { ChartGrid } from './charts/ChartGrid';
+import { useClassMode } from './class-mode';
 import { ExecutorPlayground } from './ExecutorPlayground';
 import { LoadingPanel } from './LoadingPanel';
 import { LoopDiagram } from './LoopDiagram';
-import { boot, controls, useRun } from './run-store';
 import { RunsPanel } from './RunsPanel';
+import { boot, controls, useRun } from './run-store';
 import { SettingsPanel } from './SettingsPanel';
 import { StepExample } from './StepExample';
 import { TaskFeed } from './TaskFeed';
 import { TryIt } from './TryIt';
-import { useTryIt, type Tab } from './try-it-store';
+import { type Tab, useTryIt } from './try-it-store';
 
 const TABS: { id: Tab; label: string }[] = [
   { id: 'watch', label: 'Watch' },
@@ -117,7 +117,13 @@ function ClassModeToggle() {
   const on = useClassMode((s) => s.on);
   const toggle = useClassMode((s) => s.toggle);
   return (
-    <button type="button" className="class-toggle" aria-pressed={on} onClick={toggle} title="Plain language for a class: one simple line per stage, an example from each step, fewer charts">
+    <button
+      type="button"
+      className="class-toggle"
+      aria-pressed={on}
+      onClick={toggle}
+      title="Plain language for a class: one simple line per stage, an example from each step, fewer charts"
+    >
       Class mode
     </button>
   );
@@ -150,8 +156,8 @@ export function App() {
         <div>
           <h1>Tabula Zero</h1>
           <p className="tagline">
-            Absolute Zero self-play in a browser tab. A small transformer starts from random weights, invents Python tasks, tries to solve them, and
-            learns from a Python executor that checks both. No human data, nothing leaves your machine.
+            Absolute Zero self-play in a browser tab. A small transformer starts from random weights, invents Python tasks, tries to solve them, and learns from
+            a Python executor that checks both. No human data, nothing leaves your machine.
           </p>
         </div>
         <div className="top-actions">

@@ -26,10 +26,13 @@ function TaskDetail({ row, id, onClose }: { row: BufferRow; id: string; onClose:
         <h3>
           {row.type} task <span className="mono">{row.id}</span>
         </h3>
-        <button type="button" onClick={onClose}>Close</button>
+        <button type="button" onClick={onClose}>
+          Close
+        </button>
       </div>
       <p className="hint">
-        Proposed at step {row.step} · {row.size} characters · {row.record ? `${row.record.correct} of ${row.record.attempts} attempts right` : 'no attempts yet'}
+        Proposed at step {row.step} · {row.size} characters ·{' '}
+        {row.record ? `${row.record.correct} of ${row.record.attempts} attempts right` : 'no attempts yet'}
       </p>
       <Code code={row.program} />
       <div className="io">
@@ -95,11 +98,17 @@ export function BufferExplorer() {
     <section className="panel" aria-labelledby="buffers-title">
       <h2 id="buffers-title">Buffer explorer</h2>
       <p className="hint">
-        Every valid task the model has invented: deduction {buffers.deduction}, abduction {buffers.abduction}, induction {buffers.induction}. Search
-        by any word of the program, input or output.
+        Every valid task the model has invented: deduction {buffers.deduction}, abduction {buffers.abduction}, induction {buffers.induction}. Search by any word
+        of the program, input or output.
       </p>
       <div className="query">
-        <input type="search" aria-label="Search tasks" placeholder="Search, e.g. sorted or 'abc'" value={query.search} onChange={(e) => update({ search: e.target.value })} />
+        <input
+          type="search"
+          aria-label="Search tasks"
+          placeholder="Search, e.g. sorted or 'abc'"
+          value={query.search}
+          onChange={(e) => update({ search: e.target.value })}
+        />
         <select aria-label="Buffer" value={query.type} onChange={(e) => update({ type: e.target.value as BufferQuery['type'] })}>
           <option value="all">All buffers</option>
           <option value="deduction">Deduction</option>
@@ -143,7 +152,9 @@ export function BufferExplorer() {
                     onClick={() => setOpenKey(isOpen ? null : key)}
                     data-testid="buffer-row"
                   >
-                    <span className={`badge type-${row.type}`} title={TYPE_HINT[row.type]}>{row.type}</span>
+                    <span className={`badge type-${row.type}`} title={TYPE_HINT[row.type]}>
+                      {row.type}
+                    </span>
                     <span className="mono code-line">{row.program.split('\n').slice(1).join(' ').trim() || row.program}</span>
                     <span className="muted">step {row.step}</span>
                     <span className="muted">{pct(row.solveRate)}</span>

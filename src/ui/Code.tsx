@@ -1,5 +1,5 @@
 /** Python source, highlighted by token kind; the text is rendered as text, never as HTML. */
-import { useMemo, type CSSProperties, type ReactNode } from 'react';
+import { type CSSProperties, type ReactNode, useMemo } from 'react';
 import { codeLines, highlightPython, type Token } from './python-highlight';
 import './code.css';
 
@@ -15,7 +15,14 @@ export interface CodeProps {
 }
 
 // whitespace and unknown characters need no span
-const tokenNode = (t: Token, key: number): ReactNode => (t.kind === 'plain' ? t.text : <span key={key} className={`py-${t.kind}`}>{t.text}</span>);
+const tokenNode = (t: Token, key: number): ReactNode =>
+  t.kind === 'plain' ? (
+    t.text
+  ) : (
+    <span key={key} className={`py-${t.kind}`}>
+      {t.text}
+    </span>
+  );
 
 const endsInSpace = (t: Token) => /\s$/.test(t.text);
 const startsWithSpace = (t: Token) => /^\s/.test(t.text);

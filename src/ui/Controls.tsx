@@ -46,7 +46,11 @@ export function Controls() {
       <span className="status" data-testid="status" data-status={status} aria-live="polite">
         {STATUS_TEXT[status] ?? status}
       </span>
-      {readOnly && <span className="badge" data-testid="read-only">read-only</span>}
+      {readOnly && (
+        <span className="badge" data-testid="read-only">
+          read-only
+        </span>
+      )}
       {savedStep !== null && <span className="saved">Saved at step {savedStep}</span>}
     </div>
   );

@@ -28,8 +28,8 @@ export function ExecutorPlayground() {
     <section className="panel" aria-labelledby="playground-title">
       <h2 id="playground-title">Python sandbox</h2>
       <p className="hint">
-        Every task the model proposes goes through this check: it must parse, stay inside the sandbox, finish within
-        the time limit, give the same result twice, and return a plain literal.
+        Every task the model proposes goes through this check: it must parse, stay inside the sandbox, finish within the time limit, give the same result twice,
+        and return a plain literal.
       </p>
       {/* biome-ignore lint/a11y/useSemanticElements: buttons that fill the editor, not a form's fields */}
       <div className="examples" role="group" aria-label="Examples">
@@ -59,7 +59,11 @@ export function ExecutorPlayground() {
         {running ? 'Running…' : 'Run'}
       </button>
       <div className="result" data-testid="verdict" aria-live="polite">
-        {error && <p role="alert" className="error">{error}</p>}
+        {error && (
+          <p role="alert" className="error">
+            {error}
+          </p>
+        )}
         {verdict && (
           <div className={verdict.ok ? 'verdict ok' : 'verdict rejected'}>
             <strong data-testid="verdict-reason" data-reason={verdict.reason}>
@@ -67,7 +71,9 @@ export function ExecutorPlayground() {
             </strong>
             <span className="ms">{verdict.ms.toFixed(1)} ms</span>
             {verdict.ok ? (
-              <pre data-testid="verdict-output">f({input}) == {verdict.outputs?.[0]}</pre>
+              <pre data-testid="verdict-output">
+                f({input}) == {verdict.outputs?.[0]}
+              </pre>
             ) : (
               <pre>{verdict.detail}</pre>
             )}

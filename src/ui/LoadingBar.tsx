@@ -4,7 +4,9 @@ export function LoadingBar({ label, fraction, message }: { label: string; fracti
     <div className="loading">
       <div className="loading-label">
         <span>{label}</span>
-        <span>{message} · {percent}%</span>
+        <span>
+          {message} · {percent}%
+        </span>
       </div>
       <div role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent} className="bar">
         <div className="bar-fill" style={{ width: `${percent}%` }} />

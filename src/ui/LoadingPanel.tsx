@@ -41,7 +41,10 @@ export function LoadingPanel() {
             ) : (
               <>
                 ✓ Model of {(backend.parameters / 1e6).toFixed(2)}M parameters on <strong data-testid="backend">{backend.name}</strong>
-                <span className="backend-reason" data-testid="backend-reason"> — {backend.reason}</span>
+                <span className="backend-reason" data-testid="backend-reason">
+                  {' '}
+                  — {backend.reason}
+                </span>
               </>
             )}
           </p>

@@ -10,11 +10,31 @@ type Stage = 'propose' | 'validate' | 'solve' | 'reward' | 'update';
 
 /** `plain`: class mode's one simple line, with no optimiser or backend words. */
 const STAGES: { id: Stage; title: string; what: string; plain: string }[] = [
-  { id: 'propose', title: 'Propose', what: 'The model writes a Python function and an input, at the curriculum\'s level.', plain: 'The model makes up a small puzzle: a Python function and an input.' },
-  { id: 'validate', title: 'Validate', what: 'Python runs it: it must be safe, fast, deterministic.', plain: 'Python runs the function to check that the puzzle works.' },
+  {
+    id: 'propose',
+    title: 'Propose',
+    what: "The model writes a Python function and an input, at the curriculum's level.",
+    plain: 'The model makes up a small puzzle: a Python function and an input.',
+  },
+  {
+    id: 'validate',
+    title: 'Validate',
+    what: 'Python runs it: it must be safe, fast, deterministic.',
+    plain: 'Python runs the function to check that the puzzle works.',
+  },
   { id: 'solve', title: 'Solve', what: 'The model predicts outputs, inputs or programs.', plain: 'The model tries to answer its own puzzles.' },
-  { id: 'reward', title: 'Reward', what: 'Right answers score; so do tasks neither too easy nor too hard.', plain: 'Right answers score points, and so do puzzles that are neither too easy nor too hard.' },
-  { id: 'update', title: 'Update', what: 'One policy-gradient step on both roles, plus learning the answers Python computed (hindsight), then a few more updates on the model\'s programs run on new inputs (replay).', plain: 'The model changes a little, towards what scored and towards Python’s answers.' },
+  {
+    id: 'reward',
+    title: 'Reward',
+    what: 'Right answers score; so do tasks neither too easy nor too hard.',
+    plain: 'Right answers score points, and so do puzzles that are neither too easy nor too hard.',
+  },
+  {
+    id: 'update',
+    title: 'Update',
+    what: "One policy-gradient step on both roles, plus learning the answers Python computed (hindsight), then a few more updates on the model's programs run on new inputs (replay).",
+    plain: 'The model changes a little, towards what scored and towards Python’s answers.',
+  },
 ];
 
 /** Which stage an engine phase belongs to. */
@@ -44,13 +64,22 @@ function plainCounts(m: StepMetrics | null): Record<Stage, string> {
 function counts(m: StepMetrics | null): Record<Stage, string> {
   if (!m) return { propose: '–', validate: '–', solve: '–', reward: '–', update: '–' };
   const rejected = Object.entries(m.rejections).sort((a, b) => b[1] - a[1]);
-  const rewards = Object.values(m.rewards).flatMap((r) => [r.propose, r.solve]).filter((x): x is number => x !== null);
+  const rewards = Object.values(m.rewards)
+    .flatMap((r) => [r.propose, r.solve])
+    .filter((x): x is number => x !== null);
   const meanReward = rewards.length ? rewards.reduce((a, b) => a + b, 0) / rewards.length : null;
   const hindsight = m.train?.hindsightRows ? ` · ${m.train.hindsightRows} of them hindsight answers` : '';
   const replay = m.train?.replayUpdates ? ` · then ${m.train.replayUpdates} replay updates on ${m.train.replayRows} examples` : '';
   return {
     propose: `${m.counts.proposed} proposed${m.curriculum ? ` · level ${m.curriculum.level}` : ''}`,
-    validate: `${m.counts.valid} valid${rejected.length ? ` · rejected: ${rejected.slice(0, 3).map(([reason, n]) => `${n} ${reason}`).join(', ')}` : ''}`,
+    validate: `${m.counts.valid} valid${
+      rejected.length
+        ? ` · rejected: ${rejected
+            .slice(0, 3)
+            .map(([reason, n]) => `${n} ${reason}`)
+            .join(', ')}`
+        : ''
+    }`,
     solve: `${m.counts.solved} of ${m.counts.solverTasks} solved`,
     reward: meanReward === null ? '–' : `mean ${meanReward.toFixed(2)}`,
     update: m.train ? `${m.train.rows} sequences${hindsight} · loss ${m.train.loss.toFixed(3)}${replay}` : 'no update',
@@ -69,7 +98,12 @@ export function LoopDiagram() {
     <figure className="loop-diagram" aria-label="The self-play loop">
       <ol className="stages">
         {STAGES.map((stage) => (
-          <li key={stage.id} className={lit.has(stage.id) ? 'stage active' : 'stage'} aria-current={lit.has(stage.id) ? 'step' : undefined} data-testid={`stage-${stage.id}`}>
+          <li
+            key={stage.id}
+            className={lit.has(stage.id) ? 'stage active' : 'stage'}
+            aria-current={lit.has(stage.id) ? 'step' : undefined}
+            data-testid={`stage-${stage.id}`}
+          >
             <strong>{stage.title}</strong>
             <span className="stage-what">{plain ? stage.plain : stage.what}</span>
             <span className="stage-count">{text[stage.id]}</span>

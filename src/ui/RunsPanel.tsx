@@ -5,7 +5,8 @@ import { download, fileNameOf } from './download';
 import { refreshRuns, runActions, useRun } from './run-store';
 
 /** 5.9 MB, 812 kB: storage sizes as people read them. */
-export const bytesText = (n: number) => (n >= 1e9 ? `${(n / 1e9).toFixed(1)} GB` : n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1e3))} kB`);
+export const bytesText = (n: number) =>
+  n >= 1e9 ? `${(n / 1e9).toFixed(1)} GB` : n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1e3))} kB`;
 
 const when = (ms: number) => new Date(ms).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
@@ -23,7 +24,11 @@ export function RunsPanel() {
   async function importFile(file: File) {
     setMessage(null);
     const result = await runActions.importRun(new Uint8Array(await file.arrayBuffer()));
-    setMessage('error' in result ? { ok: false, text: importErrorText(file.name, result.error) } : { ok: true, text: `Imported "${result.meta.name}" (step ${result.meta.step}).` });
+    setMessage(
+      'error' in result
+        ? { ok: false, text: importErrorText(file.name, result.error) }
+        : { ok: true, text: `Imported "${result.meta.name}" (step ${result.meta.step}).` },
+    );
     if (fileInput.current) fileInput.current.value = '';
   }
 
@@ -40,13 +45,18 @@ export function RunsPanel() {
   return (
     <section className="panel" aria-labelledby="runs-title">
       <h2 id="runs-title">Runs</h2>
-      <p className="hint">Runs save themselves as they train and resume after a reload. Export one to a file to keep or share it; overlay another run to compare curves.</p>
+      <p className="hint">
+        Runs save themselves as they train and resume after a reload. Export one to a file to keep or share it; overlay another run to compare curves.
+      </p>
       <p className="hint" data-testid="storage-use">
         Saved runs take about {bytesText(savedBytes)}
         {storage && storage.quota > 0 && (
           <>
             ; this page uses {bytesText(storage.usage)} of the {bytesText(storage.quota)} the browser allows it (
-            {storage.persisted ? 'kept: the browser will not clear it to free space' : 'the browser may clear it when space runs low: export runs you want to keep'})
+            {storage.persisted
+              ? 'kept: the browser will not clear it to free space'
+              : 'the browser may clear it when space runs low: export runs you want to keep'}
+            )
           </>
         )}
         . Each run keeps only its latest save.
@@ -54,7 +64,14 @@ export function RunsPanel() {
       <div className="row">
         <label className="button-like">
           Import a run…
-          <input ref={fileInput} type="file" aria-label="Import a run file" accept={`${RUN_FILE_EXTENSION},application/octet-stream`} className="visually-hidden" onChange={(e) => e.target.files?.[0] && void importFile(e.target.files[0])} />
+          <input
+            ref={fileInput}
+            type="file"
+            aria-label="Import a run file"
+            accept={`${RUN_FILE_EXTENSION},application/octet-stream`}
+            className="visually-hidden"
+            onChange={(e) => e.target.files?.[0] && void importFile(e.target.files[0])}
+          />
         </label>
         <button type="button" onClick={() => void exportBuffers()}>
           Export buffers (JSONL)

@@ -3,7 +3,7 @@
  * new run and puts the settings in the URL, so the link reproduces the experiment.
  */
 import { useEffect, useMemo, useState } from 'react';
-import { checkSettings, defaultConfig, FIELDS, sameConfig, type EngineConfig, type SettingProblem } from '../engine/config';
+import { checkSettings, defaultConfig, type EngineConfig, FIELDS, type SettingProblem, sameConfig } from '../engine/config';
 import { runWorker } from './run-client';
 import { controls, useRun } from './run-store';
 
@@ -38,7 +38,19 @@ function configOf(draft: Draft): { config: EngineConfig | null; problems: Settin
   return checkSettings(defaultConfig(draft.preset as EngineConfig['preset']), settings);
 }
 
-function Input({ field, label, draft, invalid, onChange }: { field: Field; label: string; draft: Draft; invalid: boolean; onChange: (field: Field, value: string) => void }) {
+function Input({
+  field,
+  label,
+  draft,
+  invalid,
+  onChange,
+}: {
+  field: Field;
+  label: string;
+  draft: Draft;
+  invalid: boolean;
+  onChange: (field: Field, value: string) => void;
+}) {
   const spec = FIELDS[field];
   const id = `setting-${field}`;
   const hint = `${spec.doc}${spec.min !== undefined ? ` (${spec.min} to ${spec.max})` : ''}`;
@@ -46,7 +58,13 @@ function Input({ field, label, draft, invalid, onChange }: { field: Field; label
     <div className="setting">
       <label htmlFor={id}>{label}</label>
       {spec.kind === 'bool' ? (
-        <input id={id} type="checkbox" checked={draft[field] === 'true'} onChange={(e) => onChange(field, String(e.target.checked))} aria-describedby={`${id}-hint`} />
+        <input
+          id={id}
+          type="checkbox"
+          checked={draft[field] === 'true'}
+          onChange={(e) => onChange(field, String(e.target.checked))}
+          aria-describedby={`${id}-hint`}
+        />
       ) : spec.kind === 'preset' ? (
         <select id={id} value={draft[field]} onChange={(e) => onChange(field, e.target.value)} aria-describedby={`${id}-hint`}>
           <option value="tiny">tiny</option>
@@ -54,7 +72,14 @@ function Input({ field, label, draft, invalid, onChange }: { field: Field; label
           <option value="base">base</option>
         </select>
       ) : (
-        <input id={id} inputMode="decimal" value={draft[field]} aria-invalid={invalid || undefined} onChange={(e) => onChange(field, e.target.value)} aria-describedby={`${id}-hint`} />
+        <input
+          id={id}
+          inputMode="decimal"
+          value={draft[field]}
+          aria-invalid={invalid || undefined}
+          onChange={(e) => onChange(field, e.target.value)}
+          aria-describedby={`${id}-hint`}
+        />
       )}
       <small id={`${id}-hint`}>{hint}</small>
     </div>
@@ -69,7 +94,12 @@ export function SettingsPanel() {
     if (current) setDraft(draftOf(current));
   }, [current]);
   const checked = useMemo(() => (draft ? configOf(draft) : null), [draft]);
-  if (!draft || !checked) return <section className="panel"><p className="empty">Settings appear once the run has loaded.</p></section>;
+  if (!draft || !checked)
+    return (
+      <section className="panel">
+        <p className="empty">Settings appear once the run has loaded.</p>
+      </section>
+    );
 
   const onChange = (field: Field, value: string) =>
     setDraft(field === 'preset' ? draftOf({ ...defaultConfig(value as EngineConfig['preset']), seed: Number(draft.seed) || 1 }) : { ...draft, [field]: value });
@@ -79,7 +109,9 @@ export function SettingsPanel() {
   return (
     <section className="panel" aria-labelledby="settings-title">
       <h2 id="settings-title">Settings</h2>
-      <p className="hint">Applying starts a new run with fresh weights (this one stays under Runs). The settings go into the page's address, so a link reproduces the experiment.</p>
+      <p className="hint">
+        Applying starts a new run with fresh weights (this one stays under Runs). The settings go into the page's address, so a link reproduces the experiment.
+      </p>
       <div className="settings-grid">
         {MAIN.map(({ field, label }) => (
           <Input key={field} field={field} label={label} draft={draft} invalid={bad.has(field)} onChange={onChange} />
@@ -115,7 +147,16 @@ export function SettingsPanel() {
       </div>
       <p className="hint backend-again">
         The compute backend was chosen by timing each one on this browser; later visits reuse that choice after checking it against the CPU.{' '}
-        <button type="button" className="link" onClick={() => void controls.pause().then(() => runWorker().forgetBackend()).then(() => location.reload())}>
+        <button
+          type="button"
+          className="link"
+          onClick={() =>
+            void controls
+              .pause()
+              .then(() => runWorker().forgetBackend())
+              .then(() => location.reload())
+          }
+        >
           Measure backends again
         </button>{' '}
         (reloads the page; the run is saved).

@@ -4,7 +4,11 @@ import { Code } from './Code';
 import { useRun } from './run-store';
 import { stepExample } from './step-example';
 
-const PYTHON_SAYS = { deduction: 'Python ran it and got', abduction: 'An input Python checked', induction: 'The function the model wrote when it set the task' } as const;
+const PYTHON_SAYS = {
+  deduction: 'Python ran it and got',
+  abduction: 'An input Python checked',
+  induction: 'The function the model wrote when it set the task',
+} as const;
 
 export function StepExample() {
   const feed = useRun((s) => s.feed);

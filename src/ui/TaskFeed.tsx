@@ -1,8 +1,8 @@
 /** The latest proposals, newest first: the program, its input and output, the verdict, the solver's attempts and the rewards. */
 import { memo } from 'react';
 import type { FeedItem } from '../engine/feed';
-import { useClassMode } from './class-mode';
 import { Code, CodeText } from './Code';
+import { useClassMode } from './class-mode';
 import { useRun } from './run-store';
 
 const OUTCOME_MARK = { correct: '✓', wrong: '✗', malformed: '∅' } as const;
@@ -23,11 +23,17 @@ const FeedCard = memo(function FeedCard({ item, plain }: { item: FeedItem; plain
   return (
     <li className="feed-item" data-testid="feed-item" data-verdict={item.verdict}>
       <div className="feed-head">
-        <span className={`badge type-${item.type}`} title={TYPE_HINT[item.type]}>{item.type}</span>
+        <span className={`badge type-${item.type}`} title={TYPE_HINT[item.type]}>
+          {item.type}
+        </span>
         <Verdict verdict={item.verdict} />
         <span className="muted">step {item.step}</span>
         {!plain && item.taskId && <span className="muted mono">{item.taskId}</span>}
-        {!plain && <span className="reward" title="the proposer's reward">proposer reward {item.proposerReward.toFixed(2)}</span>}
+        {!plain && (
+          <span className="reward" title="the proposer's reward">
+            proposer reward {item.proposerReward.toFixed(2)}
+          </span>
+        )}
       </div>
       {/* The feed column is narrow: long generated lines wrap (between tokens) instead of scrolling out of sight. */}
       <Code code={item.program || '(nothing written)'} wrap />

@@ -1,10 +1,10 @@
 /** The user writes a task, the model answers it: greedy, with the answer's probability, while training goes on. */
-import { useEffect, useId, type ReactNode } from 'react';
+import { type ReactNode, useEffect, useId } from 'react';
 import type { TryResult } from '../run/try-it';
 import { Code } from './Code';
 import { useRun } from './run-store';
 import { tryLabels } from './try-it-labels';
-import { useTryIt, type TryType } from './try-it-store';
+import { type TryType, useTryIt } from './try-it-store';
 
 const TYPES: { id: TryType; label: string }[] = [
   { id: 'deduction', label: 'Deduction: predict the output of f(input)' },
@@ -34,7 +34,10 @@ function Answer({ type, result }: { type: TryType; result: Extract<TryResult, { 
       <strong data-testid="try-verdict">{result.correct ? 'Right' : 'Wrong'}</strong>
       <span className="ms">model at step {result.step}</span>
       <p className="try-line">
-        probability of this answer: <span data-testid="try-probability" className="mono">{formatProbability(result.probability)}</span>
+        probability of this answer:{' '}
+        <span data-testid="try-probability" className="mono">
+          {formatProbability(result.probability)}
+        </span>
       </p>
       <Labelled label={labels.answer}>
         {type === 'induction' ? (
@@ -52,7 +55,12 @@ function Answer({ type, result }: { type: TryType; result: Extract<TryResult, { 
       </Labelled>
       <Labelled label={labels.correct}>
         {type === 'induction' ? (
-          <pre>{result.pairs.slice(result.shown).map(([i, o]) => `f(${i}) == ${o}`).join(', ')}</pre>
+          <pre>
+            {result.pairs
+              .slice(result.shown)
+              .map(([i, o]) => `f(${i}) == ${o}`)
+              .join(', ')}
+          </pre>
         ) : (
           <pre>{`f(${first![0]}) == ${first![1]}`}</pre>
         )}
@@ -78,8 +86,8 @@ export function TryIt() {
     <section className="panel" aria-labelledby="try-title">
       <h2 id="try-title">Try it</h2>
       <p className="hint">
-        Write a task and see what the model answers now. The answer is its most likely one (greedy); the probability is how likely it was to write exactly
-        that at temperature 1. Training goes on meanwhile.
+        Write a task and see what the model answers now. The answer is its most likely one (greedy); the probability is how likely it was to write exactly that
+        at temperature 1. Training goes on meanwhile.
       </p>
       <label className="field">
         <span id={`${id}-type`}>Task type</span>

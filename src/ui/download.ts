@@ -10,4 +10,8 @@ export function download(name: string, data: Uint8Array | string, type: string):
 }
 
 /** A file name from a run's name: letters, digits and dashes. */
-export const fileNameOf = (name: string): string => name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase() || 'run';
+export const fileNameOf = (name: string): string =>
+  name
+    .replace(/[^a-z0-9]+/gi, '-')
+    .replace(/^-|-$/g, '')
+    .toLowerCase() || 'run';

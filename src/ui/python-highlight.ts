@@ -23,18 +23,23 @@ export interface Token {
 }
 
 const KEYWORDS = new Set(
-  'and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield'.split(' '),
+  'and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield'.split(
+    ' ',
+  ),
 );
 const CONSTANTS = new Set(['True', 'False', 'None']);
 const BUILTINS = new Set(
-  ('abs all any bin bool chr dict divmod enumerate filter float format frozenset hash hex int isinstance iter len list map max min next oct ord pow print range repr reversed round set slice sorted str sum tuple type zip ' +
-    'Exception ValueError IndexError KeyError TypeError ZeroDivisionError StopIteration').split(' '),
+  (
+    'abs all any bin bool chr dict divmod enumerate filter float format frozenset hash hex int isinstance iter len list map max min next oct ord pow print range repr reversed round set slice sorted str sum tuple type zip ' +
+    'Exception ValueError IndexError KeyError TypeError ZeroDivisionError StopIteration'
+  ).split(' '),
 );
 
 // Strings: an optional prefix (r, b, f, u, rb, fr...), then a triple- or single-quoted body. A
 // backslash takes the next character whatever it is; an unterminated string runs to the end of
 // its line (single quotes) or of the text (triple quotes).
-const STRING = /(?:[rRbBfFuU]|[rR][bBfF]|[bBfF][rR])?(?:'''(?:\\[\s\S]|[^\\])*?(?:'''|\\?$)|"""(?:\\[\s\S]|[^\\])*?(?:"""|\\?$)|'(?:\\[\s\S]|[^\\'\r\n])*'?|"(?:\\[\s\S]|[^\\"\r\n])*"?)/y;
+const STRING =
+  /(?:[rRbBfFuU]|[rR][bBfF]|[bBfF][rR])?(?:'''(?:\\[\s\S]|[^\\])*?(?:'''|\\?$)|"""(?:\\[\s\S]|[^\\])*?(?:"""|\\?$)|'(?:\\[\s\S]|[^\\'\r\n])*'?|"(?:\\[\s\S]|[^\\"\r\n])*"?)/y;
 const NUMBER = /0[xX][\da-fA-F_]*|0[oO][0-7_]*|0[bB][01_]*|(?:\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][+-]?\d[\d_]*)?[jJ]?/y;
 const IDENT = /[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*/uy;
 

@@ -40,7 +40,10 @@ function watch(watched: Worker, calls: Comlink.Remote<RunController>): void {
       return;
     }
     waitingSince = performance.now();
-    calls.ping().then(() => (waitingSince = null), () => {});
+    calls.ping().then(
+      () => (waitingSince = null),
+      () => {},
+    );
   }, PING_MS);
 }
 

@@ -8,8 +8,8 @@ import type { CollapseWarning } from '../engine/collapse';
 import type { EngineConfig } from '../engine/config';
 import type { FeedItem } from '../engine/feed';
 import type { PerType, StepMetrics } from '../engine/metrics';
-import type { BackendReport, LoadPart, RunEvent, RunStatus } from '../run/run-events';
 import type { StorageUse } from '../run/run-controller';
+import type { BackendReport, LoadPart, RunEvent, RunStatus } from '../run/run-events';
 import type { RunMeta } from '../run/run-record';
 import { metricsLog } from './metrics-log';
 import { killTrainerForTest, onWorkerDeath, runWorker } from './run-client';
@@ -108,7 +108,12 @@ function onEvent(event: RunEvent): void {
       set((s) => ({ load: { ...s.load, [event.part]: { fraction: event.fraction, message: event.message, done: event.fraction >= 1 } } }));
       break;
     case 'python-ready':
-      set((s) => ({ pythonVersion: event.pythonVersion, pyodideVersion: event.pyodideVersion, pythonWorkers: event.workers, load: { ...s.load, python: { fraction: 1, message: `Python ${event.pythonVersion} ready`, done: true } } }));
+      set((s) => ({
+        pythonVersion: event.pythonVersion,
+        pyodideVersion: event.pyodideVersion,
+        pythonWorkers: event.workers,
+        load: { ...s.load, python: { fraction: 1, message: `Python ${event.pythonVersion} ready`, done: true } },
+      }));
       break;
     case 'backend':
       set({ backend: event.backend });
@@ -260,7 +265,12 @@ export const controls = {
 
 /** The saved runs (asked for unless `known`) and the storage they take, for the Runs panel. */
 export async function refreshRuns(known?: RunMeta[]): Promise<void> {
-  const [runs, storage] = await Promise.all([known ?? guarded(() => runWorker().listRuns()), runWorker().storageUse().catch(() => null)]);
+  const [runs, storage] = await Promise.all([
+    known ?? guarded(() => runWorker().listRuns()),
+    runWorker()
+      .storageUse()
+      .catch(() => null),
+  ]);
   if (runs) set({ runs, storage });
 }
 

@@ -28,7 +28,9 @@ interface TryItState {
 
 function requestOf(s: Pick<TryItState, 'type' | 'code' | 'inputs' | 'message'>): TryRequest {
   const lines = s.inputs.split('\n').filter((line) => line.trim());
-  return s.type === 'induction' ? { type: 'induction', code: s.code, inputs: lines, message: s.message } : { type: s.type, code: s.code, input: lines[0] ?? '' };
+  return s.type === 'induction'
+    ? { type: 'induction', code: s.code, inputs: lines, message: s.message }
+    : { type: s.type, code: s.code, input: lines[0] ?? '' };
 }
 
 export const useTryIt = create<TryItState>((set, get) => ({

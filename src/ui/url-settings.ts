@@ -3,7 +3,7 @@
  * Only the preset, the seed and the settings that differ from the preset's defaults are written;
  * `run=` names the saved run the page shows.
  */
-import { checkSettings, defaultConfig, describeProblems, FIELDS, type EngineConfig } from '../engine/config';
+import { checkSettings, defaultConfig, describeProblems, type EngineConfig, FIELDS } from '../engine/config';
 
 export interface UrlState {
   /** null when the URL has no settings */

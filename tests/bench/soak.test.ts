@@ -1,18 +1,44 @@
 import { describe, expect, it } from 'vitest';
-import { judgeSoak, soakTable, type SoakSample } from '../../src/bench/soak';
+import { judgeSoak, type SoakSample, soakTable } from '../../src/bench/soak';
 
 const minute = (m: number, over: Partial<SoakSample> = {}): SoakSample => ({
-  minute: m, steps: m * 8, secondsPerStep: 7.5, tensors: 46, tensorBytes: 6.1e6, heapBytes: 100e6, residentBytes: 900e6, modelWasmBytes: 400e6, helperHeapBytes: 30e6, pythonHeapBytes: 31.5e6, workerReplacements: 0, ...over,
+  minute: m,
+  steps: m * 8,
+  secondsPerStep: 7.5,
+  tensors: 46,
+  tensorBytes: 6.1e6,
+  heapBytes: 100e6,
+  residentBytes: 900e6,
+  modelWasmBytes: 400e6,
+  helperHeapBytes: 30e6,
+  pythonHeapBytes: 31.5e6,
+  workerReplacements: 0,
+  ...over,
 });
 
 describe('soak verdict', () => {
   it('is flat when the averages stay within bounds of minutes 5-9, whatever a single sample does', () => {
-    const samples = [minute(1, { heapBytes: 60e6 }), ...[5, 6, 7, 8, 9, 10, 11, 12, 13, 14].map((m) => minute(m, { heapBytes: (m % 2 ? 100e6 : 110e6) + m * 0.5e6, secondsPerStep: m === 7 ? 12 : 8 }))];
+    const samples = [
+      minute(1, { heapBytes: 60e6 }),
+      ...[5, 6, 7, 8, 9, 10, 11, 12, 13, 14].map((m) => minute(m, { heapBytes: (m % 2 ? 100e6 : 110e6) + m * 0.5e6, secondsPerStep: m === 7 ? 12 : 8 })),
+    ];
     expect(judgeSoak(samples)).toEqual({ flat: true, problems: [], baselineMinute: 5 });
   });
 
   it('names each thing that grew', () => {
-    const samples = [5, 6, 7, 8, 9, 10, 11, 12, 13, 14].map((m) => (m < 12 ? minute(m) : minute(m, { tensors: 47, heapBytes: 120e6, residentBytes: 1500e6, modelWasmBytes: 600e6, helperHeapBytes: 50e6, pythonHeapBytes: 40e6, secondsPerStep: 10 })));
+    const samples = [5, 6, 7, 8, 9, 10, 11, 12, 13, 14].map((m) =>
+      m < 12
+        ? minute(m)
+        : minute(m, {
+            tensors: 47,
+            heapBytes: 120e6,
+            residentBytes: 1500e6,
+            modelWasmBytes: 600e6,
+            helperHeapBytes: 50e6,
+            pythonHeapBytes: 40e6,
+            secondsPerStep: 10,
+          }),
+    );
     const verdict = judgeSoak(samples);
     expect(verdict.flat).toBe(false);
     expect(verdict.problems).toEqual([

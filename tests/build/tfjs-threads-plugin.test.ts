@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { threadedFactorySource, tfjsThreads } from '../../src/build/tfjs-threads-plugin';
+import { tfjsThreads, threadedFactorySource } from '../../src/build/tfjs-threads-plugin';
 
 const dist = dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm'));
 const read = (path: string) => readFileSync(`${dist}/${path}`, 'utf8');
@@ -20,7 +20,11 @@ describe('the tfjs threads build plugin', () => {
   it('replaces the toString() of the bundled factory in backend_wasm.js, and only there', () => {
     const plugin = tfjsThreads();
     const transform = plugin.transform as (this: { error(m: string): never }, code: string, id: string) => { code: string } | null;
-    const context = { error: (m: string): never => { throw new Error(m); } };
+    const context = {
+      error: (m: string): never => {
+        throw new Error(m);
+      },
+    };
     const code = read('backend_wasm.js');
     const out = transform.call(context, code, `${dist}/backend_wasm.js`)!;
     expect(out.code).not.toContain('wasmFactoryThreadedSimd.toString()');

@@ -11,9 +11,7 @@ const BIN = new URL('../../bin/tabula.mjs', import.meta.url).pathname;
 describe('tabula bench executor', () => {
   it('prints one JSON object with every executor and the ratios', async () => {
     const stdout = await new Promise<string>((resolve, reject) =>
-      execFile('node', [BIN, 'bench', 'executor', '--rounds', '1', '--json'], { maxBuffer: 1 << 20 }, (error, out) =>
-        error ? reject(error) : resolve(out),
-      ),
+      execFile('node', [BIN, 'bench', 'executor', '--rounds', '1', '--json'], { maxBuffer: 1 << 20 }, (error, out) => (error ? reject(error) : resolve(out))),
     );
     const report = JSON.parse(stdout);
     expect(report.programs).toBe(800);

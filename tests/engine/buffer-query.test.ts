@@ -1,13 +1,19 @@
 import { describe, expect, it } from 'vitest';
+import { type BufferQuery, queryBuffers } from '../../src/engine/buffer-query';
 import type { InductionTask, Triplet } from '../../src/engine/buffers';
-import { queryBuffers, type BufferQuery } from '../../src/engine/buffer-query';
 import { TaskRecords } from '../../src/engine/feed';
 
 const triplet = (id: string, code: string, step: number, input = '1', output = '2'): Triplet => ({ id, code, input, output, step });
 const buffers = {
-  deduction: [triplet('d1', 'def f(a):\n    return sorted(a, reverse=True)', 1, '[3, 1]', '[1, 3]'), triplet('d2', 'def f(a):\n    return a * 2', 2), triplet('d3', 'def f(s):\n    return s.upper()', 3, "'ab'", "'AB'")],
+  deduction: [
+    triplet('d1', 'def f(a):\n    return sorted(a, reverse=True)', 1, '[3, 1]', '[1, 3]'),
+    triplet('d2', 'def f(a):\n    return a * 2', 2),
+    triplet('d3', 'def f(s):\n    return s.upper()', 3, "'ab'", "'AB'"),
+  ],
   abduction: [triplet('a1', 'def f(x):\n    return x + 1', 2)],
-  induction: [{ id: 'i1', code: 'def f(n):\n    return n % 3', inputs: ['4', '5'], outputs: ['1', '2'], message: 'remainder by three', step: 4 } satisfies InductionTask],
+  induction: [
+    { id: 'i1', code: 'def f(n):\n    return n % 3', inputs: ['4', '5'], outputs: ['1', '2'], message: 'remainder by three', step: 4 } satisfies InductionTask,
+  ],
 };
 const query = (change: Partial<BufferQuery>): BufferQuery => ({ type: 'all', search: '', sort: 'age', descending: true, offset: 0, limit: 10, ...change });
 
@@ -38,7 +44,11 @@ describe('the buffer explorer query', () => {
     records.record('deduction', 'd1', 6, 'wrong', '[3]');
     records.record('deduction', 'd2', 6, 'correct', '2');
     const rate = queryBuffers(buffers, records, query({ type: 'deduction', sort: 'solve-rate' }));
-    expect(rate.rows.map((r) => [r.id, r.solveRate])).toEqual([['d2', 1], ['d1', 0.5], ['d3', null]]);
+    expect(rate.rows.map((r) => [r.id, r.solveRate])).toEqual([
+      ['d2', 1],
+      ['d1', 0.5],
+      ['d3', null],
+    ]);
     expect(rate.rows[1]!.record!.history.map((h) => h.outcome)).toEqual(['correct', 'wrong']);
     const size = queryBuffers(buffers, records, query({ sort: 'size', descending: false }));
     expect(size.rows[0]!.size).toBeLessThanOrEqual(size.rows[1]!.size);

@@ -51,9 +51,22 @@ describe('task buffers', () => {
 
 describe('the induction split', () => {
   it('shows the first half of the pairs with the message and hides the rest', () => {
-    const task = inductionSolverTask({ id: 'x', code: 'def f(n):\n    return n + 1', inputs: ['1', '2', '3', '4'], outputs: ['2', '3', '4', '5'], message: 'add one', step: 1 });
-    expect(task.shown).toEqual([['1', '2'], ['2', '3']]);
-    expect(task.hidden).toEqual([['3', '4'], ['4', '5']]);
+    const task = inductionSolverTask({
+      id: 'x',
+      code: 'def f(n):\n    return n + 1',
+      inputs: ['1', '2', '3', '4'],
+      outputs: ['2', '3', '4', '5'],
+      message: 'add one',
+      step: 1,
+    });
+    expect(task.shown).toEqual([
+      ['1', '2'],
+      ['2', '3'],
+    ]);
+    expect(task.hidden).toEqual([
+      ['3', '4'],
+      ['4', '5'],
+    ]);
     expect(task.message).toBe('add one');
   });
 
@@ -93,7 +106,7 @@ describe('solver batches balanced by answer', () => {
     expect(counts.get('bool') ?? 0).toBeLessThanOrEqual(100);
   });
 
-  it('still puts this step\'s new tasks first, and is reproducible from the seed', () => {
+  it("still puts this step's new tasks first, and is reproducible from the seed", () => {
     const batch = buffer.balancedBatch(8, 3, createRng(4), of);
     expect(batch.slice(0, 3).map((t) => t.id)).toEqual(['t61', 't60', 't59']);
     expect(buffer.balancedBatch(8, 3, createRng(4), of)).toEqual(batch);

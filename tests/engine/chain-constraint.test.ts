@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { splitArguments } from '../../src/engine/heldout';
 import { ChainConstraint, splitChain } from '../../src/lang/chain-constraint';
-import { argumentsConstraint } from '../../src/lang/literal-grammar';
 import { messageConstraint } from '../../src/lang/constraint';
+import { argumentsConstraint } from '../../src/lang/literal-grammar';
 import { programConstraint } from '../../src/lang/program-grammar';
 import { seededRandom, uniformWalk } from '../../src/lang/sampling';
 import { createTokenizer } from '../../src/lang/tokenizer';
 import { parseSignature } from '../../src/lang/types';
-import { splitArguments } from '../../src/engine/heldout';
 
 const tokenizer = createTokenizer();
 const input = tokenizer.markers['<input>'];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applySettings, checkSettings, ConfigError, defaultConfig, longestSequences, validateConfig } from '../../src/engine/config';
+import { applySettings, ConfigError, checkSettings, defaultConfig, longestSequences, validateConfig } from '../../src/engine/config';
 import { PRESETS } from '../../src/model/config';
 
 describe('the engine config', () => {

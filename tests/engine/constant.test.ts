@@ -1,8 +1,8 @@
 /** The `constant` rejection, with the real executor. */
 import { describe, expect, it } from 'vitest';
-import { sharedExecutor } from '../support/executor';
-import type { ValidateRequest } from '../../src/executor/types';
 import { constantPrograms } from '../../src/engine/constant';
+import type { ValidateRequest } from '../../src/executor/types';
+import { sharedExecutor } from '../support/executor';
 
 const executor = sharedExecutor({ workers: 1 });
 
@@ -17,7 +17,7 @@ describe('constant programs', () => {
   it('rejects a program whose output does not depend on its input, even when it is wrapped in dead code', async () => {
     const constant = await judge([
       { kind: 'validate', code: 'def f(n):\n    return 7', inputs: ['3'] },
-      { kind: 'validate', code: "def f(n):\n    m = n * 2\n    if m > 1000:\n        return 1\n    return 1", inputs: ['3'] },
+      { kind: 'validate', code: 'def f(n):\n    m = n * 2\n    if m > 1000:\n        return 1\n    return 1', inputs: ['3'] },
     ]);
     expect(constant).toEqual([true, true]);
   });
@@ -49,7 +49,10 @@ describe('constant programs', () => {
     const requests: ValidateRequest[] = [{ kind: 'validate', code: 'def f(n):\n    return n + 3', inputs: ['4'] }];
     const report = await constantPrograms(executor(), requests, await executor().run(requests), 3, probes);
     // 0 and 5 run; 'abc' is a str, so n + 3 fails and that probe is dropped
-    expect(report.probes).toEqual([{ at: 0, input: '0', output: '3' }, { at: 0, input: '5', output: '8' }]);
+    expect(report.probes).toEqual([
+      { at: 0, input: '0', output: '3' },
+      { at: 0, input: '5', output: '8' },
+    ]);
   });
 
   it('is off with 0 probes', async () => {

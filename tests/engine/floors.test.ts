@@ -42,10 +42,22 @@ describe('trivialFloors with the real executor', () => {
 
   it('finds a constant that == makes right on every task (0 == False)', async () => {
     const tasks = [
-      task('a', 'def f(n):\n    return n - n', [['3', '0'], ['4', '0']]),
-      task('b', 'def f(n):\n    return n * 0', [['5', '0'], ['6', '0']]),
-      task('c', 'def f(s):\n    return len(s) - len(s)', [["'x'", '0'], ["'yy'", '0']]),
-      task('d', 'def f(n):\n    return n < 0', [['7', 'False'], ['-1', 'True']]),
+      task('a', 'def f(n):\n    return n - n', [
+        ['3', '0'],
+        ['4', '0'],
+      ]),
+      task('b', 'def f(n):\n    return n * 0', [
+        ['5', '0'],
+        ['6', '0'],
+      ]),
+      task('c', 'def f(s):\n    return len(s) - len(s)', [
+        ["'x'", '0'],
+        ["'yy'", '0'],
+      ]),
+      task('d', 'def f(n):\n    return n < 0', [
+        ['7', 'False'],
+        ['-1', 'True'],
+      ]),
     ];
     const floors = await trivialFloors(pool, tasks, 'deduction');
     expect(floors.best).toEqual({ name: 'constant', answer: '0', accuracy: 1 });
@@ -55,10 +67,22 @@ describe('trivialFloors with the real executor', () => {
 
   it('finds the copy floor of deduction, per argument position', async () => {
     const tasks = [
-      task('a', 'def f(n, s):\n    return s', [["1, 'p'", "'p'"], ["2, 'q'", "'q'"]]),
-      task('b', 'def f(n, m):\n    return m', [['1, 7', '7'], ['2, 8', '8']]),
-      task('c', 'def f(n, s):\n    return s', [["4, 'r'", "'r'"], ["5, 't'", "'t'"]]),
-      task('d', 'def f(n):\n    return n + 1', [['1', '2'], ['2', '3']]),
+      task('a', 'def f(n, s):\n    return s', [
+        ["1, 'p'", "'p'"],
+        ["2, 'q'", "'q'"],
+      ]),
+      task('b', 'def f(n, m):\n    return m', [
+        ['1, 7', '7'],
+        ['2, 8', '8'],
+      ]),
+      task('c', 'def f(n, s):\n    return s', [
+        ["4, 'r'", "'r'"],
+        ["5, 't'", "'t'"],
+      ]),
+      task('d', 'def f(n):\n    return n + 1', [
+        ['1', '2'],
+        ['2', '3'],
+      ]),
     ];
     const floors = await trivialFloors(pool, tasks, 'deduction');
     expect(floors.best).toEqual({ name: 'copy-arg-1', accuracy: 0.75 });
@@ -69,9 +93,18 @@ describe('trivialFloors with the real executor', () => {
 
   it('finds the copy-output floor of abduction on identity programs', async () => {
     const tasks = [
-      task('a', 'def f(a):\n    return a', [["'hi'", "'hi'"], ["'yo'", "'yo'"]]),
-      task('b', 'def f(nums):\n    return nums', [['[1, 2]', '[1, 2]'], ['[3]', '[3]']]),
-      task('c', 'def f(n):\n    return n', [['9', '9'], ['8', '8']]),
+      task('a', 'def f(a):\n    return a', [
+        ["'hi'", "'hi'"],
+        ["'yo'", "'yo'"],
+      ]),
+      task('b', 'def f(nums):\n    return nums', [
+        ['[1, 2]', '[1, 2]'],
+        ['[3]', '[3]'],
+      ]),
+      task('c', 'def f(n):\n    return n', [
+        ['9', '9'],
+        ['8', '8'],
+      ]),
     ];
     const floors = await trivialFloors(pool, tasks, 'abduction');
     expect(floors.best).toEqual({ name: 'copy-output', accuracy: 1 });
@@ -79,9 +112,18 @@ describe('trivialFloors with the real executor', () => {
 
   it('scores typed defaults and constant inputs in abduction, and wrong arity as wrong', async () => {
     const tasks = [
-      task('a', 'def f(n, s):\n    return n + len(s)', [["3, 'ab'", '5'], ["1, ''", '1']]),
-      task('b', 'def f(nums):\n    return sum(nums)', [['[4]', '4'], ['[1, 2]', '3']]),
-      task('c', 'def f(n, s):\n    return len(s) * 2', [["0, 'x'", '2'], ["1, 'yy'", '4']]),
+      task('a', 'def f(n, s):\n    return n + len(s)', [
+        ["3, 'ab'", '5'],
+        ["1, ''", '1'],
+      ]),
+      task('b', 'def f(nums):\n    return sum(nums)', [
+        ['[4]', '4'],
+        ['[1, 2]', '3'],
+      ]),
+      task('c', 'def f(n, s):\n    return len(s) * 2', [
+        ["0, 'x'", '2'],
+        ["1, 'yy'", '4'],
+      ]),
     ];
     // a: `1, ''` gives 1, not 5; b: `[]` gives 0, not 4; c: `0, ''` gives 0, not 2.
     // typed-default-1 (`1, 'a'` / `[0]`): a gives 2, b gives 0, c gives 2: one right.
@@ -94,9 +136,20 @@ describe('trivialFloors with the real executor', () => {
 
   it('finds the return-a-parameter floor of induction, keeping the parameter names', async () => {
     const tasks = [
-      task('a', 'def f(x, y):\n    return y', [['1, 2', '2'], ['3, 4', '4'], ['5, 6', '6'], ['7, 8', '8']]),
-      task('b', 'def f(s, t):\n    if len(s) > 9:\n        return s\n    return t', [["'a', 'b'", "'b'"], ["'c', 'd'", "'d'"]]),
-      task('c', 'def f(n):\n    return n * 2', [['1', '2'], ['2', '4']]),
+      task('a', 'def f(x, y):\n    return y', [
+        ['1, 2', '2'],
+        ['3, 4', '4'],
+        ['5, 6', '6'],
+        ['7, 8', '8'],
+      ]),
+      task('b', 'def f(s, t):\n    if len(s) > 9:\n        return s\n    return t', [
+        ["'a', 'b'", "'b'"],
+        ["'c', 'd'", "'d'"],
+      ]),
+      task('c', 'def f(n):\n    return n * 2', [
+        ['1', '2'],
+        ['2', '4'],
+      ]),
       task('d', 'def f(n):\n    return n', [['1', '1']]),
     ];
     const floors = await trivialFloors(pool, tasks, 'induction');
@@ -108,9 +161,21 @@ describe('trivialFloors with the real executor', () => {
   it('finds the constant floor of induction from the hidden pairs', async () => {
     const tasks = [
       // Shown pairs vary, hidden pairs are all True: `return True` passes, and so does `return 1`.
-      task('a', 'def f(n):\n    return n > 2', [['1', 'False'], ['5', 'True'], ['6', 'True']]),
-      task('b', 'def f(n):\n    return n % 2', [['2', '0'], ['3', '1'], ['5', '1']]),
-      task('c', 'def f(n):\n    return n + 1', [['1', '2'], ['2', '3'], ['3', '4']]),
+      task('a', 'def f(n):\n    return n > 2', [
+        ['1', 'False'],
+        ['5', 'True'],
+        ['6', 'True'],
+      ]),
+      task('b', 'def f(n):\n    return n % 2', [
+        ['2', '0'],
+        ['3', '1'],
+        ['5', '1'],
+      ]),
+      task('c', 'def f(n):\n    return n + 1', [
+        ['1', '2'],
+        ['2', '3'],
+        ['3', '4'],
+      ]),
     ];
     const floors = await trivialFloors(pool, tasks, 'induction');
     const constant = floors.strategies.find((s) => s.name === 'return-constant')!;

@@ -156,15 +156,30 @@ describe('renamingKey', () => {
 describe('the copy-task classifier', () => {
   it('splits an argument list at top-level commas only', () => {
     expect(splitArguments("'a, b', [1, (2, 3)], {'k': 4}, 5")).toEqual(["'a, b'", '[1, (2, 3)]', "{'k': 4}", '5']);
-    expect(splitArguments('"x\'y", \'q\\\'r\'')).toEqual(['"x\'y"', "'q\\'r'"]);
+    expect(splitArguments("\"x'y\", 'q\\'r'")).toEqual(['"x\'y"', "'q\\'r'"]);
     expect(splitArguments('[1, 2]')).toEqual(['[1, 2]']);
     expect(splitArguments('')).toEqual(['']);
   });
 
   it('calls a task a copy task only when every output is one of its arguments', () => {
-    expect(isCopyTask([['98', '98'], ['-3', '-3']])).toBe(true);
-    expect(isCopyTask([['True, 0', '0'], ["False, 'ab'", "'ab'"]])).toBe(true);
-    expect(isCopyTask([['True, 0', '0'], ['False, 96', '480']])).toBe(false);
+    expect(
+      isCopyTask([
+        ['98', '98'],
+        ['-3', '-3'],
+      ]),
+    ).toBe(true);
+    expect(
+      isCopyTask([
+        ['True, 0', '0'],
+        ["False, 'ab'", "'ab'"],
+      ]),
+    ).toBe(true);
+    expect(
+      isCopyTask([
+        ['True, 0', '0'],
+        ['False, 96', '480'],
+      ]),
+    ).toBe(false);
     expect(isCopyTask([["'a, b'", "'a'"]])).toBe(false);
     expect(isCopyTask([['[1, 2]', '1']])).toBe(false);
   });

@@ -3,8 +3,8 @@
  * wrong abduction answer into a task it does solve. The verdicts are the real executor's.
  */
 import { describe, expect, it } from 'vitest';
+import { correctAnswer, type GradedAnswer, hindsightTargets } from '../../src/engine/hindsight';
 import { sharedExecutor } from '../support/executor';
-import { correctAnswer, hindsightTargets, type GradedAnswer } from '../../src/engine/hindsight';
 
 const executor = sharedExecutor({ workers: 1 });
 
@@ -50,8 +50,18 @@ describe('hindsight targets', () => {
     const [crash] = await executor().run([{ kind: 'abduction', code: 'def f(s):\n    return s[5]', answer: "'ab'", output: "'x'" }]);
     expect(crash!.reason).toBe('runtime-error');
     const cases: GradedAnswer[] = [
-      { type: 'abduction', task: { code: 'def f(s):\n    return s[5]', input: "'abcdef'", output: "'f'" }, answer: { text: "'ab'", stopReason: 'eos' }, verdict: crash! },
-      { type: 'abduction', task: triplet, answer: { text: '10', stopReason: 'length' }, verdict: { ok: false, reason: 'mismatch', detail: '', outputs: ['13'], ms: 0 } },
+      {
+        type: 'abduction',
+        task: { code: 'def f(s):\n    return s[5]', input: "'abcdef'", output: "'f'" },
+        answer: { text: "'ab'", stopReason: 'eos' },
+        verdict: crash!,
+      },
+      {
+        type: 'abduction',
+        task: triplet,
+        answer: { text: '10', stopReason: 'length' },
+        verdict: { ok: false, reason: 'mismatch', detail: '', outputs: ['13'], ms: 0 },
+      },
       { type: 'deduction', task: triplet, answer: { text: '10', stopReason: 'eos' }, verdict: { ok: false, reason: 'mismatch', detail: '', ms: 0 } },
     ];
     expect(hindsightTargets(cases).filter((t) => t.relabelled)).toEqual([]);

@@ -28,7 +28,7 @@ describe('checked programs with the real executor', () => {
       'def f(n):\n    return 7', // constant on its new inputs
       'def f(s):\n    return s[3]', // fails on short strings
       'def f(flag):\n    return flag', // only one argument list offered
-      "def f(s):\n    return s * 20", // outputs too long for some pairs
+      'def f(s):\n    return s * 20', // outputs too long for some pairs
     ];
     const inputs: Record<string, string[]> = {
       [codes[0]!]: ['1', '5', '-2', '10'],
@@ -42,14 +42,36 @@ describe('checked programs with the real executor', () => {
     const verdicts = await executor().run(requests);
     const checked = checkedPrograms(requests, verdicts, (output) => output.length <= 25);
     expect(checked).toEqual([
-      { code: codes[0], pairs: [['1', '4'], ['5', '8'], ['-2', '1'], ['10', '13']] },
-      { code: codes[4], pairs: [["''", "''"], ["'a'", "'aaaaaaaaaaaaaaaaaaaa'"]] },
+      {
+        code: codes[0],
+        pairs: [
+          ['1', '4'],
+          ['5', '8'],
+          ['-2', '1'],
+          ['10', '13'],
+        ],
+      },
+      {
+        code: codes[4],
+        pairs: [
+          ["''", "''"],
+          ["'a'", "'aaaaaaaaaaaaaaaaaaaa'"],
+        ],
+      },
     ]);
   });
 });
 
 describe('replayTargets', () => {
-  const program = { code: 'def f(n):\n    return n * 2', pairs: [['1', '2'], ['2', '4'], ['3', '6'], ['4', '8']] as [string, string][] };
+  const program = {
+    code: 'def f(n):\n    return n * 2',
+    pairs: [
+      ['1', '2'],
+      ['2', '4'],
+      ['3', '6'],
+      ['4', '8'],
+    ] as [string, string][],
+  };
 
   it('gives deduction an output and abduction the input of another pair, each a true example', async () => {
     for (let seed = 0; seed < 20; seed++) {
@@ -69,7 +91,10 @@ describe('replayTargets', () => {
   it('gives induction the first half of the pairs, no message, and the program as the answer', () => {
     const [induction] = replayTargets(program, ['induction'], createRng(1));
     expect(induction).toMatchObject({ type: 'induction', answer: program.code, relabelled: false });
-    expect(induction!.task.shown).toEqual([['1', '2'], ['2', '4']]);
+    expect(induction!.task.shown).toEqual([
+      ['1', '2'],
+      ['2', '4'],
+    ]);
     expect(induction!.task.message).toBe('');
   });
 

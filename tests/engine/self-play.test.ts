@@ -6,12 +6,21 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { applySettings, defaultConfig } from '../../src/engine/config';
-import type { StepMetrics } from '../../src/engine/metrics';
 import { openSession } from '../../src/cli/engine-session';
 import { loadRun, RunDirError, saveRun } from '../../src/cli/run-dir';
+import { applySettings, defaultConfig } from '../../src/engine/config';
+import type { StepMetrics } from '../../src/engine/metrics';
 
-const config = applySettings(defaultConfig('tiny'), ['batchSize=2', 'learnabilitySamples=2', 'seedBufferSize=2', 'evalEvery=5', 'evalTasks=4', 'seed=11', 'replayUpdates=2', 'replayRows=12']);
+const config = applySettings(defaultConfig('tiny'), [
+  'batchSize=2',
+  'learnabilitySamples=2',
+  'seedBufferSize=2',
+  'evalEvery=5',
+  'evalTasks=4',
+  'seed=11',
+  'replayUpdates=2',
+  'replayRows=12',
+]);
 const withoutTiming = ({ timing: _timing, ...rest }: StepMetrics) => rest;
 const dirs: string[] = [];
 afterAll(async () => {
@@ -45,7 +54,12 @@ describe('a seeded self-play run', () => {
     expect(a.metrics.every((m) => m.train === null || (m.train.hindsightRows ?? 0) > 0)).toBe(true);
     // Hindsight replay: its extra updates ran on examples of every task type (12 rows / 3 types =
     // 4 programs each; an update goes when its programs fail or are constant).
-    expect(a.metrics.every((m) => m.train!.replayUpdates! >= 1 && m.train!.replayUpdates! <= 2 && m.train!.replayRows! > 0 && m.train!.replayRows! <= 24 && m.train!.replayLoss! > 0)).toBe(true);
+    expect(
+      a.metrics.every(
+        (m) =>
+          m.train!.replayUpdates! >= 1 && m.train!.replayUpdates! <= 2 && m.train!.replayRows! > 0 && m.train!.replayRows! <= 24 && m.train!.replayLoss! > 0,
+      ),
+    ).toBe(true);
     expect(a.metrics.some((m) => m.train!.replayUpdates === 2)).toBe(true);
     expect(first.curriculum).toEqual({ level: 1, reached: 1, auto: true });
     expect(first.evalByLevel!.map((l) => l.level)).toEqual([1, 2, 3, 4]);
@@ -75,7 +89,12 @@ describe('a seeded self-play run', () => {
     dirs.push(dir);
     const straight = await run(4);
     const firstHalf = await run(2);
-    await saveRun(dir, firstHalf.state, firstHalf.checkpoint, firstHalf.metrics.map((m) => JSON.stringify(m)));
+    await saveRun(
+      dir,
+      firstHalf.state,
+      firstHalf.checkpoint,
+      firstHalf.metrics.map((m) => JSON.stringify(m)),
+    );
     const loaded = await loadRun(dir);
     expect(loaded.metricsLines).toHaveLength(2);
     const secondHalf = await run(4, loaded);

@@ -31,7 +31,10 @@ describe('typed deduction answers', () => {
     for (const [type, task] of Object.entries(tasks)) {
       const job = prompts.solve('deduction', task);
       expect(job.valueType, type).toBeTruthy();
-      const answers = await service.sample(Array.from({ length: 12 }, () => job), { temperature: 1 });
+      const answers = await service.sample(
+        Array.from({ length: 12 }, () => job),
+        { temperature: 1 },
+      );
       for (const a of answers) expect(a.text, `${type}: ${a.text}`).toMatch(task.pattern);
     }
   }, 120_000);
@@ -43,7 +46,7 @@ describe('typed deduction answers', () => {
 });
 
 describe('teacher-forced hindsight targets', () => {
-  it('forces the executor\'s answer for each role through the grammar, eos last, one mask a token', () => {
+  it("forces the executor's answer for each role through the grammar, eos last, one mask a token", () => {
     const triplet = tasks.int;
     const cases = [
       { job: prompts.solve('deduction', triplet), answer: '7' },

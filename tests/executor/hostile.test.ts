@@ -21,12 +21,7 @@ function program(body: string, input = '1'): ExecRequest {
 }
 
 /** Checks one request, asserts its reason and the time bound, then that the executor still answers. */
-async function expectVerdict(
-  request: ExecRequest,
-  reason: RejectReason | 'ok',
-  on = pool,
-  timeoutMs = TIMEOUT_MS,
-): Promise<Verdict> {
+async function expectVerdict(request: ExecRequest, reason: RejectReason | 'ok', on = pool, timeoutMs = TIMEOUT_MS): Promise<Verdict> {
   const started = performance.now();
   const verdict = await on.check(request);
   const elapsed = performance.now() - started;
@@ -153,7 +148,7 @@ describe('escape hatches', () => {
     ['__import__', "def f(x):\n    return __import__('os').getcwd()"],
     ['getattr to a dunder', "def f(x):\n    return getattr(f, '__globals__')"],
     ['a __subclasses__ walk', 'def f(x):\n    return len(().__class__.__base__.__subclasses__())'],
-    ['globals()', "def f(x):\n    return len(globals())"],
+    ['globals()', 'def f(x):\n    return len(globals())'],
     ['__builtins__', "def f(x):\n    return __builtins__['open']"],
     ['a generator frame walk', 'def f(x):\n    g = (i for i in [1])\n    return g.gi_frame.f_back'],
     ['a traceback frame', 'def f(x):\n    try:\n        1 / 0\n    except Exception as e:\n        return e.__traceback__.tb_frame'],
@@ -178,7 +173,7 @@ describe('escape hatches', () => {
     await expectVerdict(program(code), 'runtime-error');
   });
   it('string.Formatter, which reads attributes by name, is not available', async () => {
-    await expectVerdict(program("import string\ndef f(x):\n    return str(string.Formatter)"), 'runtime-error');
+    await expectVerdict(program('import string\ndef f(x):\n    return str(string.Formatter)'), 'runtime-error');
   });
   it('a program cannot change a module for the next program', async () => {
     const tamper = 'import collections\ndef f(x):\n    c = collections\n    c.Counter = None\n    return x';
@@ -267,7 +262,7 @@ describe('programs that are merely unusual stay valid', () => {
     ['a parameter named time', 'def f(time):\n    return time * 2', '21', '42'],
     ['a parameter named input', 'def f(input):\n    return input.upper()', "'abc'", "'ABC'"],
     ['import math', 'import math\ndef f(x):\n    return math.gcd(x, 12)', '18', '6'],
-    ['from collections import Counter', "from collections import Counter\ndef f(s):\n    return Counter(s).most_common(1)", "'hello'", "[('l', 2)]"],
+    ['from collections import Counter', 'from collections import Counter\ndef f(s):\n    return Counter(s).most_common(1)', "'hello'", "[('l', 2)]"],
     ['bounded recursion', 'def f(n):\n    return n if n < 2 else f(n - 1) + f(n - 2)', '15', '610'],
     ['unicode', "def f(s):\n    return s[::-1] + 'é'", "'日本'", "'本日é'"],
     ['sets', 'def f(xs):\n    return set(xs) - {2}', '[1, 2, 3, 3]', '{1, 3}'],

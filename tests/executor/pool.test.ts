@@ -4,8 +4,8 @@
  * 'die' kills the worker, 'grow' reports a huge heap, 'slow' answers after 20 ms.
  */
 import { describe, expect, it } from 'vitest';
-import type { FromWorker, ToWorker } from '../../src/executor/protocol';
 import { ExecutorPool, type WorkerHandle } from '../../src/executor/pool';
+import type { FromWorker, ToWorker } from '../../src/executor/protocol';
 import type { ExecRequest } from '../../src/executor/types';
 
 function fakeSpawner(startable = Infinity, loadDelays: number[] = []) {
@@ -23,14 +23,20 @@ function fakeSpawner(startable = Infinity, loadDelays: number[] = []) {
       terminate: () => void (state.terminated = true),
       post: (message: ToWorker) => {
         if (message.type === 'init') {
-          const m: FromWorker = broken ? { type: 'fatal', message: 'Python failed to start: gone' } : { type: 'ready', loadMs: 1, pythonVersion: '3.14.0', pyodideVersion: '314.0.7' };
+          const m: FromWorker = broken
+            ? { type: 'fatal', message: 'Python failed to start: gone' }
+            : { type: 'ready', loadMs: 1, pythonVersion: '3.14.0', pyodideVersion: '314.0.7' };
           return setTimeout(() => emit(m), loadDelays[spawned.indexOf(state)] ?? 0);
         }
         message.requests.forEach((request, index) => {
           const code = 'code' in request ? request.code : '';
           if (code === 'hang') return; // never answers: the watchdog must act
           if (code === 'die') return setTimeout(() => deaths.forEach((d) => d('boom')), 2);
-          if (code === 'slow') return setTimeout(() => emit({ type: 'result', batch: message.batch, index, heapBytes: 1, verdict: { ok: true, reason: 'ok', detail: code, ms: 0 } }), 20);
+          if (code === 'slow')
+            return setTimeout(
+              () => emit({ type: 'result', batch: message.batch, index, heapBytes: 1, verdict: { ok: true, reason: 'ok', detail: code, ms: 0 } }),
+              20,
+            );
           const heapBytes = code === 'grow' ? 2 ** 31 : 1;
           emit({ type: 'result', batch: message.batch, index, heapBytes, verdict: { ok: true, reason: 'ok', detail: code, ms: 0 } });
         });
@@ -81,7 +87,10 @@ describe('ExecutorPool scheduling', () => {
     await new Promise((resolve) => setTimeout(resolve, 5));
     expect(pool.killBusyWorkerForTest()).toBe(true);
     const verdicts = await running;
-    expect(verdicts.map((v) => [v.reason, v.detail])).toEqual([['ok', 'slow'], ['ok', 'y']]);
+    expect(verdicts.map((v) => [v.reason, v.detail])).toEqual([
+      ['ok', 'slow'],
+      ['ok', 'y'],
+    ]);
     expect(pool.stats).toMatchObject({ replacements: 1, retried: 1 });
     pool.close();
   });

@@ -3,7 +3,6 @@
  * write no degenerate programs at levels 1-3, and run in the real executor.
  */
 import { describe, expect, it } from 'vitest';
-import { sharedExecutor } from '../support/executor';
 import type { Machine } from '../../src/lang/constraint';
 import { LEVEL_SPECS, levelBudget, PROGRAM_LEVELS, type ProgramLevel } from '../../src/lang/levels';
 import { argumentsConstraint } from '../../src/lang/literal-grammar';
@@ -11,7 +10,8 @@ import { MIN_PROGRAM_TOKENS, programConstraint } from '../../src/lang/program-gr
 import { encodeWithin } from '../../src/lang/replay';
 import { seededRandom, structuredWeights, uniformWalk, weightedWalk } from '../../src/lang/sampling';
 import { createTokenizer } from '../../src/lang/tokenizer';
-import { parseSignature, type ParamType } from '../../src/lang/types';
+import { type ParamType, parseSignature } from '../../src/lang/types';
+import { sharedExecutor } from '../support/executor';
 import { analyse } from './level-check';
 
 const tokenizer = createTokenizer();
@@ -35,9 +35,7 @@ function sample(level: ProgramLevel, count: number, seed: number, structured: bo
     const signature = signatures[k % signatures.length];
     const budget = levelBudget(level, maxTokens);
     const program = programConstraint(tokenizer, { maxTokens, level, ...(signature ? { signature } : {}) });
-    const tokens = structured
-      ? weightedWalk(program, random, eos, budget, weights)
-      : uniformWalk(program, random, eos, budget);
+    const tokens = structured ? weightedWalk(program, random, eos, budget, weights) : uniformWalk(program, random, eos, budget);
     expect(tokens.length).toBeLessThan(budget); // eos is the budget-th token at the latest
     expect(program.finished).toBe(true);
     const machine = program as unknown as Machine;
@@ -104,8 +102,7 @@ describe('program levels', () => {
   });
 
   it('admits the programs of each level and nothing degenerate', () => {
-    const admits = (level: ProgramLevel, code: string) =>
-      encodeWithin(tokenizer, programConstraint(tokenizer, { maxTokens: 200, level }), code) !== null;
+    const admits = (level: ProgramLevel, code: string) => encodeWithin(tokenizer, programConstraint(tokenizer, { maxTokens: 200, level }), code) !== null;
     const yes: [ProgramLevel, string][] = [
       [1, 'def f(n):\n    return n + 3'],
       [1, 'def f(s):\n    return s[::-1]'],

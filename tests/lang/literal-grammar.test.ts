@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeExecutor } from '../../src/executor/node-executor';
 import type { ExecutorPool } from '../../src/executor/pool';
-import { messageConstraint, unconstrained, type TokenConstraint } from '../../src/lang/constraint';
+import { messageConstraint, type TokenConstraint, unconstrained } from '../../src/lang/constraint';
 import { argumentsConstraint, literalConstraint } from '../../src/lang/literal-grammar';
 import { seededRandom, uniformWalk } from '../../src/lang/sampling';
 import { createTokenizer } from '../../src/lang/tokenizer';
@@ -110,13 +110,7 @@ describe('literal grammar', () => {
   });
 
   it('argument lists match the signature, or hold 1 to 3 values without one', async () => {
-    const signatures: (ParamType[] | null)[] = [
-      ['str'],
-      ['int', 'int'],
-      ['list[int]', 'str'],
-      ['bool', 'list[str]', 'int'],
-      null,
-    ];
+    const signatures: (ParamType[] | null)[] = [['str'], ['int', 'int'], ['list[int]', 'str'], ['bool', 'list[str]', 'int'], null];
     const random = seededRandom(3);
     const cases: { signature: ParamType[] | null; text: string }[] = [];
     for (let k = 0; k < 300; k++) {

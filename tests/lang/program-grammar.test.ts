@@ -4,7 +4,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { sharedExecutor } from '../support/executor';
 import type { Verdict } from '../../src/executor/types';
 import type { Machine } from '../../src/lang/constraint';
 import { argumentsConstraint } from '../../src/lang/literal-grammar';
@@ -12,7 +11,8 @@ import { MIN_PROGRAM_TOKENS, programConstraint } from '../../src/lang/program-gr
 import { encodeWithin } from '../../src/lang/replay';
 import { seededRandom, structuredWeights, uniformWalk, weightedWalk } from '../../src/lang/sampling';
 import { createTokenizer } from '../../src/lang/tokenizer';
-import { parseSignature, type ParamType } from '../../src/lang/types';
+import { type ParamType, parseSignature } from '../../src/lang/types';
+import { sharedExecutor } from '../support/executor';
 
 const tokenizer = createTokenizer();
 const eos = tokenizer.eos;
@@ -32,9 +32,7 @@ function sample(count: number, seed: number, budgets: number[], structured: bool
   for (let k = 0; k < count; k++) {
     const maxTokens = budgets[k % budgets.length]!;
     const program = programConstraint(tokenizer, { maxTokens });
-    const tokens = structured
-      ? weightedWalk(program, random, eos, maxTokens, weights)
-      : uniformWalk(program, random, eos, maxTokens);
+    const tokens = structured ? weightedWalk(program, random, eos, maxTokens, weights) : uniformWalk(program, random, eos, maxTokens);
     expect(tokens.length).toBeLessThan(maxTokens); // eos is the maxTokens-th token at the latest
     expect(program.finished).toBe(true);
     expect((program as unknown as Machine).ambiguities).toBe(0);
@@ -128,7 +126,7 @@ describe('program grammar', () => {
       'def f(s):\n    for c in s:\n        s += c\n    return s', // changes what it walks
       'def f(s):\n    t = s\n    for c in s:\n        t += t\n    return t', // doubles every pass
       'def f(nums):\n    return max(nums)', // max of a possibly empty list
-      'def f(s):\n    return s.split(\'\')', // empty separator
+      "def f(s):\n    return s.split('')", // empty separator
       'def f(s):\n    if s:\n        return 1\n    return 0', // truth test of a str
       'def f(s):\n    if True:\n        t = s\n    return t', // bound only in the branch
       'def f(s):\n  return s', // not canonical indentation

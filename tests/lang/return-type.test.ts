@@ -4,7 +4,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { sharedExecutor } from '../support/executor';
 import { forceTokens } from '../../src/lang/constraint';
 import { PROGRAM_LEVELS, type ProgramLevel } from '../../src/lang/levels';
 import { argumentsConstraint, literalConstraint } from '../../src/lang/literal-grammar';
@@ -14,6 +13,7 @@ import { returnType } from '../../src/lang/return-type';
 import { seededRandom, structuredWeights, uniformWalk, weightedWalk } from '../../src/lang/sampling';
 import { createTokenizer } from '../../src/lang/tokenizer';
 import { parseSignature, type ValueType } from '../../src/lang/types';
+import { sharedExecutor } from '../support/executor';
 
 const tokenizer = createTokenizer();
 const eos = tokenizer.eos;
@@ -92,7 +92,7 @@ describe('return types', () => {
       ['def f(nums):\n    return sorted(nums)', 'list[int]'],
       ['def f(s):\n    return s.split()', 'list[str]'],
       ['def f(s):\n    return [c.isdigit() for c in s]', { list: 'bool' }],
-      ["def f(s, n):\n    return s, n", { tuple: ['str', 'int'] }],
+      ['def f(s, n):\n    return s, n', { tuple: ['str', 'int'] }],
       ['def f(nums):\n    lst = [x * 2 for x in nums if x % 2 == 0]\n    return sum(lst), lst', { tuple: ['int', 'list[int]'] }],
       ['def f(n, m):\n    if n > m:\n        return n - m\n    elif n == m:\n        return 0\n    return m % 7', 'int'],
       ['def f(n):\n    if n > 3:\n        return n\n    return str(n)', null], // the returns disagree
@@ -194,8 +194,8 @@ describe('return types', () => {
     }
     console.log(
       `return types: ${(100 * typed).toFixed(1)}% of ${programs.length} programs typed; of ${ran} typed outputs, ` +
-        `${(100 * within / ran).toFixed(1)}% accepted with the grammar's tokens (encodeWithin), ` +
-        `${(100 * encoded / ran).toFixed(1)}% with tokenizer.encode`,
+        `${((100 * within) / ran).toFixed(1)}% accepted with the grammar's tokens (encodeWithin), ` +
+        `${((100 * encoded) / ran).toFixed(1)}% with tokenizer.encode`,
     );
     expect(typed).toBeGreaterThanOrEqual(0.9);
     expect(within / ran).toBeGreaterThanOrEqual(0.99);

@@ -73,11 +73,40 @@ describe('tokenizer', () => {
   });
 
   it('encodes code greedily with the lexemes of the subset', () => {
-    const code = "def f(s, nums):\n    for i in range(len(s)):\n        nums.append(i)\n    return s[::-1], nums";
+    const code = 'def f(s, nums):\n    for i in range(len(s)):\n        nums.append(i)\n    return s[::-1], nums';
     const pieces = tokenizer.encode(code).map((id) => tokenizer.text(id));
     expect(pieces).toEqual([
-      'def f(', 's', ', ', 'nums', ')', ':', '\n', '    ', 'for ', 'i', ' in ', 'range(', 'len(', 's', ')', ')', ':',
-      '\n', '    ', '    ', 'nums', '.append(', 'i', ')', '\n', '    ', 'return ', 's', '[::-1]', ', ', 'nums',
+      'def f(',
+      's',
+      ', ',
+      'nums',
+      ')',
+      ':',
+      '\n',
+      '    ',
+      'for ',
+      'i',
+      ' in ',
+      'range(',
+      'len(',
+      's',
+      ')',
+      ')',
+      ':',
+      '\n',
+      '    ',
+      '    ',
+      'nums',
+      '.append(',
+      'i',
+      ')',
+      '\n',
+      '    ',
+      'return ',
+      's',
+      '[::-1]',
+      ', ',
+      'nums',
     ]);
     expect(tokenizer.id(' = ')).toBe(tokenizer.encode(' = ')[0]);
     expect(tokenizer.byteValue(tokenizer.id('<0x41>'))).toBe(0x41);

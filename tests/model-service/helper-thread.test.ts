@@ -5,10 +5,10 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { nodeWasmPaths } from '../../src/model/backend-node';
-import { createRng, randomInt } from '../../src/shared/rng';
 import type { TrainBatch } from '../../src/model/train';
+import { type ModelHelper, ModelService, type SampleJob } from '../../src/model-service/model-service';
 import { spawnNodeModelHelper } from '../../src/model-service/node-model-helper';
-import { ModelService, type ModelHelper, type SampleJob } from '../../src/model-service/model-service';
+import { createRng, randomInt } from '../../src/shared/rng';
 
 const services: ModelService[] = [];
 afterAll(() => services.forEach((s) => s.dispose()));
@@ -24,12 +24,17 @@ async function service(threads: number, spawnHelper: () => ModelHelper = spawnNo
 function batch(vocab: number): TrainBatch {
   const rng = createRng(11);
   const tokens = Array.from({ length: 40 }, (_, i) => Array.from({ length: 10 + i }, () => randomInt(rng, vocab)));
-  return { tokens, promptLengths: tokens.map((t) => Math.floor(t.length / 2)), advantages: tokens.map(() => 0), oldLogProbs: tokens.map(() => []), hindsight: tokens.map(() => true) };
+  return {
+    tokens,
+    promptLengths: tokens.map((t) => Math.floor(t.length / 2)),
+    advantages: tokens.map(() => 0),
+    oldLogProbs: tokens.map(() => []),
+    hindsight: tokens.map(() => true),
+  };
 }
 
 const options = { clipEpsilon: 0.2, entropyCoef: 0, microBatchRows: 8 };
-const jobs = (s: ModelService): SampleJob[] =>
-  Array.from({ length: 6 }, () => ({ kind: 'program', prompt: [s.tokenizer.id('<program>')], maxTokens: 40 }));
+const jobs = (s: ModelService): SampleJob[] => Array.from({ length: 6 }, () => ({ kind: 'program', prompt: [s.tokenizer.id('<program>')], maxTokens: 40 }));
 
 describe('a helper thread (threads=2)', () => {
   it('gives the one-thread update, up to the order of float sums', async () => {
@@ -87,6 +92,8 @@ describe('a helper thread (threads=2)', () => {
   it('refuses threads=2 where no helper can be started, with a clear error', async () => {
     const s = new ModelService();
     services.push(s);
-    await expect(s.init({ preset: 'tiny', seed: 3, wasmPaths: nodeWasmPaths(), candidates: ['wasm'], threads: 2 })).rejects.toThrow(/needs a way to start a helper/);
+    await expect(s.init({ preset: 'tiny', seed: 3, wasmPaths: nodeWasmPaths(), candidates: ['wasm'], threads: 2 })).rejects.toThrow(
+      /needs a way to start a helper/,
+    );
   });
 });

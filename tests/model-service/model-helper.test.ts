@@ -3,9 +3,10 @@
  * kept alive by the helper (it once was, by a race against a never-settling "death" promise,
  * and a soak grew by megabytes of gradients a step).
  */
-import { MessageChannel } from 'node:worker_threads';
+
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { MessageChannel } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -23,14 +24,21 @@ function fakeHelper(answer: () => unknown) {
   const { port1, port2 } = new MessageChannel();
   Comlink.expose({ gradients: answer }, nodeEndpoint(port2));
   let died: (reason: string) => void = () => {};
-  const helper = helperOver(nodeEndpoint(port1), (d) => (died = d), () => { port1.close(); port2.close(); });
+  const helper = helperOver(
+    nodeEndpoint(port1),
+    (d) => (died = d),
+    () => {
+      port1.close();
+      port2.close();
+    },
+  );
   open.push(helper);
   const gradients = () => helper.api.gradients([], {} as never, [] as never, null as never) as Promise<unknown>;
   return { helper, gradients, kill: (reason: string) => died(reason) };
 }
 
 describe('a helper over a comlink endpoint', () => {
-  it('does not keep a finished call\'s answer alive', async () => {
+  it("does not keep a finished call's answer alive", async () => {
     const { gradients } = fakeHelper(() => ({ grads: [new Float32Array(1 << 20)] }));
     const refs: WeakRef<object>[] = [];
     for (let i = 0; i < 5; i++) refs.push(new WeakRef((await gradients()) as object));

@@ -3,11 +3,11 @@
  * grammar, the real executor validates them, and checkpoints round-trip through the service.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { measureProposalValidity } from '../../src/bench/proposal-validity';
 import { createNodeExecutor } from '../../src/executor/node-executor';
 import type { ExecutorPool } from '../../src/executor/pool';
 import { nodeWasmPaths } from '../../src/model/backend-node';
 import { ModelService } from '../../src/model-service/model-service';
-import { measureProposalValidity } from '../../src/bench/proposal-validity';
 
 let service: ModelService;
 let executor: ExecutorPool;

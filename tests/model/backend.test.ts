@@ -51,7 +51,15 @@ describe('backend selection', () => {
   });
 
   it('starts no more candidates once its time budget is spent and one has passed', async () => {
-    const choice = await selectBackend({ candidates: ['wasm', 'cpu'], wasmPaths: nodeWasmPaths(), benchConfig: microConfig(), benchBatch: 2, benchLength: 16, budgetMs: 0, timeAll: true });
+    const choice = await selectBackend({
+      candidates: ['wasm', 'cpu'],
+      wasmPaths: nodeWasmPaths(),
+      benchConfig: microConfig(),
+      benchBatch: 2,
+      benchLength: 16,
+      budgetMs: 0,
+      timeAll: true,
+    });
     expect(choice.backend).toBe('wasm');
     const cpu = choice.results.find((r) => r.name === 'cpu')!;
     expect(cpu.stepMs).toBeNull();

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOptimizer, disposeOptimizer } from '../../src/model/optimizer';
-import { createRng } from '../../src/shared/rng';
 import { sampleBatch } from '../../src/model/sample';
 import { sequenceLogProbs, trainStep } from '../../src/model/train';
 import { createModel, disposeModel, type Model } from '../../src/model/transformer';
+import { createRng } from '../../src/shared/rng';
 import { microConfig, useBackend } from './helpers';
 
 describe('policy gradient', () => {
@@ -30,12 +30,17 @@ describe('policy gradient', () => {
       const samples = await sampleBatch(model, requests, { maxNewTokens: 1, temperature: 1, rng, eosId: 7 });
       const rewards: number[] = samples.map((s) => (s.tokens[0] === target ? 1 : 0));
       const mean = rewards.reduce((a, b) => a + b, 0) / rewards.length;
-      await trainStep(model, optimizer, {
-        tokens: samples.map((s) => [...prompt, ...s.tokens]),
-        promptLengths: samples.map(() => prompt.length),
-        advantages: rewards.map((r) => r - mean),
-        oldLogProbs: samples.map((s) => s.logProbs),
-      }, { clipEpsilon: 0.2, entropyCoef: 0 });
+      await trainStep(
+        model,
+        optimizer,
+        {
+          tokens: samples.map((s) => [...prompt, ...s.tokens]),
+          promptLengths: samples.map(() => prompt.length),
+          advantages: rewards.map((r) => r - mean),
+          oldLogProbs: samples.map((s) => s.logProbs),
+        },
+        { clipEpsilon: 0.2, entropyCoef: 0 },
+      );
       steps++;
       if (steps % 10 === 0) p = await probability();
     }

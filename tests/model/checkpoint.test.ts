@@ -3,11 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  CheckpointError, crc32, decodeCheckpoint, encodeCheckpoint, restoreCheckpoint, snapshotCheckpoint, type CheckpointData,
+  type CheckpointData,
+  CheckpointError,
+  crc32,
+  decodeCheckpoint,
+  encodeCheckpoint,
+  restoreCheckpoint,
+  snapshotCheckpoint,
 } from '../../src/model/checkpoint';
 import { readCheckpointFile, writeCheckpointFile } from '../../src/model/checkpoint-file';
 import { createOptimizer, disposeOptimizer, type Optimizer } from '../../src/model/optimizer';
-import { trainStep, type TrainBatch } from '../../src/model/train';
+import { type TrainBatch, trainStep } from '../../src/model/train';
 import { createModel, disposeModel, type Model } from '../../src/model/transformer';
 import { microConfig, tokens, useBackend } from './helpers';
 
@@ -123,11 +129,17 @@ describe('checkpoints', () => {
   it('refuses a checkpoint from another tokenizer or another model shape, naming what differs', () => {
     expect(() => decodeCheckpoint(bytes, { tokenizerVersion: 'tz-tok-2' })).toThrow(/tokenizer version "tz-tok-1".*"tz-tok-2"/);
     expect(() => decodeCheckpoint(bytes, { tokenizerVersion: TOKENIZER, config: { dModel: 32 } })).toThrow(/dModel is 16 in the checkpoint, expected 32/);
-    const deeper = withHeader(bytes, (h) => { (h.config as Record<string, number>).nLayers = 3; });
+    const deeper = withHeader(bytes, (h) => {
+      (h.config as Record<string, number>).nLayers = 3;
+    });
     expect(() => decodeCheckpoint(deeper, { tokenizerVersion: TOKENIZER })).toThrow(/lacks tensor param\/h2\.norm1/);
-    const wider = withHeader(bytes, (h) => { (h.config as Record<string, number>).vocabSize = 21; });
+    const wider = withHeader(bytes, (h) => {
+      (h.config as Record<string, number>).vocabSize = 21;
+    });
     expect(() => decodeCheckpoint(wider, { tokenizerVersion: TOKENIZER })).toThrow(/param\/wte has shape \[20, 16\], the config implies \[21, 16\]/);
-    const invalid = withHeader(bytes, (h) => { (h.config as Record<string, number>).nHeads = 3; });
+    const invalid = withHeader(bytes, (h) => {
+      (h.config as Record<string, number>).nHeads = 3;
+    });
     expect(() => decodeCheckpoint(invalid, { tokenizerVersion: TOKENIZER })).toThrow(/invalid model config.*nHeads/);
   });
 

@@ -2,10 +2,10 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maskAllows } from '../../src/model/masks';
 import { createOptimizer, disposeOptimizer } from '../../src/model/optimizer';
-import { createRng } from '../../src/shared/rng';
-import { drawToken, sampleBatch, type SampleConstraint } from '../../src/model/sample';
+import { drawToken, type SampleConstraint, sampleBatch } from '../../src/model/sample';
 import { sequenceLogProbs, trainStep } from '../../src/model/train';
 import { createModel, disposeModel, forward, type Model } from '../../src/model/transformer';
+import { createRng } from '../../src/shared/rng';
 import { microConfig, tokens, useBackend } from './helpers';
 
 const V = 20;
@@ -33,9 +33,13 @@ class AlternatingConstraint implements SampleConstraint {
 
 function maskedLogSoftmax(row: Float32Array, allowed: Uint8Array, temperature: number): number[] {
   let max = -Infinity;
-  row.forEach((x, t) => { if (allowed[t]) max = Math.max(max, x / temperature); });
+  row.forEach((x, t) => {
+    if (allowed[t]) max = Math.max(max, x / temperature);
+  });
   let sum = 0;
-  row.forEach((x, t) => { if (allowed[t]) sum += Math.exp(x / temperature - max); });
+  row.forEach((x, t) => {
+    if (allowed[t]) sum += Math.exp(x / temperature - max);
+  });
   return Array.from(row, (x, t) => (allowed[t] ? x / temperature - max - Math.log(sum) : -Infinity));
 }
 
@@ -51,9 +55,16 @@ describe('constraints', () => {
     it(`samples only allowed tokens, with the log-probs of the masked distribution (temperature ${temperature})`, async () => {
       const constraints = [new AlternatingConstraint(6), new AlternatingConstraint(9), new AlternatingConstraint(4)];
       const prompts = [tokens(4, V, 1), tokens(7, V, 2), tokens(2, V, 3)];
-      const results = await sampleBatch(model, prompts.map((prompt, i) => ({ prompt, constraint: constraints[i]! })), {
-        maxNewTokens: 12, temperature, rng: createRng(9), eosId: EOS,
-      });
+      const results = await sampleBatch(
+        model,
+        prompts.map((prompt, i) => ({ prompt, constraint: constraints[i]! })),
+        {
+          maxNewTokens: 12,
+          temperature,
+          rng: createRng(9),
+          eosId: EOS,
+        },
+      );
       for (let i = 0; i < prompts.length; i++) {
         const r = results[i]!;
         const c = constraints[i]!;
@@ -84,16 +95,28 @@ describe('constraints', () => {
   it('a training step on masked samples starts at ratio 1', async () => {
     const optimizer = createOptimizer(model, { learningRate: 1e-3 });
     const prompts = [tokens(4, V, 4), tokens(6, V, 5)];
-    const results = await sampleBatch(model, prompts.map((prompt) => ({ prompt, constraint: new AlternatingConstraint(5) })), {
-      maxNewTokens: 8, temperature: 1, rng: createRng(3), eosId: EOS,
-    });
-    const stats = await trainStep(model, optimizer, {
-      tokens: results.map((r, i) => [...prompts[i]!, ...r.tokens]),
-      promptLengths: prompts.map((p) => p.length),
-      advantages: [1, -1],
-      oldLogProbs: results.map((r) => r.logProbs),
-      masks: results.map((r) => r.masks),
-    }, { clipEpsilon: 0.2, entropyCoef: 0.01 });
+    const results = await sampleBatch(
+      model,
+      prompts.map((prompt) => ({ prompt, constraint: new AlternatingConstraint(5) })),
+      {
+        maxNewTokens: 8,
+        temperature: 1,
+        rng: createRng(3),
+        eosId: EOS,
+      },
+    );
+    const stats = await trainStep(
+      model,
+      optimizer,
+      {
+        tokens: results.map((r, i) => [...prompts[i]!, ...r.tokens]),
+        promptLengths: prompts.map((p) => p.length),
+        advantages: [1, -1],
+        oldLogProbs: results.map((r) => r.logProbs),
+        masks: results.map((r) => r.masks),
+      },
+      { clipEpsilon: 0.2, entropyCoef: 0.01 },
+    );
     expect(Math.abs(stats.approxKl)).toBeLessThan(1e-5);
     expect(stats.clipFraction).toBe(0);
     expect(stats.tokens).toBe(results.reduce((n, r) => n + r.tokens.length, 0));
@@ -106,17 +129,38 @@ describe('constraints', () => {
     const optimizer = createOptimizer(model);
     const only3 = new Uint32Array(1);
     only3[0] = 1 << 3;
-    await expect(trainStep(model, optimizer, {
-      tokens: [[1, 2, 4]], promptLengths: [2], advantages: [1], oldLogProbs: [[-1]], masks: [[only3]],
-    }, { clipEpsilon: 0.2, entropyCoef: 0 })).rejects.toThrow(/not allowed by its own mask/);
+    await expect(
+      trainStep(
+        model,
+        optimizer,
+        {
+          tokens: [[1, 2, 4]],
+          promptLengths: [2],
+          advantages: [1],
+          oldLogProbs: [[-1]],
+          masks: [[only3]],
+        },
+        { clipEpsilon: 0.2, entropyCoef: 0 },
+      ),
+    ).rejects.toThrow(/not allowed by its own mask/);
     disposeOptimizer(optimizer);
   });
 
   it('stops a sequence whose constraint allows nothing, and one at maxNewTokens', async () => {
     const deadEnd: SampleConstraint = { allowed: () => new Uint8Array(V), advance: () => {}, finished: false };
-    const [stuck, free] = await sampleBatch(model, [{ prompt: [1, 2], constraint: deadEnd }, { prompt: [3], constraint: null }], {
-      maxNewTokens: 3, temperature: 1, rng: createRng(1), eosId: EOS,
-    });
+    const [stuck, free] = await sampleBatch(
+      model,
+      [
+        { prompt: [1, 2], constraint: deadEnd },
+        { prompt: [3], constraint: null },
+      ],
+      {
+        maxNewTokens: 3,
+        temperature: 1,
+        rng: createRng(1),
+        eosId: EOS,
+      },
+    );
     expect(stuck!.tokens).toEqual([]);
     expect(stuck!.stopReason).toBe('dead-end');
     expect(free!.masks).toBeNull();

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { packMask } from '../../src/model/masks';
 import { createOptimizer } from '../../src/model/optimizer';
-import { policyLoss, sequenceLogProbs, trainStep, type TrainBatch, type TrainStats } from '../../src/model/train';
+import { policyLoss, sequenceLogProbs, type TrainBatch, type TrainStats, trainStep } from '../../src/model/train';
 import { createModel } from '../../src/model/transformer';
 import { microConfig, tokens, useBackend } from './helpers';
 
@@ -48,7 +48,7 @@ describe('the hindsight cross-entropy term', () => {
     expect(loss(both)).toBeCloseTo(loss(policyOnly) + loss(hindsightRow()), 4);
   });
 
-  it('makes the executor\'s answer more likely, under the grammar mask it was forced through', async () => {
+  it("makes the executor's answer more likely, under the grammar mask it was forced through", async () => {
     const model = createModel(config);
     const optimizer = createOptimizer(model, { learningRate: 0.01 });
     const allowed = new Uint8Array(V).fill(1);

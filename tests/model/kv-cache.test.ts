@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRng } from '../../src/shared/rng';
-import { sampleBatch } from '../../src/model/sample';
 import { disposeKvCache } from '../../src/model/kv-cache';
-import { createModel, decodeStep, disposeModel, forward, prefill, type Model } from '../../src/model/transformer';
+import { sampleBatch } from '../../src/model/sample';
+import { createModel, decodeStep, disposeModel, forward, type Model, prefill } from '../../src/model/transformer';
+import { createRng } from '../../src/shared/rng';
 import { microConfig, tokens, useBackend } from './helpers';
 
 /** Logits [T, V] of one unpadded sequence by the plain whole-sequence forward pass. */
@@ -34,67 +34,75 @@ const variants = [
   { name: 'separate head, ReLU', overrides: { tiedEmbeddings: false, activation: 'relu' as const } },
 ];
 
-for (const backend of ['cpu', 'wasm'] as const) for (const variant of variants) {
-  describe(`KV cache (${backend}, ${variant.name})`, () => {
-    let model: Model;
-    beforeAll(async () => {
-      await useBackend(backend);
-      model = createModel(microConfig(variant.overrides));
-    });
-    afterAll(() => disposeModel(model));
+for (const backend of ['cpu', 'wasm'] as const)
+  for (const variant of variants) {
+    describe(`KV cache (${backend}, ${variant.name})`, () => {
+      let model: Model;
+      beforeAll(async () => {
+        await useBackend(backend);
+        model = createModel(microConfig(variant.overrides));
+      });
+      afterAll(() => disposeModel(model));
 
-    it('prefill + decode steps give the logits of full recomputation, prompts of different lengths in one batch', async () => {
-      const V = model.config.vocabSize;
-      const steps = 20; // crosses two chunk merges and a growth of the frozen buffers
-      const prompts = [tokens(3, V, 1), tokens(9, V, 2), tokens(6, V, 3)];
-      const continuations = [tokens(steps, V, 4), tokens(steps, V, 5), tokens(steps, V, 6)];
-      const B = 4; // a bucket: one filler row
-      const P = 12; // left padding of 9, 3, 6 slots and 11 for the filler
-      const pads = [0, 1, 2, 3].map((b) => P - (prompts[b]?.length ?? 1));
-      const tok = new Int32Array(B * P);
-      prompts.forEach((p, b) => tok.set(p, b * P + pads[b]!));
-      const expected = await Promise.all(prompts.map((p, b) => fullLogits(model, [...p, ...continuations[b]!])));
-      const check = async (logits: tf.Tensor2D, step: number) => {
-        const data = (await logits.data()) as Float32Array;
-        logits.dispose();
-        prompts.forEach((p, b) => {
-          const want = expected[b]![p.length - 1 + step]!;
-          expect(maxDiff(data.subarray(b * V, (b + 1) * V), want), `row ${b} step ${step}`).toBeLessThan(1e-4);
-        });
-      };
-      const pre = prefill(model, tf.tensor2d(tok, [B, P], 'int32'), pads, true);
-      const cache = pre.cache!;
-      await check(pre.logits, 0);
-      for (let t = 0; t < steps - 1; t++) {
-        const slot = P + t;
-        const step = decodeStep(
-          model, cache,
-          tf.tensor1d(Array.from({ length: B }, (_, b) => continuations[b]?.[t] ?? 0), 'int32'),
-          tf.tensor1d(Array.from({ length: B }, (_, b) => slot - pads[b]!), 'int32'),
-          slot,
-        );
-        await check(step, t + 1);
-      }
-      expect(cache.length).toBeGreaterThan(P); // the frozen buffers grew
-      disposeKvCache(cache);
-    });
+      it('prefill + decode steps give the logits of full recomputation, prompts of different lengths in one batch', async () => {
+        const V = model.config.vocabSize;
+        const steps = 20; // crosses two chunk merges and a growth of the frozen buffers
+        const prompts = [tokens(3, V, 1), tokens(9, V, 2), tokens(6, V, 3)];
+        const continuations = [tokens(steps, V, 4), tokens(steps, V, 5), tokens(steps, V, 6)];
+        const B = 4; // a bucket: one filler row
+        const P = 12; // left padding of 9, 3, 6 slots and 11 for the filler
+        const pads = [0, 1, 2, 3].map((b) => P - (prompts[b]?.length ?? 1));
+        const tok = new Int32Array(B * P);
+        prompts.forEach((p, b) => tok.set(p, b * P + pads[b]!));
+        const expected = await Promise.all(prompts.map((p, b) => fullLogits(model, [...p, ...continuations[b]!])));
+        const check = async (logits: tf.Tensor2D, step: number) => {
+          const data = (await logits.data()) as Float32Array;
+          logits.dispose();
+          prompts.forEach((p, b) => {
+            const want = expected[b]![p.length - 1 + step]!;
+            expect(maxDiff(data.subarray(b * V, (b + 1) * V), want), `row ${b} step ${step}`).toBeLessThan(1e-4);
+          });
+        };
+        const pre = prefill(model, tf.tensor2d(tok, [B, P], 'int32'), pads, true);
+        const cache = pre.cache!;
+        await check(pre.logits, 0);
+        for (let t = 0; t < steps - 1; t++) {
+          const slot = P + t;
+          const step = decodeStep(
+            model,
+            cache,
+            tf.tensor1d(
+              Array.from({ length: B }, (_, b) => continuations[b]?.[t] ?? 0),
+              'int32',
+            ),
+            tf.tensor1d(
+              Array.from({ length: B }, (_, b) => slot - pads[b]!),
+              'int32',
+            ),
+            slot,
+          );
+          await check(step, t + 1);
+        }
+        expect(cache.length).toBeGreaterThan(P); // the frozen buffers grew
+        disposeKvCache(cache);
+      });
 
-    it('sampleBatch: cached and recomputed sampling draw the same tokens with the same log-probs, which are those of the plain forward pass', async () => {
-      const V = model.config.vocabSize;
-      const requests = [tokens(2, V, 7), tokens(11, V, 8), tokens(5, V, 9)].map((prompt) => ({ prompt, constraint: null }));
-      const options = { maxNewTokens: 20, temperature: 1, eosId: V - 1 };
-      const cached = await sampleBatch(model, requests, { ...options, rng: createRng(42) });
-      const recomputed = await sampleBatch(model, requests, { ...options, rng: createRng(42), useKvCache: false });
-      for (let i = 0; i < requests.length; i++) {
-        expect(cached[i]!.tokens).toEqual(recomputed[i]!.tokens);
-        expect(maxDiff(cached[i]!.logProbs, recomputed[i]!.logProbs)).toBeLessThan(1e-4);
-        // Against the unpadded whole-sequence pass.
-        const prompt = requests[i]!.prompt;
-        const seq = [...prompt, ...cached[i]!.tokens];
-        const logits = await fullLogits(model, seq);
-        const want = cached[i]!.tokens.map((t, k) => logSoftmax(logits[prompt.length - 1 + k]!)[t]!);
-        expect(maxDiff(cached[i]!.logProbs, want)).toBeLessThan(1e-4);
-      }
+      it('sampleBatch: cached and recomputed sampling draw the same tokens with the same log-probs, which are those of the plain forward pass', async () => {
+        const V = model.config.vocabSize;
+        const requests = [tokens(2, V, 7), tokens(11, V, 8), tokens(5, V, 9)].map((prompt) => ({ prompt, constraint: null }));
+        const options = { maxNewTokens: 20, temperature: 1, eosId: V - 1 };
+        const cached = await sampleBatch(model, requests, { ...options, rng: createRng(42) });
+        const recomputed = await sampleBatch(model, requests, { ...options, rng: createRng(42), useKvCache: false });
+        for (let i = 0; i < requests.length; i++) {
+          expect(cached[i]!.tokens).toEqual(recomputed[i]!.tokens);
+          expect(maxDiff(cached[i]!.logProbs, recomputed[i]!.logProbs)).toBeLessThan(1e-4);
+          // Against the unpadded whole-sequence pass.
+          const prompt = requests[i]!.prompt;
+          const seq = [...prompt, ...cached[i]!.tokens];
+          const logits = await fullLogits(model, seq);
+          const want = cached[i]!.tokens.map((t, k) => logSoftmax(logits[prompt.length - 1 + k]!)[t]!);
+          expect(maxDiff(cached[i]!.logProbs, want)).toBeLessThan(1e-4);
+        }
+      });
     });
-  });
-}
+  }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createOptimizer } from '../../src/model/optimizer';
-import { sequenceLogProbs, trainStep, type TrainBatch } from '../../src/model/train';
+import { sequenceLogProbs, type TrainBatch, trainStep } from '../../src/model/train';
 import { createModel, type Model } from '../../src/model/transformer';
 import { microConfig, tokens, useBackend } from './helpers';
 
@@ -39,7 +39,12 @@ describe('micro-batched training', () => {
     const V = microConfig().vocabSize;
     const model = createModel(microConfig());
     const optimizer = createOptimizer(model);
-    const batch: TrainBatch = { tokens: [tokens(8, V, 1), tokens(12, V, 2), tokens(6, V, 3)], promptLengths: [2, 3, 1], advantages: [1, -1, 0.5], oldLogProbs: [] };
+    const batch: TrainBatch = {
+      tokens: [tokens(8, V, 1), tokens(12, V, 2), tokens(6, V, 3)],
+      promptLengths: [2, 3, 1],
+      advantages: [1, -1, 0.5],
+      oldLogProbs: [],
+    };
     batch.oldLogProbs = await sequenceLogProbs(model, batch);
     await trainStep(model, optimizer, batch, { clipEpsilon: 0.2, entropyCoef: 0, microBatchRows: 1 });
     const before = tf.memory().numTensors;

@@ -6,7 +6,7 @@ function memoryStore() {
   const settings = new Map<string, unknown>();
   return {
     settings,
-    readSetting: async <T,>(key: string) => (settings.get(key) as T | undefined) ?? null,
+    readSetting: async <T>(key: string) => (settings.get(key) as T | undefined) ?? null,
     writeSetting: async (key: string, value: unknown) => void settings.set(key, value),
   };
 }

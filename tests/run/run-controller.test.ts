@@ -11,8 +11,8 @@ import { nodeWasmPaths } from '../../src/model/backend-node';
 import { ModelService } from '../../src/model-service/model-service';
 import { spawnNodeModelHelper } from '../../src/model-service/node-model-helper';
 import { FOLLOW_MS, RunController, type RunStorage } from '../../src/run/run-controller';
-import { processLocks, type RunLocks } from '../../src/run/run-locks';
 import type { RunEvent } from '../../src/run/run-events';
+import { processLocks, type RunLocks } from '../../src/run/run-locks';
 import type { RunMeta, RunRecord } from '../../src/run/run-record';
 
 const config = applySettings(defaultConfig('tiny'), ['seed=4', 'batchSize=2', 'learnabilitySamples=2', 'seedBufferSize=2', 'evalEvery=0']);
@@ -25,7 +25,7 @@ class MemoryStorage implements RunStorage {
   readRunMetrics = async (id: string) => this.runs.get(id)?.metrics ?? null;
   writeRun = async (record: RunRecord) => void this.runs.set(record.meta.id, structuredClone(record));
   deleteRun = async (id: string) => void this.runs.delete(id);
-  readSetting = async <T,>(key: string) => (this.settings.get(key) as T | undefined) ?? null;
+  readSetting = async <T>(key: string) => (this.settings.get(key) as T | undefined) ?? null;
   writeSetting = async (key: string, value: unknown) => void this.settings.set(key, value);
   estimate = async () => null;
 }
@@ -38,7 +38,11 @@ afterAll(() => {
 });
 
 /** Each controller is its own browser unless `locks` is shared (two tabs of one browser). */
-async function bootController(storage: MemoryStorage, request = { config: config as typeof config | null, runId: null as string | null }, locks: RunLocks = processLocks()) {
+async function bootController(
+  storage: MemoryStorage,
+  request = { config: config as typeof config | null, runId: null as string | null },
+  locks: RunLocks = processLocks(),
+) {
   const events: RunEvent[] = [];
   const model = new ModelService();
   models.push(model);
@@ -63,7 +67,8 @@ async function bootController(storage: MemoryStorage, request = { config: config
 const runEvents = (events: RunEvent[]) => events.filter((e): e is Extract<RunEvent, { kind: 'run' }> => e.kind === 'run');
 const errors = (events: RunEvent[]) => events.filter((e): e is Extract<RunEvent, { kind: 'error' }> => e.kind === 'error');
 const until = async (what: string, check: () => boolean, ms: number) => {
-  for (const end = Date.now() + ms; !check(); await new Promise((r) => setTimeout(r, 100))) if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+  for (const end = Date.now() + ms; !check(); await new Promise((r) => setTimeout(r, 100)))
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
 };
 
 const steps = (events: RunEvent[]) => events.filter((e): e is Extract<RunEvent, { kind: 'step' }> => e.kind === 'step').map((e) => e.metrics.step);
@@ -79,7 +84,9 @@ describe('the run controller', () => {
     await first.controller.step();
     await first.controller.step();
     expect(steps(first.events)).toEqual([1, 2]);
-    expect(first.events.filter((e) => e.kind === 'phase').map((e) => (e as { phase: string }).phase)).toEqual(expect.arrayContaining(['seed', 'propose', 'validate', 'solve', 'update']));
+    expect(first.events.filter((e) => e.kind === 'phase').map((e) => (e as { phase: string }).phase)).toEqual(
+      expect.arrayContaining(['seed', 'propose', 'validate', 'solve', 'update']),
+    );
     const feed = first.events.filter((e): e is Extract<RunEvent, { kind: 'step' }> => e.kind === 'step').at(-1)!.feed;
     expect(feed.length).toBe(6);
 
@@ -95,19 +102,44 @@ describe('the run controller', () => {
     const answer = await first.controller.tryIt({ type: 'deduction', code: 'def f(s):\n    return s + s', input: "'ab'" });
     expect(answer).toMatchObject({ ok: true, pairs: [["'ab'", "'abab'"]], expected: "'abab'", step: reached });
     if (answer.ok) expect(answer.probability).toBeGreaterThan(0);
-    expect(await first.controller.tryIt({ type: 'deduction', code: 'def f(x):\n    return open("x")', input: '1' })).toMatchObject({ ok: false, error: expect.stringContaining('cannot be a task') });
-    const induction = await first.controller.tryIt({ type: 'induction', code: 'def f(n):\n    return n * 2', inputs: ['1', '2', '3', '4'], message: 'double it' });
-    expect(induction).toMatchObject({ ok: true, shown: 2, pairs: [['1', '2'], ['2', '4'], ['3', '6'], ['4', '8']], expected: 'def f(n):\n    return n * 2' });
-    expect(await first.controller.tryIt({ type: 'induction', code: 'def f(n):\n    return n', inputs: ['1'], message: '' })).toMatchObject({ ok: false, error: expect.stringContaining('at least two inputs') });
+    expect(await first.controller.tryIt({ type: 'deduction', code: 'def f(x):\n    return open("x")', input: '1' })).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('cannot be a task'),
+    });
+    const induction = await first.controller.tryIt({
+      type: 'induction',
+      code: 'def f(n):\n    return n * 2',
+      inputs: ['1', '2', '3', '4'],
+      message: 'double it',
+    });
+    expect(induction).toMatchObject({
+      ok: true,
+      shown: 2,
+      pairs: [
+        ['1', '2'],
+        ['2', '4'],
+        ['3', '6'],
+        ['4', '8'],
+      ],
+      expected: 'def f(n):\n    return n * 2',
+    });
+    expect(await first.controller.tryIt({ type: 'induction', code: 'def f(n):\n    return n', inputs: ['1'], message: '' })).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('at least two inputs'),
+    });
 
     // A "reload": a new controller over the same storage resumes the run, buffers and all.
     const second = await bootController(storage, { config: null, runId: null });
     expect(second.run.meta.id).toBe(first.run.meta.id);
     expect(second.run.meta.step).toBe(reached);
     expect(second.run.metrics).toHaveLength(reached);
-    expect(second.run.buffers).toEqual(saved.state.buffers && {
-      deduction: saved.state.buffers.deduction.length, abduction: saved.state.buffers.abduction.length, induction: saved.state.buffers.induction.length,
-    });
+    expect(second.run.buffers).toEqual(
+      saved.state.buffers && {
+        deduction: saved.state.buffers.deduction.length,
+        abduction: saved.state.buffers.abduction.length,
+        induction: saved.state.buffers.induction.length,
+      },
+    );
     expect(second.events.find((e) => e.kind === 'backend')).toMatchObject({ backend: { reason: expect.stringContaining('Measured on') } });
     await second.controller.step();
     expect(steps(second.events)).toEqual([reached + 1]);
@@ -239,7 +271,8 @@ describe('the run controller', () => {
     expect(errors(events).at(-1)).toEqual({
       kind: 'error',
       offer: 'runs',
-      message: "The browser's storage for this page is full, so step 2 was not saved; the last good save (step 1) is kept whole. Delete old runs under Runs to make room (the run goes on).",
+      message:
+        "The browser's storage for this page is full, so step 2 was not saved; the last good save (step 1) is kept whole. Delete old runs under Runs to make room (the run goes on).",
     });
     expect(storage.runs.get(run.meta.id)).toEqual(good);
     await controller.step();

@@ -13,7 +13,9 @@ describe('importErrorText', () => {
   it('tells a .tzrun file only what is wrong with it', () => {
     for (const name of ['run.tzrun', 'RUN.TZRUN']) {
       const text = importErrorText(name, 'the run file is damaged (its checksum does not match): it was cut short or changed');
-      expect(text).toBe(`Could not import ${name}: the run file is damaged (its checksum does not match): it was cut short or changed. Your saved runs are unchanged.`);
+      expect(text).toBe(
+        `Could not import ${name}: the run file is damaged (its checksum does not match): it was cut short or changed. Your saved runs are unchanged.`,
+      );
       expect(importErrorText(name, reason)).not.toContain('ending in');
     }
   });

@@ -3,13 +3,13 @@
  * refused with a sentence saying what is wrong.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { applySettings, defaultConfig } from '../../src/engine/config';
 import { IDENTITY_SEED } from '../../src/engine/buffers';
+import { applySettings, defaultConfig } from '../../src/engine/config';
 import type { StepMetrics } from '../../src/engine/metrics';
 import type { EngineState } from '../../src/engine/self-play';
 import { ModelService } from '../../src/model-service/model-service';
 import { decodeRunFile, encodeRunFile } from '../../src/run/run-file';
-import { RunRecordError, type RunRecord } from '../../src/run/run-record';
+import { type RunRecord, RunRecordError } from '../../src/run/run-record';
 
 const config = applySettings(defaultConfig('tiny'), ['seed=3', 'batchSize=2']);
 let record: RunRecord;
@@ -20,7 +20,13 @@ beforeAll(async () => {
   const model = new ModelService();
   await model.init({ preset: 'tiny', seed: 3, candidates: ['cpu'] });
   const state: EngineState = {
-    version: 1, config, step: 2, seeded: true, nextId: 4, rng: [1, 2, 3, 4], sampler: [5, 6, 7, 8],
+    version: 1,
+    config,
+    step: 2,
+    seeded: true,
+    nextId: 4,
+    rng: [1, 2, 3, 4],
+    sampler: [5, 6, 7, 8],
     buffers: { deduction: [IDENTITY_SEED], abduction: [IDENTITY_SEED], induction: [] },
     records: { 'deduction:seed_identity': { attempts: 1, correct: 1, history: [{ step: 1, outcome: 'correct', answer: "'hello'" }] } },
   };
@@ -45,7 +51,9 @@ describe('a run file', () => {
 
   it('refuses a file that is not a run, a changed byte, and a cut-off file', () => {
     const bytes = encodeRunFile(record);
-    expect(() => decodeRunFile(new TextEncoder().encode('{"hello": 1}'))).toThrow(/not a Tabula Zero run file \(it does not start with a run file's signature\)$/);
+    expect(() => decodeRunFile(new TextEncoder().encode('{"hello": 1}'))).toThrow(
+      /not a Tabula Zero run file \(it does not start with a run file's signature\)$/,
+    );
     for (const at of [20, Math.floor(bytes.length / 2), bytes.length - 10]) {
       const damaged = bytes.slice();
       damaged[at]! ^= 0x01;

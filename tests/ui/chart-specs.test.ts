@@ -4,6 +4,7 @@ import {
   alignSteps,
   buildChartData,
   CHARTS,
+  type ChartSpec,
   chartTable,
   downsample,
   formatValue,
@@ -11,7 +12,6 @@ import {
   reasonColor,
   seriesSignature,
   TYPE_COLORS,
-  type ChartSpec,
 } from '../../src/ui/charts/chart-specs';
 
 function chart(id: string): ChartSpec {
@@ -43,21 +43,40 @@ function step(n: number, over: Partial<StepMetrics> = {}): StepMetrics {
 
 describe('chart definitions', () => {
   it('has every chart the spec asks for, each with a title, a hint and unique series keys', () => {
-    expect(CHARTS.map((c) => c.id)).toEqual(['eval-levels', 'curriculum', 'rewards', 'solve-rate', 'validity', 'rejections', 'learnability', 'buffers', 'training', 'throughput', 'eval']);
+    expect(CHARTS.map((c) => c.id)).toEqual([
+      'eval-levels',
+      'curriculum',
+      'rewards',
+      'solve-rate',
+      'validity',
+      'rejections',
+      'learnability',
+      'buffers',
+      'training',
+      'throughput',
+      'eval',
+    ]);
     for (const spec of CHARTS) {
       expect(spec.title.length).toBeGreaterThan(3);
       expect(spec.hint.length).toBeGreaterThan(20);
       const keys = spec.series([[step(1, { rejections: { syntax: 1 } })]]).map((s) => s.key);
       expect(new Set(keys).size).toBe(keys.length);
     }
-    expect(chart('rewards').series([[]]).map((s) => s.key)).toEqual([
-      'deduction/propose', 'deduction/solve', 'abduction/propose', 'abduction/solve', 'induction/propose', 'induction/solve',
-    ]);
+    expect(
+      chart('rewards')
+        .series([[]])
+        .map((s) => s.key),
+    ).toEqual(['deduction/propose', 'deduction/solve', 'abduction/propose', 'abduction/solve', 'induction/propose', 'induction/solve']);
   });
 
   it('colours a task type the same in every chart', () => {
     for (const id of ['solve-rate', 'validity', 'buffers', 'eval']) {
-      const colors = Object.fromEntries(chart(id).series([[]]).filter((s) => !s.key.endsWith('/floor')).map((s) => [s.key, s.color]));
+      const colors = Object.fromEntries(
+        chart(id)
+          .series([[]])
+          .filter((s) => !s.key.endsWith('/floor'))
+          .map((s) => [s.key, s.color]),
+      );
       expect(colors).toEqual({ deduction: TYPE_COLORS.deduction.solve, abduction: TYPE_COLORS.abduction.solve, induction: TYPE_COLORS.induction.solve });
     }
     const rewards = chart('rewards').series([[]]);
@@ -83,7 +102,11 @@ describe('buildChartData', () => {
     const withHindsight = buildChartData(chart('training'), [step(1, { train: { ...step(1).train!, hindsightLoss: 2.5, hindsightRows: 30 } })], null);
     expect(withHindsight.series.map((s) => s.key)).toEqual(['loss', 'hindsight', 'entropy', 'gradNorm']);
     expect(withHindsight.data[2]).toEqual([2.5]);
-    const withReplay = buildChartData(chart('training'), [step(1, { train: { ...step(1).train!, hindsightLoss: 2.5, replayLoss: 1.5, replayUpdates: 8, replayRows: 480 } })], null);
+    const withReplay = buildChartData(
+      chart('training'),
+      [step(1, { train: { ...step(1).train!, hindsightLoss: 2.5, replayLoss: 1.5, replayUpdates: 8, replayRows: 480 } })],
+      null,
+    );
     expect(withReplay.series.map((s) => s.key)).toEqual(['loss', 'hindsight', 'replay', 'entropy', 'gradNorm']);
     expect(withReplay.data[3]).toEqual([1.5]);
     expect(data[3]).toEqual([0.8, null, 0.8]);
@@ -109,7 +132,12 @@ describe('buildChartData', () => {
   });
 
   it('plots held-out accuracy only on the steps that measured it', () => {
-    const steps = [step(1), step(2, { eval: { deduction: 0.5, abduction: 0.25, induction: null } }), step(3), step(4, { eval: { deduction: 0.75, abduction: 0, induction: null } })];
+    const steps = [
+      step(1),
+      step(2, { eval: { deduction: 0.5, abduction: 0.25, induction: null } }),
+      step(3),
+      step(4, { eval: { deduction: 0.75, abduction: 0, induction: null } }),
+    ];
     const { data, series } = buildChartData(chart('eval'), steps, null);
     expect(series.map((s) => s.key)).toEqual(['deduction', 'abduction']);
     expect(data[1]).toEqual([null, 50, null, 75]);
@@ -145,7 +173,12 @@ describe('buildChartData', () => {
   });
 
   it('sorts steps that arrive out of order and keeps one value per step', () => {
-    expect(alignSteps([[step(3), step(1)], [step(2), step(3)]])).toEqual([1, 2, 3]);
+    expect(
+      alignSteps([
+        [step(3), step(1)],
+        [step(2), step(3)],
+      ]),
+    ).toEqual([1, 2, 3]);
     const { data } = buildChartData(chart('buffers'), [step(3), step(1)], null);
     expect(data[0]).toEqual([1, 3]);
     expect(data[1]).toEqual([11, 13]);
@@ -199,7 +232,12 @@ describe('learnability shares', () => {
     const { data, series } = buildChartData(chart('learnability'), [step(1), step(2, { learnability: { mean: null, histogram: [0, 0, 0, 0, 0] } })], null);
     expect(series.map((s) => s.key)).toEqual(['hard', 'learnable', 'easy', 'mean']);
     expect(series[3]!.scale).toBe('y2');
-    expect(data.slice(1)).toEqual([[25, null], [25, null], [50, null], [0.4, null]]);
+    expect(data.slice(1)).toEqual([
+      [25, null],
+      [25, null],
+      [50, null],
+      [0.4, null],
+    ]);
   });
 });
 
@@ -241,7 +279,7 @@ describe('held-out accuracy against its floor, and the curriculum', () => {
     floor: { deduction: dedFloor, abduction: abdAcc === null ? null : 0.5, induction: null },
   });
 
-  it('draws each level\'s accuracy beside its floor, pooled over task types by tasks attempted', () => {
+  it("draws each level's accuracy beside its floor, pooled over task types by tasks attempted", () => {
     const measured = step(3, { evalByLevel: [byLevel(1, 0.5, 0.25, 0.8), byLevel(2, 0.1, 0.05)] });
     const { data, series } = buildChartData(chart('eval-levels'), [step(1), step(2), measured], null);
     expect(series.map((s) => s.key)).toEqual(['L1', 'L1/floor', 'L2', 'L2/floor']);

@@ -12,11 +12,49 @@ const cruxeval = readFileSync(new URL('../../data/cruxeval.jsonl', import.meta.u
 
 const join = (tokens: Token[]) => tokens.map((t) => t.text).join('');
 /** the non-whitespace tokens as [text, kind] */
-const kinds = (code: string): [string, TokenKind][] => highlightPython(code).filter((t) => t.kind !== 'plain').map((t) => [t.text, t.kind]);
+const kinds = (code: string): [string, TokenKind][] =>
+  highlightPython(code)
+    .filter((t) => t.kind !== 'plain')
+    .map((t) => [t.text, t.kind]);
 
 /** Deterministic pseudo-random text, heavy on the characters that make tokenizers stumble. */
 function garbage(seed: number, length: number): string {
-  const pool = ['\'', '"', '\'\'\'', '"""', '\\', '\n', '\r\n', '\t', ' ', '#', 'r', 'b', 'f', 'rb', '0x', '1', '.5', 'e', 'def', 'x', '(', ')', ':', '=', '**', '//', 'é', 'λ', '😀', '\ud800', '\0', '$', '?', '`'];
+  const pool = [
+    "'",
+    '"',
+    "'''",
+    '"""',
+    '\\',
+    '\n',
+    '\r\n',
+    '\t',
+    ' ',
+    '#',
+    'r',
+    'b',
+    'f',
+    'rb',
+    '0x',
+    '1',
+    '.5',
+    'e',
+    'def',
+    'x',
+    '(',
+    ')',
+    ':',
+    '=',
+    '**',
+    '//',
+    'é',
+    'λ',
+    '😀',
+    '\ud800',
+    '\0',
+    '$',
+    '?',
+    '`',
+  ];
   let state = seed;
   let out = '';
   while (out.length < length) {
@@ -46,43 +84,99 @@ describe('highlightPython', () => {
 
   it('tells keywords, builtins, constants, names and the defined function apart', () => {
     expect(kinds('def f(nums):\n    return sorted(nums) if nums else None')).toEqual([
-      ['def', 'keyword'], ['f', 'definition'], ['(', 'punctuation'], ['nums', 'name'], [')', 'punctuation'], [':', 'punctuation'],
-      ['return', 'keyword'], ['sorted', 'builtin'], ['(', 'punctuation'], ['nums', 'name'], [')', 'punctuation'],
-      ['if', 'keyword'], ['nums', 'name'], ['else', 'keyword'], ['None', 'constant'],
+      ['def', 'keyword'],
+      ['f', 'definition'],
+      ['(', 'punctuation'],
+      ['nums', 'name'],
+      [')', 'punctuation'],
+      [':', 'punctuation'],
+      ['return', 'keyword'],
+      ['sorted', 'builtin'],
+      ['(', 'punctuation'],
+      ['nums', 'name'],
+      [')', 'punctuation'],
+      ['if', 'keyword'],
+      ['nums', 'name'],
+      ['else', 'keyword'],
+      ['None', 'constant'],
     ]);
     expect(kinds('lambda x: not x and True or len(x) in range(3)')).toEqual([
-      ['lambda', 'keyword'], ['x', 'name'], [':', 'punctuation'], ['not', 'keyword'], ['x', 'name'], ['and', 'keyword'], ['True', 'constant'],
-      ['or', 'keyword'], ['len', 'builtin'], ['(', 'punctuation'], ['x', 'name'], [')', 'punctuation'], ['in', 'keyword'],
-      ['range', 'builtin'], ['(', 'punctuation'], ['3', 'number'], [')', 'punctuation'],
+      ['lambda', 'keyword'],
+      ['x', 'name'],
+      [':', 'punctuation'],
+      ['not', 'keyword'],
+      ['x', 'name'],
+      ['and', 'keyword'],
+      ['True', 'constant'],
+      ['or', 'keyword'],
+      ['len', 'builtin'],
+      ['(', 'punctuation'],
+      ['x', 'name'],
+      [')', 'punctuation'],
+      ['in', 'keyword'],
+      ['range', 'builtin'],
+      ['(', 'punctuation'],
+      ['3', 'number'],
+      [')', 'punctuation'],
     ]);
   });
 
   it('reads an attribute as a name even when it is called like a builtin', () => {
     expect(kinds('s.count(x).list')).toEqual([
-      ['s', 'name'], ['.', 'punctuation'], ['count', 'name'], ['(', 'punctuation'], ['x', 'name'], [')', 'punctuation'], ['.', 'punctuation'], ['list', 'name'],
+      ['s', 'name'],
+      ['.', 'punctuation'],
+      ['count', 'name'],
+      ['(', 'punctuation'],
+      ['x', 'name'],
+      [')', 'punctuation'],
+      ['.', 'punctuation'],
+      ['list', 'name'],
     ]);
   });
 
   it('reads strings with quotes, escapes and prefixes as one token each', () => {
     expect(kinds(`x = 'it\\'s' + "a \\"b\\"" + r'\\d' + f"{y}"`)).toEqual([
-      ['x', 'name'], ['=', 'operator'], [`'it\\'s'`, 'string'], ['+', 'operator'], ['"a \\"b\\""', 'string'], ['+', 'operator'],
-      [`r'\\d'`, 'string'], ['+', 'operator'], ['f"{y}"', 'string'],
+      ['x', 'name'],
+      ['=', 'operator'],
+      [`'it\\'s'`, 'string'],
+      ['+', 'operator'],
+      ['"a \\"b\\""', 'string'],
+      ['+', 'operator'],
+      [`r'\\d'`, 'string'],
+      ['+', 'operator'],
+      ['f"{y}"', 'string'],
     ]);
     expect(kinds('"""doc\nstring"""')).toEqual([['"""doc\nstring"""', 'string']]);
     // unterminated: to the end of the line, not beyond
-    expect(kinds("'abc\nreturn")).toEqual([["'abc", 'string'], ['return', 'keyword']]);
+    expect(kinds("'abc\nreturn")).toEqual([
+      ["'abc", 'string'],
+      ['return', 'keyword'],
+    ]);
   });
 
   it('reads numbers, operators and comments', () => {
     expect(kinds('a //= 0x1F + 1.5e-3 ** .5 # half\nb != 10_000j')).toEqual([
-      ['a', 'name'], ['//=', 'operator'], ['0x1F', 'number'], ['+', 'operator'], ['1.5e-3', 'number'], ['**', 'operator'], ['.5', 'number'],
-      ['# half', 'comment'], ['b', 'name'], ['!=', 'operator'], ['10_000j', 'number'],
+      ['a', 'name'],
+      ['//=', 'operator'],
+      ['0x1F', 'number'],
+      ['+', 'operator'],
+      ['1.5e-3', 'number'],
+      ['**', 'operator'],
+      ['.5', 'number'],
+      ['# half', 'comment'],
+      ['b', 'name'],
+      ['!=', 'operator'],
+      ['10_000j', 'number'],
     ]);
   });
 
   it('keeps whitespace and unknown characters as plain text', () => {
     const tokens = highlightPython('x  $? y');
-    expect(tokens.map((t) => [t.text, t.kind])).toEqual([['x', 'name'], ['  $? ', 'plain'], ['y', 'name']]);
+    expect(tokens.map((t) => [t.text, t.kind])).toEqual([
+      ['x', 'name'],
+      ['  $? ', 'plain'],
+      ['y', 'name'],
+    ]);
   });
 });
 
@@ -105,7 +199,10 @@ describe('codeLines', () => {
       for (const line of lines) for (const t of line.tokens) expect(t.text === '' || t.text.includes('\n')).toBe(false);
     }
     const docstring = codeLines(highlightPython('x = """a\nb"""'));
-    expect(docstring.map((l) => l.tokens.at(-1))).toEqual([{ text: '"""a', kind: 'string' }, { text: 'b"""', kind: 'string' }]);
+    expect(docstring.map((l) => l.tokens.at(-1))).toEqual([
+      { text: '"""a', kind: 'string' },
+      { text: 'b"""', kind: 'string' },
+    ]);
   });
 
   it("measures each line's indentation, a tab reaching the next multiple of 4", () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { tryLabels } from '../../src/ui/try-it-labels';
 
 describe('Try it labels', () => {
-  it("name what the model answers for each task type: an output, an input, a program", () => {
+  it('name what the model answers for each task type: an output, an input, a program', () => {
     expect(tryLabels('deduction').answer).toBe("Model's answer (the output)");
     expect(tryLabels('abduction').answer).toBe("Model's answer (an input)");
     expect(tryLabels('induction').answer).toBe("Model's answer (a program)");

@@ -5,8 +5,18 @@
 import { useCallback, useEffect, useReducer, useRef, useState, useSyncExternalStore } from 'react';
 import uPlot from 'uplot';
 import { metricsLog as defaultLog, type MetricsLog } from '../metrics-log';
+import {
+  type AxisSpec,
+  buildChartData,
+  type ChartSpec,
+  chartTable,
+  downsample,
+  formatValue,
+  type PlotSeries,
+  seriesSignature,
+  type Value,
+} from './chart-specs';
 import { scheduleDraw } from './draw-queue';
-import { buildChartData, chartTable, downsample, formatValue, seriesSignature, type AxisSpec, type ChartSpec, type PlotSeries, type Value } from './chart-specs';
 
 export interface LiveChartProps {
   spec: ChartSpec;
@@ -85,7 +95,11 @@ export function LiveChart({ spec, log = defaultLog, height = spec.lead ? 260 : 1
 function ChartNote({ spec, log }: { spec: ChartSpec; log: MetricsLog }) {
   const subscribe = useCallback((listener: () => void) => log.subscribe(listener), [log]);
   const note = useSyncExternalStore(subscribe, () => spec.note?.(log.steps) ?? null);
-  return note ? <span className="chart-note" data-testid={`note-${spec.id}`}>{note}</span> : null;
+  return note ? (
+    <span className="chart-note" data-testid={`note-${spec.id}`}>
+      {note}
+    </span>
+  ) : null;
 }
 
 /** Rows exist only while the details are open, so a closed table costs nothing per step. */
@@ -205,7 +219,15 @@ function plotOptions(spec: ChartSpec, series: readonly PlotSeries[], view: View,
   const scales: uPlot.Scales = { x: { time: false }, y: scale(spec.y) };
   if (spec.y2) scales.y2 = scale(spec.y2);
   const axes: uPlot.Axis[] = [
-    { font: FONT, stroke: AXIS_COLOR, size: 28, grid: { stroke: GRID_COLOR, width: 1 }, ticks: { show: false }, incrs: WHOLE_INCRS, values: (_u, splits) => splits.map((v) => tickLabel(v, 'number')) },
+    {
+      font: FONT,
+      stroke: AXIS_COLOR,
+      size: 28,
+      grid: { stroke: GRID_COLOR, width: 1 },
+      ticks: { show: false },
+      incrs: WHOLE_INCRS,
+      values: (_u, splits) => splits.map((v) => tickLabel(v, 'number')),
+    },
     yAxis(spec.y, 'y'),
   ];
   if (spec.y2) axes.push(yAxis(spec.y2, 'y2'));

@@ -65,7 +65,18 @@ export const TYPE_COLORS: Record<TaskType, { solve: string; propose: string }> =
 /** Paul Tol's muted + Okabe-Ito extras: distinct for colour-blind readers, readable on white. */
 const REASON_PALETTE = ['#332288', '#CC6677', '#117733', '#882255', '#44AA99', '#999933', '#AA4499', '#6699CC', '#DDAA33', '#000000', '#BB5566', '#004488'];
 /** the common reasons first, so they get the most distinct colours; a reason keeps its colour as others appear */
-const KNOWN_REASONS = ['truncated', 'syntax', 'runtime-error', 'timeout', 'output-too-long', 'nondeterministic', 'no-function', 'held-out', 'constant', ...REJECT_REASONS];
+const KNOWN_REASONS = [
+  'truncated',
+  'syntax',
+  'runtime-error',
+  'timeout',
+  'output-too-long',
+  'nondeterministic',
+  'no-function',
+  'held-out',
+  'constant',
+  ...REJECT_REASONS,
+];
 
 export function reasonColor(reason: string): string {
   const known = [...new Set(KNOWN_REASONS)].indexOf(reason);
@@ -154,8 +165,22 @@ export const CHARTS: readonly ChartSpec[] = [
     note: (steps) => heldoutSample(steps, 'level'),
     series: fixed(
       [1, 2, 3, 4].flatMap((level): SeriesSpec[] => [
-        { key: `L${level}`, label: `Level ${level} (${LEVEL_NAMES[level - 1]})`, color: LEVEL_COLORS[level - 1]!, format: 'percent', value: (m) => levelFigure(m, level, 'accuracy') },
-        { key: `L${level}/floor`, label: `Level ${level} floor`, color: LEVEL_COLORS[level - 1]!, format: 'percent', width: 1, dash: FLOOR_DASH, value: (m) => levelFigure(m, level, 'floor') },
+        {
+          key: `L${level}`,
+          label: `Level ${level} (${LEVEL_NAMES[level - 1]})`,
+          color: LEVEL_COLORS[level - 1]!,
+          format: 'percent',
+          value: (m) => levelFigure(m, level, 'accuracy'),
+        },
+        {
+          key: `L${level}/floor`,
+          label: `Level ${level} floor`,
+          color: LEVEL_COLORS[level - 1]!,
+          format: 'percent',
+          width: 1,
+          dash: FLOOR_DASH,
+          value: (m) => levelFigure(m, level, 'floor'),
+        },
       ]),
     ),
   },
@@ -167,13 +192,21 @@ export const CHARTS: readonly ChartSpec[] = [
     empty: 'The level appears after the first step.',
     series: fixed([
       { key: 'level', label: 'Current level', color: '#332288', format: 'number', value: (m) => m.curriculum?.level ?? null },
-      { key: 'reached', label: 'Highest reached', color: '#88CCEE', format: 'number', width: 1.5, dash: FLOOR_DASH, value: (m) => m.curriculum?.reached ?? null },
+      {
+        key: 'reached',
+        label: 'Highest reached',
+        color: '#88CCEE',
+        format: 'number',
+        width: 1.5,
+        dash: FLOOR_DASH,
+        value: (m) => m.curriculum?.reached ?? null,
+      },
     ]),
   },
   {
     id: 'rewards',
     title: 'Reward per task and role',
-    hint: 'Solve rewards score answers to the model\'s own tasks, so they also climb when those tasks get easier; propose rewards are highest when tasks are neither trivial nor impossible.',
+    hint: "Solve rewards score answers to the model's own tasks, so they also climb when those tasks get easier; propose rewards are highest when tasks are neither trivial nor impossible.",
     y: { unit: 'mean reward', format: 'number', range: [-1, 1] },
     empty: 'Rewards appear after the first step.',
     series: fixed(
@@ -237,7 +270,7 @@ export const CHARTS: readonly ChartSpec[] = [
   {
     id: 'training',
     title: 'Loss, entropy, gradient norm',
-    hint: 'Hindsight and replay loss falling means the model predicts the executor\'s answers better (replay: its own programs on new inputs, before it trains on them); entropy falling slowly means growing confidence, a collapse to zero that it stopped exploring.',
+    hint: "Hindsight and replay loss falling means the model predicts the executor's answers better (replay: its own programs on new inputs, before it trains on them); entropy falling slowly means growing confidence, a collapse to zero that it stopped exploring.",
     y: { unit: 'loss', format: 'number' },
     y2: { unit: 'entropy (nats), grad norm', format: 'number' },
     empty: 'No update yet: a step trains only on rows with a learning signal.',
@@ -273,7 +306,15 @@ export const CHARTS: readonly ChartSpec[] = [
     series: fixed(
       TASK_TYPES.flatMap((t): SeriesSpec[] => [
         { key: t, label: cap(t), color: TYPE_COLORS[t].solve, format: 'percent', value: (m) => pct(m.eval?.[t]) },
-        { key: `${t}/floor`, label: `${cap(t)} floor`, color: TYPE_COLORS[t].solve, format: 'percent', width: 1, dash: FLOOR_DASH, value: (m) => pooledFloor(m, t) },
+        {
+          key: `${t}/floor`,
+          label: `${cap(t)} floor`,
+          color: TYPE_COLORS[t].solve,
+          format: 'percent',
+          width: 1,
+          dash: FLOOR_DASH,
+          value: (m) => pooledFloor(m, t),
+        },
       ]),
     ),
   },
