@@ -21,9 +21,11 @@ export interface SoakSample {
   heapBytes: number;
   /** the whole process's resident memory, threads and ArrayBuffers included (Node); null in the page */
   residentBytes: number | null;
-  /** the wasm backend's linear memory, summed over the model's threads (null on other backends) */
-  modelWasmBytes: number | null;
-  /** the helper model thread's JS heap, ArrayBuffers included (Node with threads: 2); else null */
+  /** the wasm backend's linear memory on the model's own thread (null on other backends) */
+  mainWasmBytes: number | null;
+  /** the same on the helper model's thread (threads: 2); else null */
+  helperWasmBytes: number | null;
+  /** the helper thread's JS heap and ArrayBuffers, its WebAssembly memory not counted (Node with threads: 2); else null */
   helperHeapBytes: number | null;
   pythonHeapBytes: number;
   workerReplacements: number;
@@ -69,7 +71,8 @@ export function judgeSoak(samples: readonly SoakSample[]): SoakVerdict {
   };
   grew('JS heap', (s) => s.heapBytes, MEMORY_SLACK, mb);
   grew('resident memory', (s) => s.residentBytes, MEMORY_SLACK, mb);
-  grew('model WebAssembly memory', (s) => s.modelWasmBytes, MEMORY_SLACK, mb);
+  grew('WebAssembly memory (model thread)', (s) => s.mainWasmBytes, MEMORY_SLACK, mb);
+  grew('WebAssembly memory (helper thread)', (s) => s.helperWasmBytes, MEMORY_SLACK, mb);
   grew('helper thread heap', (s) => s.helperHeapBytes, MEMORY_SLACK, mb);
   grew('Python worker memory', (s) => s.pythonHeapBytes, MEMORY_SLACK, mb);
   grew(
@@ -85,11 +88,11 @@ export function judgeSoak(samples: readonly SoakSample[]): SoakVerdict {
 export function soakTable(samples: readonly SoakSample[]): string {
   const mb = (n: number | null) => (n === null ? '–' : (n / 1e6).toFixed(1));
   return [
-    '| minute | steps | s/step | tensors | tensor MB | JS heap MB | resident MB | model wasm MB | helper heap MB | Python MB | workers replaced |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| minute | steps | s/step | tensors | tensor MB | JS heap MB | resident MB | wasm MB | helper wasm MB | helper heap MB | Python MB | workers replaced |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...samples.map(
       (s) =>
-        `| ${s.minute} | ${s.steps} | ${s.secondsPerStep === null ? '–' : s.secondsPerStep.toFixed(2)} | ${s.tensors} | ${mb(s.tensorBytes)} | ${mb(s.heapBytes)} | ${mb(s.residentBytes)} | ${mb(s.modelWasmBytes)} | ${mb(s.helperHeapBytes)} | ${mb(s.pythonHeapBytes)} | ${s.workerReplacements} |`,
+        `| ${s.minute} | ${s.steps} | ${s.secondsPerStep === null ? '–' : s.secondsPerStep.toFixed(2)} | ${s.tensors} | ${mb(s.tensorBytes)} | ${mb(s.heapBytes)} | ${mb(s.residentBytes)} | ${mb(s.mainWasmBytes)} | ${mb(s.helperWasmBytes)} | ${mb(s.helperHeapBytes)} | ${mb(s.pythonHeapBytes)} | ${s.workerReplacements} |`,
     ),
   ].join('\n');
 }

@@ -50,13 +50,16 @@ async function soakInNode(minutes: number): Promise<SoakSample[]> {
           tensorBytes: bytes,
           heapBytes: process.memoryUsage().heapUsed,
           residentBytes: process.memoryUsage().rss,
-          modelWasmBytes: wasmBytes === null ? null : wasmBytes + (helper?.wasmBytes ?? 0),
+          mainWasmBytes: wasmBytes,
+          helperWasmBytes: helper?.wasmBytes ?? null,
           helperHeapBytes: helper?.heapBytes ?? null,
           pythonHeapBytes: session.executor.largestHeapBytes(),
           workerReplacements: session.executor.stats.replacements,
         });
         stepSeconds = [];
-        note(`minute ${minute}: ${steps} steps, ${tensors} tensors`);
+        // Where resident memory outside the table could be: this thread's ArrayBuffers and other external memory.
+        const { external, arrayBuffers } = process.memoryUsage();
+        note(`minute ${minute}: ${steps} steps, ${tensors} tensors; main thread external ${(external / 1e6).toFixed(1)} MB (ArrayBuffers ${(arrayBuffers / 1e6).toFixed(1)} MB)`);
       }
     }
     return samples;
@@ -90,7 +93,7 @@ async function soakInPage(minutes: number): Promise<SoakSample[]> {
         const times = figures.stepTimes.slice(Math.max(0, seen - 1));
         const gaps = times.slice(1).map((t, i) => (t - times[i]!) / 1000);
         seen = figures.stepTimes.length;
-        const { tensors, tensorBytes, pythonHeapBytes, workerReplacements, step, modelWasmBytes } = figures.health;
+        const { tensors, tensorBytes, pythonHeapBytes, workerReplacements, step, mainWasmBytes, helperWasmBytes } = figures.health;
         samples.push({
           minute,
           steps: step,
@@ -99,7 +102,8 @@ async function soakInPage(minutes: number): Promise<SoakSample[]> {
           tensorBytes,
           heapBytes: figures.heapBytes,
           residentBytes: null,
-          modelWasmBytes,
+          mainWasmBytes,
+          helperWasmBytes,
           helperHeapBytes: null,
           pythonHeapBytes,
           workerReplacements,

@@ -36,6 +36,8 @@ export interface RunStorage {
   simulateFull?(on: boolean): void;
 }
 
+type WasmFigures = 'mainWasmBytes' | 'helperWasmBytes';
+
 export interface TrainerHealth {
   /** the step after which it was measured */
   step: number;
@@ -43,8 +45,9 @@ export interface TrainerHealth {
   tensorBytes: number;
   pythonHeapBytes: number;
   workerReplacements: number;
-  /** the wasm backend's linear memory, summed over the model's threads (null on other backends) */
-  modelWasmBytes: number | null;
+  /** the wasm backend's linear memory on the trainer's thread and on its helper's (null: other backends, no helper) */
+  mainWasmBytes: number | null;
+  helperWasmBytes: number | null;
 }
 
 export interface StorageUse {
@@ -98,7 +101,7 @@ export class RunController {
   /** while read-only: following the other tab's saves and waiting for its lock */
   private watching: AbortController | null = null;
   private savedStep: number | null = null;
-  private lastHealth: Omit<TrainerHealth, 'modelWasmBytes'> | null = null;
+  private lastHealth: Omit<TrainerHealth, WasmFigures> | null = null;
   /** the first visit's "press Start" notice, until the run trains or another run is shown */
   private welcome = '';
 
@@ -452,11 +455,10 @@ export class RunController {
   async health(): Promise<TrainerHealth> {
     // WebAssembly memory only grows, so it can be read now, even mid-step.
     const [main, helper] = [this.env.model.memory(), await this.env.model.helperMemory()];
-    const modelWasmBytes = main.wasmBytes === null ? null : main.wasmBytes + (helper?.wasmBytes ?? 0);
-    return { ...(this.lastHealth ?? this.measureHealth()), modelWasmBytes };
+    return { ...(this.lastHealth ?? this.measureHealth()), mainWasmBytes: main.wasmBytes, helperWasmBytes: helper?.wasmBytes ?? null };
   }
 
-  private measureHealth(): Omit<TrainerHealth, 'modelWasmBytes'> {
+  private measureHealth(): Omit<TrainerHealth, WasmFigures> {
     const { tensors, bytes } = this.env.model.memory();
     return {
       step: this.meta?.step ?? 0,

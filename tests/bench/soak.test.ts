@@ -9,7 +9,8 @@ const minute = (m: number, over: Partial<SoakSample> = {}): SoakSample => ({
   tensorBytes: 6.1e6,
   heapBytes: 100e6,
   residentBytes: 900e6,
-  modelWasmBytes: 400e6,
+  mainWasmBytes: 400e6,
+  helperWasmBytes: 300e6,
   helperHeapBytes: 30e6,
   pythonHeapBytes: 31.5e6,
   workerReplacements: 0,
@@ -33,7 +34,8 @@ describe('soak verdict', () => {
             tensors: 47,
             heapBytes: 120e6,
             residentBytes: 1500e6,
-            modelWasmBytes: 600e6,
+            mainWasmBytes: 600e6,
+            helperWasmBytes: 360e6,
             helperHeapBytes: 50e6,
             pythonHeapBytes: 40e6,
             secondsPerStep: 10,
@@ -47,7 +49,8 @@ describe('soak verdict', () => {
       'minute 14: 47 tensors, 46 at minute 5',
       'JS heap: 112.0 MB over minutes 10-14, over 110% of 100.0 MB over minutes 5-9',
       'resident memory: 1260.0 MB over minutes 10-14, over 110% of 900.0 MB over minutes 5-9',
-      'model WebAssembly memory: 520.0 MB over minutes 10-14, over 110% of 400.0 MB over minutes 5-9',
+      'WebAssembly memory (model thread): 520.0 MB over minutes 10-14, over 110% of 400.0 MB over minutes 5-9',
+      'WebAssembly memory (helper thread): 336.0 MB over minutes 10-14, over 110% of 300.0 MB over minutes 5-9',
       'helper thread heap: 42.0 MB over minutes 10-14, over 110% of 30.0 MB over minutes 5-9',
       'Python worker memory: 36.6 MB over minutes 10-14, over 110% of 31.5 MB over minutes 5-9',
     ]);
@@ -60,9 +63,12 @@ describe('soak verdict', () => {
   });
 
   it('prints one table row a minute', () => {
-    const table = soakTable([minute(5), minute(6, { secondsPerStep: null, residentBytes: null, modelWasmBytes: null, helperHeapBytes: null })]).split('\n');
+    const table = soakTable([
+      minute(5),
+      minute(6, { secondsPerStep: null, residentBytes: null, mainWasmBytes: null, helperWasmBytes: null, helperHeapBytes: null }),
+    ]).split('\n');
     expect(table).toHaveLength(4);
-    expect(table[2]).toBe('| 5 | 40 | 7.50 | 46 | 6.1 | 100.0 | 900.0 | 400.0 | 30.0 | 31.5 | 0 |');
-    expect(table[3]).toBe('| 6 | 48 | – | 46 | 6.1 | 100.0 | – | – | – | 31.5 | 0 |');
+    expect(table[2]).toBe('| 5 | 40 | 7.50 | 46 | 6.1 | 100.0 | 900.0 | 400.0 | 300.0 | 30.0 | 31.5 | 0 |');
+    expect(table[3]).toBe('| 6 | 48 | – | 46 | 6.1 | 100.0 | – | – | – | – | 31.5 | 0 |');
   });
 });
