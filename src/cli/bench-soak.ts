@@ -59,7 +59,9 @@ async function soakInNode(minutes: number): Promise<SoakSample[]> {
         stepSeconds = [];
         // Where resident memory outside the table could be: this thread's ArrayBuffers and other external memory.
         const { external, arrayBuffers } = process.memoryUsage();
-        note(`minute ${minute}: ${steps} steps, ${tensors} tensors; main thread external ${(external / 1e6).toFixed(1)} MB (ArrayBuffers ${(arrayBuffers / 1e6).toFixed(1)} MB)`);
+        note(
+          `minute ${minute}: ${steps} steps, ${tensors} tensors; main thread external ${(external / 1e6).toFixed(1)} MB (ArrayBuffers ${(arrayBuffers / 1e6).toFixed(1)} MB)`,
+        );
       }
     }
     return samples;
