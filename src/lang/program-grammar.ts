@@ -27,6 +27,20 @@ export const MIN_PROGRAM_TOKENS = 8;
 /** The header's `)` `:` NEWLINE and the shortest body, INDENT `return ` x. */
 const HEADER_TAIL = 6;
 
+// Fewest tokens of the pieces a program still owes (what each option is priced with).
+/** `return ` x */
+const RETURN = 2;
+/** NEWLINE INDENT `return ` x: the final return at depth 1, after a line that ended deeper. */
+const FINAL_RETURN_LINE = 2 + RETURN;
+/** `n` ` = ` x: the shortest simple statement that is not a return. */
+const ASSIGNMENT = 3;
+/** Shortest header of each compound statement, up to its `:`: `if ` x `:`, `for ` v ` in ` x `:`, `else:`. */
+const IF_HEADER = 3;
+const FOR_HEADER = 5;
+const ELSE_HEADER = 1;
+/** After a compound statement's header at depth k: NEWLINE, k + 1 indents, a return, then the final return line. */
+const blockAfterHeader = (k: number) => 1 + (k + 1) + RETURN + FINAL_RETURN_LINE;
+
 /**
  * Fewest tokens of the value of a write to `name` whose first atom must be one of the names in
  * `mask` (level rules), `fin` included. Sets up the scope as AssignFrame.consume will.
@@ -405,10 +419,10 @@ class ProgramFrame extends Frame {
   private minLine(indents: number): number {
     const block = this.ctx.scope.innermost;
     const depth = block.depth;
-    if (block.statements === 0) return depth - indents + 2 + (depth >= 2 ? 4 : 0);
-    if (indents === 0) return 3; // INDENT `return ` x
-    if (indents === 1) return 2;
-    return 6; // a `return` at this depth, NEWLINE, then the final one
+    if (block.statements === 0) return depth - indents + RETURN + (depth >= 2 ? FINAL_RETURN_LINE : 0);
+    if (indents === 0) return 1 + RETURN; // INDENT `return ` x
+    if (indents === 1) return RETURN;
+    return RETURN + FINAL_RETURN_LINE; // a `return` at this depth, then the final one
   }
 
   options(machine: Machine, avail: number, child: number): void {
@@ -467,20 +481,19 @@ class ProgramFrame extends Frame {
       return;
     }
     // A statement at depth k.
-    const simple = 4; // NEWLINE INDENT `return ` x
-    const header = k + 8; // NEWLINE, then the new block's first line and the final return
-    emitIf(machine, t.returnKw, k === 1 ? 2 : 2 + simple, avail);
-    if (3 + simple <= avail) {
+    const header = blockAfterHeader(k);
+    emitIf(machine, t.returnKw, k === 1 ? RETURN : RETURN + FINAL_RETURN_LINE, avail);
+    if (ASSIGNMENT + FINAL_RETURN_LINE <= avail) {
       for (let name = 0; name < scope.count; name++) if (scope.frozen[name] === 0) machine.emit(t.names[name]!);
     }
     if (k < MAX_BLOCK_DEPTH) {
-      emitIf(machine, t.ifKw, 3 + header, avail);
-      if (scope.loopsAround(k) < MAX_LOOP_NESTING) emitIf(machine, t.forKw, 5 + header, avail);
+      emitIf(machine, t.ifKw, IF_HEADER + header, avail);
+      if (scope.loopsAround(k) < MAX_LOOP_NESTING) emitIf(machine, t.forKw, FOR_HEADER + header, avail);
     }
     const after = scope.blocks[k];
     if (after && (after.kind === 'if' || after.kind === 'elif')) {
-      emitIf(machine, t.elifKw, 3 + header, avail);
-      emitIf(machine, t.elseKw, 1 + header, avail);
+      emitIf(machine, t.elifKw, IF_HEADER + header, avail);
+      emitIf(machine, t.elseKw, ELSE_HEADER + header, avail);
     }
   }
 
@@ -495,16 +508,15 @@ class ProgramFrame extends Frame {
     const rules = ctx.rules!;
     const spec = rules.spec;
     const left = spec.maxStatements - this.lines;
-    const simple = 4; // NEWLINE INDENT `return ` x
-    const header = k + 8; // NEWLINE, then the new block's first line and the final return
+    const header = blockAfterHeader(k);
     rules.valueCosts.clear();
-    if (k === 1) emitIf(machine, t.returnKw, 2, avail);
-    else if (left >= 1) emitIf(machine, t.returnKw, 2 + simple, avail);
-    if (left >= 1 && 3 + simple <= avail) {
+    if (k === 1) emitIf(machine, t.returnKw, RETURN, avail);
+    else if (left >= 1) emitIf(machine, t.returnKw, RETURN + FINAL_RETURN_LINE, avail);
+    if (left >= 1 && ASSIGNMENT + FINAL_RETURN_LINE <= avail) {
       for (let name = 0; name < scope.count; name++) {
         if (scope.frozen[name] !== 0) continue;
         let best = INFINITY;
-        assignOptions(ctx, name, simple, (_token, cost) => {
+        assignOptions(ctx, name, FINAL_RETURN_LINE, (_token, cost) => {
           if (cost < best) best = cost;
         });
         if (1 + best + rules.writeExtra(name) <= avail) machine.emit(t.names[name]!);
@@ -515,11 +527,11 @@ class ProgramFrame extends Frame {
     const condition = 1 + this.conditionCost(header);
     if (k < Math.min(spec.maxBlockDepth, MAX_BLOCK_DEPTH)) {
       emitIf(machine, t.ifKw, condition, avail);
-      if (scope.loopsAround(k) < MAX_LOOP_NESTING) emitIf(machine, t.forKw, 5 + header, avail);
+      if (scope.loopsAround(k) < MAX_LOOP_NESTING) emitIf(machine, t.forKw, FOR_HEADER + header, avail);
     }
     if (after && (after.kind === 'if' || after.kind === 'elif')) {
       emitIf(machine, t.elifKw, condition, avail);
-      emitIf(machine, t.elseKw, 1 + header, avail);
+      emitIf(machine, t.elseKw, ELSE_HEADER + header, avail);
     }
   }
 
@@ -612,8 +624,8 @@ class ProgramFrame extends Frame {
     block.statements++;
     if (token !== t.returnKw || depth !== 1) this.lines++;
     this.phase = 'statement';
-    const simple = flatFinish(4);
-    const header = flatFinish(depth + 8);
+    const simple = flatFinish(FINAL_RETURN_LINE);
+    const header = flatFinish(blockAfterHeader(depth));
     let frame: Frame;
     if (token === t.returnKw) {
       this.finalReturn = depth === 1;
