@@ -11,7 +11,7 @@ import type { ExecRequest, Verdict } from '../executor/types';
 import { argumentsConstraint } from '../lang/literal-grammar';
 import { uniformWalk } from '../lang/sampling';
 import { parseSignature } from '../lang/types';
-import type { ModelService, SampleJob, SampleOutcome, TrainBatch } from '../model-service/model-service';
+import type { ModelService, SampleJob, SampleOutcome, TrainBatch, TrainOptions } from '../model-service/model-service';
 import { createRng, type Rng, randomInt } from '../shared/rng';
 import { IDENTITY_SEED, type InductionTask, TaskBuffer, type Triplet } from './buffers';
 import { commonOutput } from './collapse';
@@ -88,6 +88,13 @@ const SEED_ROUNDS = 30;
  * measured in turns).
  */
 const MICRO_BATCH_ROWS = 8;
+/**
+ * Positions per pass (rows x padded length): long rows go 4 (128 tokens) or 2 (256) at a time.
+ * Memory then stays bounded whatever the lengths (8 full-context rows needed 648 MB of wasm heap,
+ * 2 need a quarter of it), and 8 rows of 255 tokens took 752 ms in one pass, 609 ms in two of 4
+ * and 567 ms in four of 2 (tiny preset, one thread, measured in one run).
+ */
+const MICRO_BATCH_TOKENS = 512;
 
 export class SelfPlay {
   readonly buffers: { deduction: TaskBuffer<Triplet>; abduction: TaskBuffer<Triplet>; induction: TaskBuffer<InductionTask> };
@@ -112,6 +119,8 @@ export class SelfPlay {
   /** time spent in the sampler this step (every phase that samples, replay included) */
   private samplingMs = 0;
   private programs = 0;
+  /** the model has grown its memory to the largest step's (ModelService.reserveMemory) */
+  private memoryReserved = false;
 
   constructor(
     private readonly model: ModelService,
@@ -193,6 +202,10 @@ export class SelfPlay {
 
   /** One full self-play step and its metrics. Seeds first if that has not happened. */
   async runStep(): Promise<StepMetrics> {
+    if (!this.memoryReserved) {
+      await this.model.reserveMemory(this.trainOptions());
+      this.memoryReserved = true;
+    }
     if (!this.seeded) await this.seed();
     const started = performance.now();
     this.phases = emptyPhases();
@@ -514,13 +527,18 @@ export class SelfPlay {
   }
 
   private trainOn(batch: TrainBatch) {
-    return this.model.train(batch, {
+    return this.model.train(batch, this.trainOptions());
+  }
+
+  private trainOptions(): TrainOptions {
+    return {
       clipEpsilon: this.config.clipEpsilon,
       entropyCoef: this.config.entropyCoef,
       temperature: this.config.temperature,
       microBatchRows: MICRO_BATCH_ROWS,
+      microBatchTokens: MICRO_BATCH_TOKENS,
       hindsightWeight: this.config.hindsightWeight,
-    });
+    };
   }
 
   /** Appends the targets the grammar admits (and the context holds) as hindsight rows; how many. */

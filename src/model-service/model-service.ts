@@ -32,6 +32,7 @@ import {
   chunkGradients,
   type GradientArrays,
   type GradientHelper,
+  largestMicroBatch,
   sequenceLogProbs,
   type TrainBatch,
   type TrainOptions,
@@ -41,8 +42,8 @@ import {
 import { createModel, disposeModel, forward, type Model } from '../model/transformer';
 import { createRng, type Rng } from '../shared/rng';
 
-/** The batch `train` takes, part of this service's API (callers need not reach into the model). */
-export type { TrainBatch };
+/** The batch and options `train` takes, part of this service's API (callers need not reach into the model). */
+export type { TrainBatch, TrainOptions };
 
 export interface ModelInit {
   preset: PresetName;
@@ -441,6 +442,33 @@ export class ModelService {
         this.weightsVersion += 1;
       }
       return stats;
+    });
+  }
+
+  /**
+   * Runs one training micro-batch of the largest shape `options` allow (rows that fill the
+   * context, every token with a mask of its own) here and on the helper thread at once, and
+   * throws the gradients away. The wasm backend's memory never shrinks and grows to the most any
+   * pass has needed so far: as a run's sequences lengthened it grew in 60-75 MB jumps for half an
+   * hour. Reaching the worst case at once keeps a long run at the size it starts at, and a machine
+   * short of that memory fails now, not an hour in. Weights, optimiser and samplers are untouched.
+   */
+  reserveMemory(options: TrainOptions): Promise<void> {
+    return this.serial(async () => {
+      const model = this.require();
+      const batch = largestMicroBatch(model.config, options);
+      if (!batch) return; // no limit on a micro-batch: no largest one either
+      const generated = batch.tokens.length * model.config.contextLength;
+      const normalisers: BatchNormalisers = { policy: generated / 2, hindsight: generated / 2 };
+      const helper = await this.syncedHelper();
+      const far = helper?.api.gradients([batch], options, normalisers, helper.weights).then(
+        () => {
+          this.helperVersion = helper.version;
+        },
+        (error: unknown) => this.dropHelper(error),
+      );
+      await chunkGradients(model, [batch], options, normalisers);
+      await far;
     });
   }
 

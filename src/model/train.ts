@@ -10,6 +10,7 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { batchBucket, lengthBucket, type ShapeGrain, shapeGrain } from './buckets';
+import type { ModelConfig } from './config';
 import { embedRows, MASKED, oneHotFloat } from './kernels';
 import { maskAllows, type PackedMask } from './masks';
 import { applyAdamW, globalNorm, type Optimizer } from './optimizer';
@@ -49,9 +50,18 @@ export interface TrainOptions {
    * rows are not padded to the longest.
    */
   microBatchRows?: number;
+  /**
+   * Most positions per micro-batch, counted as rows x the padded length of its longest row
+   * (default: no limit). Long rows then go a few at a time: the memory of a pass stays bounded
+   * whatever the lengths (attention grows with the square of the length), and on WebAssembly
+   * smaller passes over long rows ran faster too.
+   */
+  microBatchTokens?: number;
   /** weight of the hindsight cross-entropy term beside the policy loss (default 1) */
   hindsightWeight?: number;
 }
+
+type LossOptions = Required<Omit<TrainOptions, 'microBatchRows' | 'microBatchTokens'>>;
 
 export interface TrainStats {
   /** the clipped surrogate loss minus the entropy bonus, mean over generated tokens */
@@ -244,12 +254,7 @@ export interface BatchNormalisers {
  * The loss and the reported statistics as scalars, built from a prepared batch:
  *   loss = -mean_policy(clipped surrogate) - c * mean_all(entropy) + w * mean_hindsight(-log p)
  */
-function lossGraph(
-  model: Model,
-  p: Prepared,
-  options: Required<Omit<TrainOptions, 'microBatchRows'>>,
-  normalisers: BatchNormalisers = { policy: p.tokenCount, hindsight: p.ceCount },
-) {
+function lossGraph(model: Model, p: Prepared, options: LossOptions, normalisers: BatchNormalisers = { policy: p.tokenCount, hindsight: p.ceCount }) {
   const { clipEpsilon: eps, entropyCoef, temperature, hindsightWeight } = options;
   const { logProb, entropy } = tokenLogProbs(model, p, temperature);
   const meanOver = (weightsData: Float32Array, count: number) => {
@@ -304,7 +309,7 @@ export async function sequenceLogProbs(model: Model, batch: Pick<TrainBatch, 'to
 }
 
 /** The loss settings with their defaults, checked. */
-function lossOptions(options: TrainOptions): Required<Omit<TrainOptions, 'microBatchRows'>> {
+function lossOptions(options: TrainOptions): LossOptions {
   const { clipEpsilon: eps, entropyCoef } = options;
   const temperature = options.temperature ?? 1;
   const hindsightWeight = options.hindsightWeight ?? 1;
@@ -326,13 +331,7 @@ interface GradientSums {
  * Forward and backward passes over prepared micro-batches, each normalised by the whole batch's
  * token counts, added up in order. null when none of them has a token to learn from.
  */
-function gradientSums(
-  model: Model,
-  names: readonly string[],
-  chunks: readonly Prepared[],
-  options: Required<Omit<TrainOptions, 'microBatchRows'>>,
-  total: BatchNormalisers,
-): GradientSums | null {
+function gradientSums(model: Model, names: readonly string[], chunks: readonly Prepared[], options: LossOptions, total: BatchNormalisers): GradientSums | null {
   const variables = trainableVariables(model);
   let sums: GradientSums | null = null;
   try {
@@ -400,6 +399,39 @@ export async function chunkGradients(model: Model, chunks: TrainBatch[], options
   }
 }
 
+/**
+ * The micro-batch that takes the most memory under `options`' limits: as many rows as fit that
+ * fill the context (attention grows with the square of the length, the rest with rows x length),
+ * half policy rows and half hindsight rows, every generated token with a mask of its own. For
+ * ModelService.reserveMemory, which throws its gradients
+ * away; the tokens mean nothing. null when the options set no limit.
+ */
+export function largestMicroBatch(config: ModelConfig, options: TrainOptions): TrainBatch | null {
+  const { contextLength: C, vocabSize: V } = config;
+  const limit = Math.min(options.microBatchRows ?? Infinity, Math.floor((options.microBatchTokens ?? Infinity) / C));
+  if (!Number.isFinite(limit)) return null;
+  const rows = Math.max(1, limit);
+  const words = (V + 31) >>> 5;
+  const batch: Required<TrainBatch> = { tokens: [], promptLengths: [], advantages: [], oldLogProbs: [], masks: [], hindsight: [] };
+  // Every token is 0, and mask n bars the tokens 1..V-1 picked by the bits of n + 1: all distinct, none barring its target.
+  let made = 0;
+  const nextMask = (): PackedMask => {
+    const mask = new Uint32Array(words).fill(0xffffffff);
+    for (let bits = ++made, token = 1; bits > 0 && token < V; bits >>>= 1, token++) if (bits & 1) mask[token >>> 5]! &= ~(1 << (token & 31));
+    return mask;
+  };
+  for (let i = 0; i < rows; i++) {
+    const policy = i % 2 === 0;
+    batch.tokens.push(new Array<number>(C + 1).fill(0));
+    batch.promptLengths.push(1);
+    batch.advantages.push(policy ? 1 : 0);
+    batch.oldLogProbs.push(policy ? new Array<number>(C).fill(-1) : []);
+    batch.masks.push(Array.from({ length: C }, nextMask));
+    batch.hindsight.push(!policy);
+  }
+  return batch;
+}
+
 /** a + b, both disposed (either may be null). */
 function addSums(a: GradientSums | null, b: GradientSums | null): GradientSums | null {
   if (!a || !b) return a ?? b;
@@ -459,7 +491,7 @@ function nothingToLearn(): TrainStats {
  */
 export async function trainStep(model: Model, optimizer: Optimizer, batch: TrainBatch, options: TrainOptions, helper?: GradientHelper): Promise<TrainStats> {
   const opts = lossOptions(options);
-  const batches = microBatches(batch, options.microBatchRows ?? Infinity);
+  const batches = microBatches(batch, options.microBatchRows ?? Infinity, options.microBatchTokens ?? Infinity, model.config.contextLength);
   const chunks = batches.map((chunk) => prepare(model, chunk, true));
   const total: BatchNormalisers = {
     policy: chunks.reduce((sum, p) => sum + p.tokenCount, 0),
@@ -516,14 +548,30 @@ export async function trainStep(model: Model, optimizer: Optimizer, batch: Train
   }
 }
 
-/** Splits a batch into groups of at most `rows` sequences of similar length (stable order by length). */
-function microBatches(batch: TrainBatch, rows: number): TrainBatch[] {
+/**
+ * Splits a batch into groups of sequences of similar length (stable order by length): at most
+ * `rows` of them, and at most `tokens` positions (rows x the length bucket of the longest), though
+ * a row longer than that goes alone.
+ */
+export function microBatches(batch: TrainBatch, rows: number, tokens = Infinity, contextLength = Infinity, grain: ShapeGrain = shapeGrain()): TrainBatch[] {
   const n = batch.tokens.length;
-  if (n <= rows) return [batch];
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => batch.tokens[a]!.length - batch.tokens[b]!.length || a - b);
+  const groups: number[][] = [];
+  let group: number[] = [];
+  for (const i of order) {
+    // Sorted by length: the row joining is the group's longest.
+    const positions =
+      (group.length + 1) * (Number.isFinite(contextLength) ? lengthBucket(batch.tokens[i]!.length - 1, contextLength, grain) : batch.tokens[i]!.length - 1);
+    if (group.length > 0 && (group.length + 1 > rows || positions > tokens)) {
+      groups.push(group);
+      group = [];
+    }
+    group.push(i);
+  }
+  if (group.length > 0) groups.push(group);
+  if (groups.length === 1) return [batch];
   const out: TrainBatch[] = [];
-  for (let start = 0; start < n; start += rows) {
-    const idx = order.slice(start, start + rows);
+  for (const idx of groups) {
     out.push({
       tokens: idx.map((i) => batch.tokens[i]!),
       promptLengths: idx.map((i) => batch.promptLengths[i]!),

@@ -255,9 +255,60 @@ export function outputLogits(model: Model, hidden: tf.Tensor2D): tf.Tensor2D {
  * token) and, when `keepCache`, the KV cache for decodeStep. Positions start at 0 on each row's
  * first real token and the padding is masked out, so a row's result does not depend on the others.
  */
+/**
+ * Positions a prefill pass may hold at once (rows x prompt length); more rows go in further
+ * passes. One pass keeps every layer's intermediates until it ends, attention's growing with the
+ * square of the prompt: sampling 168 rows of a 180-token prompt took 756 MB of wasm heap in one
+ * pass, 151 MB in passes of 2048 positions, and 3.8 s instead of 5.8 s (tiny, one thread).
+ */
+export const PREFILL_POSITIONS = 2048;
+
 export function prefill(model: Model, tokens: tf.Tensor2D, pads: readonly number[], keepCache: boolean): { logits: tf.Tensor2D; cache: KvCache | null } {
   const [B, P] = tokens.shape;
   if (pads.length !== B || pads.some((p) => !(p >= 0 && p < P))) throw new Error(`prefill: need ${B} paddings in [0, ${P})`);
+  const rows = Math.max(1, Math.floor(PREFILL_POSITIONS / P));
+  if (B <= rows) return prefillRows(model, tokens, pads, keepCache);
+  const parts: { logits: tf.Tensor2D; kv: tf.Tensor4D[] }[] = [];
+  try {
+    for (let start = 0; start < B; start += rows) {
+      const size = Math.min(rows, B - start);
+      const part = tf.slice(tokens, [start, 0], [size, P]);
+      parts.push(prefillPass(model, part, pads.slice(start, start + size), keepCache));
+      part.dispose();
+    }
+    const logits = tf.concat(parts.map((p) => p.logits)) as tf.Tensor2D;
+    if (!keepCache) return { logits, cache: null };
+    // Keys and values are [H, rows, P, dh]: joined along the rows (the cache owns the joined ones).
+    const kv = parts[0]!.kv.map(
+      (_, i) =>
+        tf.concat(
+          parts.map((p) => p.kv[i]!),
+          1,
+        ) as tf.Tensor4D,
+    );
+    return { logits, cache: kvCacheOf(kv, pads) };
+  } finally {
+    for (const p of parts) tf.dispose([p.logits, ...p.kv]);
+  }
+}
+
+function prefillRows(model: Model, tokens: tf.Tensor2D, pads: readonly number[], keepCache: boolean): { logits: tf.Tensor2D; cache: KvCache | null } {
+  const { logits, kv } = prefillPass(model, tokens, pads, keepCache);
+  return { logits, cache: keepCache ? kvCacheOf(kv, pads) : null };
+}
+
+/** createKvCache over prefill's per-layer [keys, values, keys, values, ...], which it then owns. */
+function kvCacheOf(kv: tf.Tensor4D[], pads: readonly number[]): KvCache {
+  return createKvCache(
+    kv.filter((_, i) => i % 2 === 0),
+    kv.filter((_, i) => i % 2 === 1),
+    pads,
+  );
+}
+
+/** One prefill pass: the last position's logits and (keepCache) each layer's keys and values, kept. */
+function prefillPass(model: Model, tokens: tf.Tensor2D, pads: readonly number[], keepCache: boolean): { logits: tf.Tensor2D; kv: tf.Tensor4D[] } {
+  const [B, P] = tokens.shape;
   const positionIds = new Int32Array(B * P);
   const padMask = new Float32Array(B * P);
   pads.forEach((pad, b) => {
@@ -278,15 +329,7 @@ export function prefill(model: Model, tokens: tf.Tensor2D, pads: readonly number
     for (const t of kvOut) kv.push(tf.keep(t));
     return logitsFromHidden(model, last);
   });
-  if (!keepCache) return { logits, cache: null };
-  return {
-    logits,
-    cache: createKvCache(
-      kv.filter((_, i) => i % 2 === 0),
-      kv.filter((_, i) => i % 2 === 1),
-      pads,
-    ),
-  };
+  return { logits, kv };
 }
 
 /**

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { disposeKvCache } from '../../src/model/kv-cache';
 import { sampleBatch } from '../../src/model/sample';
-import { createModel, decodeStep, disposeModel, forward, type Model, prefill } from '../../src/model/transformer';
+import { createModel, decodeStep, disposeModel, forward, type Model, PREFILL_POSITIONS, prefill } from '../../src/model/transformer';
 import { createRng } from '../../src/shared/rng';
 import { microConfig, tokens, useBackend } from './helpers';
 
@@ -85,6 +85,46 @@ for (const backend of ['cpu', 'wasm'] as const)
         }
         expect(cache.length).toBeGreaterThan(P); // the frozen buffers grew
         disposeKvCache(cache);
+      });
+
+      it('a prefill too large for one pass goes in several and gives the logits and cache of one', async () => {
+        const V = model.config.vocabSize;
+        const P = model.config.contextLength - 1;
+        const B = 2 * Math.floor(PREFILL_POSITIONS / P) + 3; // three passes
+        const rows = Array.from({ length: B }, (_, b) => tokens(P + 1, V, 100 + b));
+        const whole = forward(model, tf.tensor2d(rows.flat(), [B, P + 1], 'int32'));
+        const want = (await whole.data()) as Float32Array;
+        whole.dispose();
+        const at = (b: number, t: number) => want.subarray((b * (P + 1) + t) * V, (b * (P + 1) + t + 1) * V);
+        const pre = prefill(
+          model,
+          tf.tensor2d(
+            rows.flatMap((r) => r.slice(0, P)),
+            [B, P],
+            'int32',
+          ),
+          new Array(B).fill(0),
+          true,
+        );
+        const first = (await pre.logits.data()) as Float32Array;
+        pre.logits.dispose();
+        const step = decodeStep(
+          model,
+          pre.cache!,
+          tf.tensor1d(
+            rows.map((r) => r[P]!),
+            'int32',
+          ),
+          tf.tensor1d(new Array(B).fill(P), 'int32'),
+          P,
+        );
+        const second = (await step.data()) as Float32Array;
+        step.dispose();
+        disposeKvCache(pre.cache!);
+        for (const b of [0, B >> 1, B - 1]) {
+          expect(maxDiff(first.subarray(b * V, (b + 1) * V), at(b, P - 1)), `row ${b} prefill`).toBeLessThan(1e-4);
+          expect(maxDiff(second.subarray(b * V, (b + 1) * V), at(b, P)), `row ${b} decode`).toBeLessThan(1e-4);
+        }
       });
 
       it('sampleBatch: cached and recomputed sampling draw the same tokens with the same log-probs, which are those of the plain forward pass', async () => {
