@@ -46,6 +46,13 @@ describe('a helper thread (threads=2)', () => {
     // A batch with nothing to learn (every row all prompt) never reaches the helper: the next
     // update must still send it the weights the update before changed.
     const empty: TrainBatch = { ...b, promptLengths: b.tokens.map((t) => t.length) };
+    // Reserving memory grows both threads' heaps and leaves weights and optimiser as they were
+    // (the updates below must still match the service that did not reserve).
+    const before = [two.memory(), await two.helperMemory()];
+    await two.reserveMemory({ ...options, microBatchTokens: 512 });
+    expect(two.memory().tensors).toBe(before[0]!.tensors);
+    expect(two.memory().wasmBytes!).toBeGreaterThan(before[0]!.wasmBytes!);
+    expect((await two.helperMemory())!.wasmBytes!).toBeGreaterThan(before[1]!.wasmBytes!);
     // Each step's loss is measured before its update: later steps check the weights the earlier updates left.
     for (const current of [b, empty, b, b]) {
       const [a, c] = [await one.train(current, options), await two.train(current, options)];
