@@ -421,21 +421,7 @@ export class ModelService {
     return this.serial(async () => {
       // The new weights travel with the gradient request: one message, no round trip first.
       const helper = await this.syncedHelper();
-      const gradients: GradientHelper | undefined = helper
-        ? {
-            gradients: (chunks, o, n) =>
-              helper.api.gradients(chunks, o, n, helper.weights).then(
-                (arrays) => {
-                  this.helperVersion = helper.version;
-                  return arrays;
-                },
-                (error: unknown) => {
-                  this.dropHelper(error); // trainStep does the helper's share itself
-                  throw error;
-                },
-              ),
-          }
-        : undefined;
+      const gradients: GradientHelper | undefined = helper ? { gradients: (chunks, o, n) => this.helperGradients(helper, chunks, o, n) } : undefined;
       const stats = await trainStep(this.require(), this.optimizer!, batch, options, gradients);
       if (!stats.skipped) {
         this.step += 1;
@@ -461,15 +447,32 @@ export class ModelService {
       const generated = batch.tokens.length * model.config.contextLength;
       const normalisers: BatchNormalisers = { policy: generated / 2, hindsight: generated / 2 };
       const helper = await this.syncedHelper();
-      const far = helper?.api.gradients([batch], options, normalisers, helper.weights).then(
-        () => {
-          this.helperVersion = helper.version;
-        },
-        (error: unknown) => this.dropHelper(error),
-      );
+      const far = helper && this.helperGradients(helper, [batch], options, normalisers).catch(() => {});
       await chunkGradients(model, [batch], options, normalisers);
       await far;
     });
+  }
+
+  /**
+   * The helper's gradients for `chunks`, sent with the weights it lacks; a helper that fails is
+   * dropped (the caller does its share itself) and the error passed on.
+   */
+  private helperGradients(
+    helper: { api: HelperApi; weights: Float32Array[] | null; version: number },
+    chunks: TrainBatch[],
+    options: TrainOptions,
+    normalisers: BatchNormalisers,
+  ): Promise<GradientArrays | null> {
+    return helper.api.gradients(chunks, options, normalisers, helper.weights).then(
+      (arrays) => {
+        this.helperVersion = helper.version;
+        return arrays;
+      },
+      (error: unknown) => {
+        this.dropHelper(error);
+        throw error;
+      },
+    );
   }
 
   /** The whole state (weights, optimiser, step) as one checkpoint blob. */

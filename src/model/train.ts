@@ -553,15 +553,14 @@ export async function trainStep(model: Model, optimizer: Optimizer, batch: Train
  * `rows` of them, and at most `tokens` positions (rows x the length bucket of the longest), though
  * a row longer than that goes alone.
  */
-export function microBatches(batch: TrainBatch, rows: number, tokens = Infinity, contextLength = Infinity, grain: ShapeGrain = shapeGrain()): TrainBatch[] {
+export function microBatches(batch: TrainBatch, rows: number, tokens: number, contextLength: number, grain: ShapeGrain = shapeGrain()): TrainBatch[] {
   const n = batch.tokens.length;
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => batch.tokens[a]!.length - batch.tokens[b]!.length || a - b);
   const groups: number[][] = [];
   let group: number[] = [];
   for (const i of order) {
     // Sorted by length: the row joining is the group's longest.
-    const positions =
-      (group.length + 1) * (Number.isFinite(contextLength) ? lengthBucket(batch.tokens[i]!.length - 1, contextLength, grain) : batch.tokens[i]!.length - 1);
+    const positions = (group.length + 1) * lengthBucket(batch.tokens[i]!.length - 1, contextLength, grain);
     if (group.length > 0 && (group.length + 1 > rows || positions > tokens)) {
       groups.push(group);
       group = [];
