@@ -7,6 +7,7 @@
  * can give self-play in the same minutes.
  *
  *   npx tsx scripts/supervised-ceiling.ts minutes=3 lr=1e-3 rows=64 micro=16 inputs=4 level=1 [pool=N]
+ *     [threads=1|2] [layers=N dmodel=N heads=N mlp=N (other sizes than tiny's)]
  */
 import { openSession, shippedHeldout } from '../src/cli/engine-session';
 import { applySettings, defaultConfig } from '../src/engine/config';
@@ -26,8 +27,12 @@ const minutes = Number(args.minutes ?? 3);
 const rows = Number(args.rows ?? 64);
 const inputsPerProgram = Number(args.inputs ?? 4);
 const level = Number(args.level ?? 1) as ProgramLevel;
-const config = applySettings(defaultConfig('tiny'), [`learningRate=${args.lr ?? '1e-3'}`, `seed=${args.seed ?? 1}`]);
-const session = await openSession({ config });
+const config = applySettings(defaultConfig('tiny'), [`learningRate=${args.lr ?? '1e-3'}`, `seed=${args.seed ?? 1}`, `threads=${args.threads ?? 2}`]);
+// Only the sizes given: an undefined field would replace the preset's value.
+const sizes = { nLayers: 'layers', dModel: 'dmodel', nHeads: 'heads', dMlp: 'mlp' } as const;
+const shape = Object.fromEntries(Object.entries(sizes).flatMap(([field, arg]) => (args[arg] === undefined ? [] : [[field, Number(args[arg])]])));
+const session = await openSession({ config, shape });
+console.log(`model: ${JSON.stringify(session.info.config)}, ${session.info.parameters} parameters, ${session.info.backend.backend}`);
 const tokenizer = session.model.tokenizer;
 const prompts = new Prompts(tokenizer, config, session.info.config.contextLength);
 const rng = createRng(Number(args.seed ?? 1) + 1000);

@@ -4,9 +4,14 @@
  * single JS heap sample swings by 10% with garbage collection and a single minute's s/step with
  * the machine. Flat means: the same number of tensors at every sample from minute 5 on, and the
  * JS heap, the process's resident memory (Node only), the model threads' WebAssembly memory, the
- * helper thread's heap (Node only), the largest Python worker's memory and the seconds per step,
- * averaged over the last five minutes, within 10% (25% for the step time) of the baseline's. The resident memory is there because ArrayBuffers (gradients, tensor data) live
+ * helper thread's heap (Node only), the largest Python worker's memory and the time a step takes,
+ * averaged over the last five minutes, within 10% (25% for the time) of the baseline's. The resident memory is there because ArrayBuffers (gradients, tensor data) live
  * outside the JS heap: a leak of them once grew it by 30 MB a step while the heap looked flat.
+ *
+ * The time is judged per 1000 token positions where the soak counts them (Node), not per step: a
+ * learning run's steps do more work as it goes (longer programs at higher curriculum levels,
+ * longer reference triplets in the prompts), and that is not the engine slowing down. Without the
+ * counts (the page), the seconds per step are judged.
  */
 
 export interface SoakSample {
@@ -15,6 +20,10 @@ export interface SoakSample {
   steps: number;
   /** mean seconds per step over this minute's steps (null: no step ended in it) */
   secondsPerStep: number | null;
+  /** mean token positions a step processed this minute: prompts and sampled tokens, and every trained row (null: not counted) */
+  tokensPerStep: number | null;
+  /** milliseconds per 1000 of those positions this minute, step time over positions (null: not counted) */
+  msPerThousandTokens: number | null;
   tensors: number;
   tensorBytes: number;
   /** JS heap: Node's after a full collection; in the page, measureUserAgentSpecificMemory's total */
@@ -75,24 +84,34 @@ export function judgeSoak(samples: readonly SoakSample[]): SoakVerdict {
   grew('WebAssembly memory (helper thread)', (s) => s.helperWasmBytes, MEMORY_SLACK, mb);
   grew('helper thread heap', (s) => s.helperHeapBytes, MEMORY_SLACK, mb);
   grew('Python worker memory', (s) => s.pythonHeapBytes, MEMORY_SLACK, mb);
-  grew(
-    'steps slowed',
-    (s) => s.secondsPerStep,
-    STEP_SLACK,
-    (n) => `${n.toFixed(2)} s/step`,
-  );
+  if (mean(start, (s) => s.msPerThousandTokens) !== null && mean(end, (s) => s.msPerThousandTokens) !== null) {
+    grew(
+      'work slowed',
+      (s) => s.msPerThousandTokens,
+      STEP_SLACK,
+      (n) => `${n.toFixed(1)} ms per 1000 tokens`,
+    );
+  } else {
+    grew(
+      'steps slowed',
+      (s) => s.secondsPerStep,
+      STEP_SLACK,
+      (n) => `${n.toFixed(2)} s/step`,
+    );
+  }
   return { flat: problems.length === 0, problems, baselineMinute: BASELINE_MINUTE };
 }
 
 /** The samples as a Markdown table, one row a minute. */
 export function soakTable(samples: readonly SoakSample[]): string {
-  const mb = (n: number | null) => (n === null ? '–' : (n / 1e6).toFixed(1));
+  const fixed = (n: number | null, digits: number) => (n === null ? '–' : n.toFixed(digits));
+  const mb = (n: number | null) => fixed(n === null ? null : n / 1e6, 1);
   return [
-    '| minute | steps | s/step | tensors | tensor MB | JS heap MB | resident MB | wasm MB | helper wasm MB | helper heap MB | Python MB | workers replaced |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| minute | steps | s/step | tokens/step | ms/1000 tokens | tensors | tensor MB | JS heap MB | resident MB | wasm MB | helper wasm MB | helper heap MB | Python MB | workers replaced |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...samples.map(
       (s) =>
-        `| ${s.minute} | ${s.steps} | ${s.secondsPerStep === null ? '–' : s.secondsPerStep.toFixed(2)} | ${s.tensors} | ${mb(s.tensorBytes)} | ${mb(s.heapBytes)} | ${mb(s.residentBytes)} | ${mb(s.mainWasmBytes)} | ${mb(s.helperWasmBytes)} | ${mb(s.helperHeapBytes)} | ${mb(s.pythonHeapBytes)} | ${s.workerReplacements} |`,
+        `| ${s.minute} | ${s.steps} | ${fixed(s.secondsPerStep, 2)} | ${fixed(s.tokensPerStep, 0)} | ${fixed(s.msPerThousandTokens, 1)} | ${s.tensors} | ${mb(s.tensorBytes)} | ${mb(s.heapBytes)} | ${mb(s.residentBytes)} | ${mb(s.mainWasmBytes)} | ${mb(s.helperWasmBytes)} | ${mb(s.helperHeapBytes)} | ${mb(s.pythonHeapBytes)} | ${s.workerReplacements} |`,
     ),
   ].join('\n');
 }

@@ -2,7 +2,8 @@
  * `tabula bench soak [--minutes M] [--page] [--json]`: trains for M minutes with default settings
  * and samples, once a minute between steps, the tfjs tensor count and bytes, the JS heap, (in
  * Node) the process's resident memory and the helper thread's heap, the model threads'
- * WebAssembly memory, the largest Python worker's memory and the seconds per step; then judges them flat or not
+ * WebAssembly memory, the largest Python worker's memory, the seconds per step and (in Node) the
+ * token positions a step processed and the milliseconds per 1000 of them; then judges them flat or not
  * (src/bench/soak.ts) and exits 1, saying what grew, when they are not. In Node by default; with
  * --page, in the built page in Chromium (the trainer worker reports its own figures).
  */
@@ -10,6 +11,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { judgeSoak, meanOrNull, type SoakSample, soakTable } from '../bench/soak';
 import { defaultConfig } from '../engine/config';
+import { emptyPhases, type PhaseTimes } from '../engine/metrics';
 import type { TrainerHealth } from '../run/run-controller';
 import { numberOption, parseArgs } from './args';
 import { recordStepTimes, withBuiltApp } from './bench-browser';
@@ -32,11 +34,16 @@ async function soakInNode(minutes: number): Promise<SoakSample[]> {
     const samples: SoakSample[] = [];
     const start = performance.now();
     let stepSeconds: number[] = [];
+    let stepTokens = 0;
+    let phaseMs = emptyPhases();
     let steps = 0;
     while (performance.now() - start < minutes * MINUTE_MS) {
       const metrics = await session.engine.runStep();
       steps += 1;
       stepSeconds.push(metrics.timing.stepMs / 1000);
+      const { promptTokens, sampledTokens, trainedTokens } = metrics.timing;
+      stepTokens += promptTokens + sampledTokens + trainedTokens;
+      for (const [phase, ms] of Object.entries(metrics.timing.phases)) phaseMs[phase as keyof PhaseTimes] += ms;
       const minute = Math.floor((performance.now() - start) / MINUTE_MS);
       if (minute > (samples.at(-1)?.minute ?? 0)) {
         collect();
@@ -46,6 +53,8 @@ async function soakInNode(minutes: number): Promise<SoakSample[]> {
           minute,
           steps,
           secondsPerStep: meanOrNull(stepSeconds),
+          tokensPerStep: stepTokens / stepSeconds.length,
+          msPerThousandTokens: (stepSeconds.reduce((a, b) => a + b, 0) * 1e6) / stepTokens,
           tensors,
           tensorBytes: bytes,
           heapBytes: process.memoryUsage().heapUsed,
@@ -56,12 +65,16 @@ async function soakInNode(minutes: number): Promise<SoakSample[]> {
           pythonHeapBytes: session.executor.largestHeapBytes(),
           workerReplacements: session.executor.stats.replacements,
         });
-        stepSeconds = [];
-        // Where resident memory outside the table could be: this thread's ArrayBuffers and other external memory.
+        // Where resident memory outside the table could be: this thread's ArrayBuffers and other external memory;
+        // where a step's time goes, per phase, and the curriculum level (a step's work grows with it).
         const { external, arrayBuffers } = process.memoryUsage();
+        const perStep = Object.entries(phaseMs).map(([phase, ms]) => `${phase} ${(ms / 1000 / stepSeconds.length).toFixed(1)}`);
         note(
-          `minute ${minute}: ${steps} steps, ${tensors} tensors; main thread external ${(external / 1e6).toFixed(1)} MB (ArrayBuffers ${(arrayBuffers / 1e6).toFixed(1)} MB)`,
+          `minute ${minute}: ${steps} steps, ${tensors} tensors, level ${metrics.curriculum?.level ?? '-'}; main thread external ${(external / 1e6).toFixed(1)} MB (ArrayBuffers ${(arrayBuffers / 1e6).toFixed(1)} MB); s/step by phase: ${perStep.join(', ')}`,
         );
+        stepSeconds = [];
+        stepTokens = 0;
+        phaseMs = emptyPhases();
       }
     }
     return samples;
@@ -100,6 +113,8 @@ async function soakInPage(minutes: number): Promise<SoakSample[]> {
           minute,
           steps: step,
           secondsPerStep: meanOrNull(gaps),
+          tokensPerStep: null,
+          msPerThousandTokens: null,
           tensors,
           tensorBytes,
           heapBytes: figures.heapBytes,

@@ -11,7 +11,7 @@ import { createNodeExecutor, defaultWorkerCount } from '../executor/node-executo
 import type { ExecutorPool } from '../executor/pool';
 import { type BackendName, NODE_BACKENDS } from '../model/backend';
 import { nodeWasmPaths } from '../model/backend-node';
-import { type ModelInfo, ModelService } from '../model-service/model-service';
+import { type ModelInfo, type ModelInit, ModelService } from '../model-service/model-service';
 import { spawnNodeModelHelper } from '../model-service/node-model-helper';
 
 export interface Session {
@@ -33,6 +33,7 @@ export async function openSession(options: {
   resume?: { state: EngineState; checkpoint: Uint8Array };
   backends?: BackendName[];
   workers?: number;
+  shape?: ModelInit['shape'];
 }): Promise<Session> {
   const { config } = options;
   const model = new ModelService();
@@ -46,6 +47,7 @@ export async function openSession(options: {
       optimizer: { learningRate: config.learningRate },
       threads: config.threads,
       spawnHelper: spawnNodeModelHelper,
+      shape: options.shape,
     });
     if (options.resume) info = { ...(await model.load(options.resume.checkpoint)), backend: info.backend };
     executor = await createNodeExecutor({ workers: options.workers ?? defaultWorkerCount(), limits: { timeoutMs: config.timeoutMs } });

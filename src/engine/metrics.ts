@@ -40,6 +40,10 @@ export interface Timing {
   phases: PhaseTimes;
   sampledTokens: number;
   sampleTokensPerSec: number;
+  /** prompt positions the sampler read (a step's work grows with them as prompts and programs grow) */
+  promptTokens: number;
+  /** positions trained on: every row of every update, replay included */
+  trainedTokens: number;
   /** executor requests (validations and answer checks) */
   programs: number;
   programsPerSec: number;

@@ -116,6 +116,8 @@ export class SelfPlay {
   private floors: Map<string, number> | null = null;
   private phases: PhaseTimes = emptyPhases();
   private sampledTokens = 0;
+  private promptTokens = 0;
+  private trainedTokens = 0;
   /** time spent in the sampler this step (every phase that samples, replay included) */
   private samplingMs = 0;
   private programs = 0;
@@ -210,6 +212,8 @@ export class SelfPlay {
     const started = performance.now();
     this.phases = emptyPhases();
     this.sampledTokens = 0;
+    this.promptTokens = 0;
+    this.trainedTokens = 0;
     this.samplingMs = 0;
     this.programs = 0;
     this.step += 1;
@@ -250,6 +254,8 @@ export class SelfPlay {
       phases: this.phases,
       sampledTokens: this.sampledTokens,
       sampleTokensPerSec: this.samplingMs > 0 ? (this.sampledTokens * 1000) / this.samplingMs : 0,
+      promptTokens: this.promptTokens,
+      trainedTokens: this.trainedTokens,
       programs: this.programs,
       programsPerSec: (this.programs * 1000) / stepMs,
     };
@@ -305,6 +311,7 @@ export class SelfPlay {
     this.phases[phase] += ms;
     this.samplingMs += ms;
     for (const s of out) this.sampledTokens += s.tokens.length;
+    for (const job of jobs) this.promptTokens += job.prompt.length;
     return out;
   }
 
@@ -527,6 +534,7 @@ export class SelfPlay {
   }
 
   private trainOn(batch: TrainBatch) {
+    for (const row of batch.tokens) this.trainedTokens += row.length;
     return this.model.train(batch, this.trainOptions());
   }
 
@@ -628,7 +636,7 @@ export class SelfPlay {
       learnability: { mean: mean([...learn.values()].map((l) => l.value)), histogram },
       buffers: perType((t) => this.buffers[t].size),
       train,
-      timing: { stepMs: 0, phases: emptyPhases(), sampledTokens: 0, sampleTokensPerSec: 0, programs: 0, programsPerSec: 0 },
+      timing: { stepMs: 0, phases: emptyPhases(), sampledTokens: 0, sampleTokensPerSec: 0, promptTokens: 0, trainedTokens: 0, programs: 0, programsPerSec: 0 },
     };
   }
 }

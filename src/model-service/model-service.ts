@@ -64,6 +64,8 @@ export interface ModelInit {
    */
   threads?: number;
   spawnHelper?: () => ModelHelper;
+  /** Other layer sizes than the preset's (experiments, e.g. scripts/supervised-ceiling.ts). */
+  shape?: Partial<Pick<ModelConfig, 'nLayers' | 'dModel' | 'nHeads' | 'dMlp'>>;
 }
 
 /** What a replica needs to mirror the main model: same shapes, same backend. */
@@ -188,7 +190,7 @@ export class ModelService {
   }
 
   async init(options: ModelInit): Promise<ModelInfo> {
-    const config = configFor(options.preset, this.tokenizer.size, { seed: options.seed });
+    const config = configFor(options.preset, this.tokenizer.size, { ...options.shape, seed: options.seed });
     // Self-test and time each backend on this model's own shapes: a backend can pass on small
     // ones and fail on the real vocabulary (SwiftShader's WebGPU refuses large buffers).
     const choice = await selectBackend({

@@ -5,6 +5,8 @@ const minute = (m: number, over: Partial<SoakSample> = {}): SoakSample => ({
   minute: m,
   steps: m * 8,
   secondsPerStep: 7.5,
+  tokensPerStep: null,
+  msPerThousandTokens: null,
   tensors: 46,
   tensorBytes: 6.1e6,
   heapBytes: 100e6,
@@ -58,6 +60,18 @@ describe('soak verdict', () => {
     expect(judgeSoak(slower).problems).toEqual(['steps slowed: 9.50 s/step over minutes 10-14, over 125% of 7.50 s/step over minutes 5-9']);
   });
 
+  it('judges time per token, not per step, where tokens are counted: steps that do more work are not a slowdown', () => {
+    const window = [5, 6, 7, 8, 9, 10, 11, 12, 13, 14];
+    // twice the work a step at the same speed: flat
+    const moreWork = window.map((m) => minute(m, { secondsPerStep: m < 10 ? 7.5 : 15, tokensPerStep: m < 10 ? 50_000 : 100_000, msPerThousandTokens: 150 }));
+    expect(judgeSoak(moreWork)).toEqual({ flat: true, problems: [], baselineMinute: 5 });
+    // the same work a step, slower per token: named
+    const slower = window.map((m) => minute(m, { tokensPerStep: 50_000, msPerThousandTokens: m < 10 ? 150 : 200 }));
+    expect(judgeSoak(slower).problems).toEqual([
+      'work slowed: 200.0 ms per 1000 tokens over minutes 10-14, over 125% of 150.0 ms per 1000 tokens over minutes 5-9',
+    ]);
+  });
+
   it('will not call a soak too short to judge flat', () => {
     expect(judgeSoak([1, 2, 5, 6, 7, 8, 9, 10, 11, 12].map((m) => minute(m)))).toMatchObject({ flat: false, baselineMinute: null });
   });
@@ -65,10 +79,18 @@ describe('soak verdict', () => {
   it('prints one table row a minute', () => {
     const table = soakTable([
       minute(5),
-      minute(6, { secondsPerStep: null, residentBytes: null, mainWasmBytes: null, helperWasmBytes: null, helperHeapBytes: null }),
+      minute(6, {
+        secondsPerStep: null,
+        tokensPerStep: 51_234,
+        msPerThousandTokens: 146.43,
+        residentBytes: null,
+        mainWasmBytes: null,
+        helperWasmBytes: null,
+        helperHeapBytes: null,
+      }),
     ]).split('\n');
     expect(table).toHaveLength(4);
-    expect(table[2]).toBe('| 5 | 40 | 7.50 | 46 | 6.1 | 100.0 | 900.0 | 400.0 | 300.0 | 30.0 | 31.5 | 0 |');
-    expect(table[3]).toBe('| 6 | 48 | – | 46 | 6.1 | 100.0 | – | – | – | – | 31.5 | 0 |');
+    expect(table[2]).toBe('| 5 | 40 | 7.50 | – | – | 46 | 6.1 | 100.0 | 900.0 | 400.0 | 300.0 | 30.0 | 31.5 | 0 |');
+    expect(table[3]).toBe('| 6 | 48 | – | 51234 | 146.4 | 46 | 6.1 | 100.0 | – | – | – | – | 31.5 | 0 |');
   });
 });

@@ -46,6 +46,10 @@ describe('a seeded self-play run', () => {
     expect(a.metrics.map(withoutTiming)).toEqual(b.metrics.map(withoutTiming));
     const first = a.metrics[0]!;
     expect(first.eval).toBeDefined();
+    // The work a step did (what the soak judges its speed by) is the seed's too, unlike its time.
+    const work = (m: StepMetrics) => [m.timing.promptTokens, m.timing.sampledTokens, m.timing.trainedTokens];
+    expect(a.metrics.map(work)).toEqual(b.metrics.map(work));
+    expect(a.metrics.every((m) => m.timing.promptTokens > 0 && m.timing.trainedTokens > 0)).toBe(true);
     expect(Object.keys(first.timing.phases).sort()).toEqual(['eval', 'learnability', 'propose', 'replay', 'solve', 'update', 'validate']);
     expect(first.buffers.deduction).toBeGreaterThanOrEqual(3);
     expect(first.learnability.histogram).toHaveLength(3);
