@@ -8,10 +8,9 @@
  * averaged over the last five minutes, within 10% (25% for the time) of the baseline's. The resident memory is there because ArrayBuffers (gradients, tensor data) live
  * outside the JS heap: a leak of them once grew it by 30 MB a step while the heap looked flat.
  *
- * The time is judged per 1000 token positions where the soak counts them (Node), not per step: a
- * learning run's steps do more work as it goes (longer programs at higher curriculum levels,
- * longer reference triplets in the prompts), and that is not the engine slowing down. Without the
- * counts (the page), the seconds per step are judged.
+ * The time is judged per 1000 token positions, not per step: a learning run's steps do more work
+ * as it goes (more of the proposer's replay programs pass, longer programs and references), and
+ * that is not the engine slowing down. Samples without the counts are judged per step.
  */
 
 export interface SoakSample {

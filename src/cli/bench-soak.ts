@@ -2,8 +2,8 @@
  * `tabula bench soak [--minutes M] [--page] [--json]`: trains for M minutes with default settings
  * and samples, once a minute between steps, the tfjs tensor count and bytes, the JS heap, (in
  * Node) the process's resident memory and the helper thread's heap, the model threads'
- * WebAssembly memory, the largest Python worker's memory, the seconds per step and (in Node) the
- * token positions a step processed and the milliseconds per 1000 of them; then judges them flat or not
+ * WebAssembly memory, the largest Python worker's memory, the seconds per step, the token positions
+ * a step processed and the milliseconds per 1000 of them; then judges them flat or not
  * (src/bench/soak.ts) and exits 1, saying what grew, when they are not. In Node by default; with
  * --page, in the built page in Chromium (the trainer worker reports its own figures).
  */
@@ -95,6 +95,7 @@ async function soakInPage(minutes: number): Promise<SoakSample[]> {
       const samples: SoakSample[] = [];
       const start = Date.now();
       let seen = 0;
+      let workBefore = { steps: 0, tokens: 0, ms: 0 };
       for (let minute = 1; minute <= minutes; minute++) {
         await page.waitForTimeout(Math.max(0, start + minute * MINUTE_MS - Date.now()));
         const figures = await page.evaluate(async () => {
@@ -108,13 +109,18 @@ async function soakInPage(minutes: number): Promise<SoakSample[]> {
         const times = figures.stepTimes.slice(Math.max(0, seen - 1));
         const gaps = times.slice(1).map((t, i) => (t - times[i]!) / 1000);
         seen = figures.stepTimes.length;
-        const { tensors, tensorBytes, pythonHeapBytes, workerReplacements, step, mainWasmBytes, helperWasmBytes } = figures.health;
+        const { tensors, tensorBytes, pythonHeapBytes, workerReplacements, step, mainWasmBytes, helperWasmBytes, work } = figures.health;
+        // the engine's own step times and positions, as in Node (the gaps above also hold the page's own work)
+        const tokens = work.tokens - workBefore.tokens;
+        const workSteps = work.steps - workBefore.steps;
+        const workMs = work.ms - workBefore.ms;
+        workBefore = work;
         samples.push({
           minute,
           steps: step,
           secondsPerStep: meanOrNull(gaps),
-          tokensPerStep: null,
-          msPerThousandTokens: null,
+          tokensPerStep: workSteps > 0 ? tokens / workSteps : null,
+          msPerThousandTokens: tokens > 0 ? (workMs * 1000) / tokens : null,
           tensors,
           tensorBytes,
           heapBytes: figures.heapBytes,

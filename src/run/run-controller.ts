@@ -48,6 +48,8 @@ export interface TrainerHealth {
   /** the wasm backend's linear memory on the trainer's thread and on its helper's (null: other backends, no helper) */
   mainWasmBytes: number | null;
   helperWasmBytes: number | null;
+  /** steps trained since this trainer started, their token positions (prompts, samples, trained rows) and milliseconds */
+  work: { steps: number; tokens: number; ms: number };
 }
 
 export interface StorageUse {
@@ -102,6 +104,7 @@ export class RunController {
   private watching: AbortController | null = null;
   private savedStep: number | null = null;
   private lastHealth: Omit<TrainerHealth, WasmFigures> | null = null;
+  private readonly work = { steps: 0, tokens: 0, ms: 0 };
   /** the first visit's "press Start" notice, until the run trains or another run is shown */
   private welcome = '';
 
@@ -267,6 +270,10 @@ export class RunController {
     this.metrics.push(metrics);
     this.feed = engine.feed;
     this.meta = { ...this.meta!, step: engine.step, updated: Date.now() };
+    const { promptTokens, sampledTokens, trainedTokens, stepMs } = metrics.timing;
+    this.work.steps += 1;
+    this.work.tokens += promptTokens + sampledTokens + trainedTokens;
+    this.work.ms += stepMs;
     this.lastHealth = this.measureHealth();
     this.emit({ kind: 'step', metrics, feed: this.feed, collapse: this.collapse() });
   }
@@ -466,6 +473,7 @@ export class RunController {
       tensorBytes: bytes,
       pythonHeapBytes: this.executor?.largestHeapBytes() ?? 0,
       workerReplacements: this.executor?.stats.replacements ?? 0,
+      work: { ...this.work },
     };
   }
 

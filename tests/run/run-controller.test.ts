@@ -87,8 +87,17 @@ describe('the run controller', () => {
     expect(first.events.filter((e) => e.kind === 'phase').map((e) => (e as { phase: string }).phase)).toEqual(
       expect.arrayContaining(['seed', 'propose', 'validate', 'solve', 'update']),
     );
-    const feed = first.events.filter((e): e is Extract<RunEvent, { kind: 'step' }> => e.kind === 'step').at(-1)!.feed;
+    const stepEvents = first.events.filter((e): e is Extract<RunEvent, { kind: 'step' }> => e.kind === 'step');
+    const feed = stepEvents.at(-1)!.feed;
     expect(feed.length).toBe(6);
+    // The soak's figures: the steps' token positions and time, summed.
+    const timings = stepEvents.map((e) => e.metrics.timing);
+    expect((await first.controller.health()).work).toEqual({
+      steps: 2,
+      tokens: timings.reduce((sum, t) => sum + t.promptTokens + t.sampledTokens + t.trainedTokens, 0),
+      ms: timings.reduce((sum, t) => sum + t.stepMs, 0),
+    });
+    expect(timings.every((t) => t.trainedTokens > 0)).toBe(true);
 
     // Start, then pause: it stops after a whole step, saved.
     first.controller.start();
