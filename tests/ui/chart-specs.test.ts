@@ -36,7 +36,16 @@ function step(n: number, over: Partial<StepMetrics> = {}): StepMetrics {
     learnability: { mean: 0.4, histogram: [2, 1, 1, 0, 4] },
     buffers: { deduction: 10 + n, abduction: 5, induction: 0 },
     train: { loss: 0.01, entropy: 3.2, gradNorm: 0.8, clipFraction: 0, approxKl: 0, rows: 8, tokens: 100, skipped: false },
-    timing: { stepMs: 2500, phases: emptyPhases(), sampledTokens: 1000, sampleTokensPerSec: 400, promptTokens: 3000, trainedTokens: 5000, programs: 20, programsPerSec: 8 },
+    timing: {
+      stepMs: 2500,
+      phases: emptyPhases(),
+      sampledTokens: 1000,
+      sampleTokensPerSec: 400,
+      promptTokens: 3000,
+      trainedTokens: 5000,
+      programs: 20,
+      programsPerSec: 8,
+    },
     ...over,
   };
 }
