@@ -11,7 +11,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { judgeSoak, meanOrNull, type SoakSample, soakTable } from '../bench/soak';
 import { defaultConfig } from '../engine/config';
-import { emptyPhases, type PhaseTimes } from '../engine/metrics';
+import { emptyPhases, type PhaseTimes, stepTokens } from '../engine/metrics';
 import type { TrainerHealth } from '../run/run-controller';
 import { numberOption, parseArgs } from './args';
 import { recordStepTimes, withBuiltApp } from './bench-browser';
@@ -34,15 +34,14 @@ async function soakInNode(minutes: number): Promise<SoakSample[]> {
     const samples: SoakSample[] = [];
     const start = performance.now();
     let stepSeconds: number[] = [];
-    let stepTokens = 0;
+    let tokens = 0;
     let phaseMs = emptyPhases();
     let steps = 0;
     while (performance.now() - start < minutes * MINUTE_MS) {
       const metrics = await session.engine.runStep();
       steps += 1;
       stepSeconds.push(metrics.timing.stepMs / 1000);
-      const { promptTokens, sampledTokens, trainedTokens } = metrics.timing;
-      stepTokens += promptTokens + sampledTokens + trainedTokens;
+      tokens += stepTokens(metrics.timing);
       for (const [phase, ms] of Object.entries(metrics.timing.phases)) phaseMs[phase as keyof PhaseTimes] += ms;
       const minute = Math.floor((performance.now() - start) / MINUTE_MS);
       if (minute > (samples.at(-1)?.minute ?? 0)) {
@@ -53,8 +52,8 @@ async function soakInNode(minutes: number): Promise<SoakSample[]> {
           minute,
           steps,
           secondsPerStep: meanOrNull(stepSeconds),
-          tokensPerStep: stepTokens / stepSeconds.length,
-          msPerThousandTokens: (stepSeconds.reduce((a, b) => a + b, 0) * 1e6) / stepTokens,
+          tokensPerStep: tokens / stepSeconds.length,
+          msPerThousandTokens: (stepSeconds.reduce((a, b) => a + b, 0) * 1e6) / tokens,
           tensors,
           tensorBytes: bytes,
           heapBytes: process.memoryUsage().heapUsed,
@@ -73,7 +72,7 @@ async function soakInNode(minutes: number): Promise<SoakSample[]> {
           `minute ${minute}: ${steps} steps, ${tensors} tensors, level ${metrics.curriculum?.level ?? '-'}; main thread external ${(external / 1e6).toFixed(1)} MB (ArrayBuffers ${(arrayBuffers / 1e6).toFixed(1)} MB); s/step by phase: ${perStep.join(', ')}`,
         );
         stepSeconds = [];
-        stepTokens = 0;
+        tokens = 0;
         phaseMs = emptyPhases();
       }
     }

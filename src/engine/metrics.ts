@@ -49,6 +49,9 @@ export interface Timing {
   programsPerSec: number;
 }
 
+/** The token positions a step processed: prompts read and tokens sampled, and every row trained on. */
+export const stepTokens = (t: Pick<Timing, 'promptTokens' | 'sampledTokens' | 'trainedTokens'>): number => t.promptTokens + t.sampledTokens + t.trainedTokens;
+
 export interface StepMetrics {
   step: number;
   /** mean reward per task type and role; null when that task type is off */

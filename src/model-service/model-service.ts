@@ -68,6 +68,13 @@ export interface ModelInit {
   shape?: Partial<Pick<ModelConfig, 'nLayers' | 'dModel' | 'nHeads' | 'dMlp'>>;
 }
 
+/** The helper, ready for a call: the weights it lacks (null: it has them) and the version they are. */
+interface SyncedHelper {
+  api: HelperApi;
+  weights: Float32Array[] | null;
+  version: number;
+}
+
 /** What a replica needs to mirror the main model: same shapes, same backend. */
 export interface ReplicaInit {
   config: ModelConfig;
@@ -241,7 +248,7 @@ export class ModelService {
    * that carried them records `version` as the helper's (helperVersion). A helper that fails is
    * closed: at start-up (`strict`) the error is thrown; mid-run the model goes on alone, and says so.
    */
-  private async syncedHelper(strict = false): Promise<{ api: HelperApi; weights: Float32Array[] | null; version: number } | null> {
+  private async syncedHelper(strict = false): Promise<SyncedHelper | null> {
     const helper = this.helper;
     if (!helper) return null;
     const model = this.require();
@@ -459,12 +466,7 @@ export class ModelService {
    * The helper's gradients for `chunks`, sent with the weights it lacks; a helper that fails is
    * dropped (the caller does its share itself) and the error passed on.
    */
-  private helperGradients(
-    helper: { api: HelperApi; weights: Float32Array[] | null; version: number },
-    chunks: TrainBatch[],
-    options: TrainOptions,
-    normalisers: BatchNormalisers,
-  ): Promise<GradientArrays | null> {
+  private helperGradients(helper: SyncedHelper, chunks: TrainBatch[], options: TrainOptions, normalisers: BatchNormalisers): Promise<GradientArrays | null> {
     return helper.api.gradients(chunks, options, normalisers, helper.weights).then(
       (arrays) => {
         this.helperVersion = helper.version;

@@ -9,7 +9,7 @@ import { type CollapseWarning, detectCollapse } from '../engine/collapse';
 import { defaultConfig, type EngineConfig, sameConfig, validateConfig } from '../engine/config';
 import type { EvalTask } from '../engine/evaluate';
 import type { FeedItem } from '../engine/feed';
-import type { StepMetrics } from '../engine/metrics';
+import { type StepMetrics, stepTokens } from '../engine/metrics';
 import { SelfPlay } from '../engine/self-play';
 import type { ExecutorOptions, ExecutorPool } from '../executor/pool';
 import type { ExecRequest, Verdict } from '../executor/types';
@@ -270,10 +270,9 @@ export class RunController {
     this.metrics.push(metrics);
     this.feed = engine.feed;
     this.meta = { ...this.meta!, step: engine.step, updated: Date.now() };
-    const { promptTokens, sampledTokens, trainedTokens, stepMs } = metrics.timing;
     this.work.steps += 1;
-    this.work.tokens += promptTokens + sampledTokens + trainedTokens;
-    this.work.ms += stepMs;
+    this.work.tokens += stepTokens(metrics.timing);
+    this.work.ms += metrics.timing.stepMs;
     this.lastHealth = this.measureHealth();
     this.emit({ kind: 'step', metrics, feed: this.feed, collapse: this.collapse() });
   }
