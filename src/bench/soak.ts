@@ -8,9 +8,13 @@
  * averaged over the last five minutes, within 10% (25% for the time) of the baseline's. The resident memory is there because ArrayBuffers (gradients, tensor data) live
  * outside the JS heap: a leak of them once grew it by 30 MB a step while the heap looked flat.
  *
- * The time is judged per 1000 token positions, not per step: a learning run's steps do more work
- * as it goes (more of the proposer's replay programs pass, longer programs and references), and
- * that is not the engine slowing down. Samples without the counts are judged per step.
+ * The time is judged on a speed probe (src/engine/speed-probe.ts): the same training pass,
+ * sampling and Python requests, timed once a minute between steps. A learning run's steps do more
+ * work as it goes (the curriculum climbs to longer programs, more replay programs pass), and that
+ * is not the engine slowing down; nor is the time per token position a fair measure of it, since
+ * attention and Python cost more per position as programs lengthen. Each of the probe's three
+ * parts is judged. Samples without a probe are judged per 1000 positions, or per step without
+ * the counts. Steps and positions are shown either way.
  */
 
 export interface SoakSample {
@@ -37,6 +41,15 @@ export interface SoakSample {
   helperHeapBytes: number | null;
   pythonHeapBytes: number;
   workerReplacements: number;
+  /** the speed probe's times, taken this minute: the same work every time (null: not probed) */
+  probe: ProbeTimes | null;
+}
+
+/** A speed probe's times (SpeedProbe's), in milliseconds. */
+export interface ProbeTimes {
+  gradientMs: number;
+  sampleMs: number;
+  executorMs: number;
 }
 
 export interface SoakVerdict {
@@ -83,7 +96,13 @@ export function judgeSoak(samples: readonly SoakSample[]): SoakVerdict {
   grew('WebAssembly memory (helper thread)', (s) => s.helperWasmBytes, MEMORY_SLACK, mb);
   grew('helper thread heap', (s) => s.helperHeapBytes, MEMORY_SLACK, mb);
   grew('Python worker memory', (s) => s.pythonHeapBytes, MEMORY_SLACK, mb);
-  if (mean(start, (s) => s.msPerThousandTokens) !== null && mean(end, (s) => s.msPerThousandTokens) !== null) {
+  const ms = (n: number) => `${n.toFixed(0)} ms`;
+  const both = (f: (s: SoakSample) => number | null) => mean(start, f) !== null && mean(end, f) !== null;
+  if (both((s) => s.probe?.gradientMs ?? null)) {
+    grew("the probe's training pass slowed", (s) => s.probe?.gradientMs ?? null, STEP_SLACK, ms);
+    grew("the probe's sampling slowed", (s) => s.probe?.sampleMs ?? null, STEP_SLACK, ms);
+    grew("the probe's Python requests slowed", (s) => s.probe?.executorMs ?? null, STEP_SLACK, ms);
+  } else if (both((s) => s.msPerThousandTokens)) {
     grew(
       'work slowed',
       (s) => s.msPerThousandTokens,
@@ -106,11 +125,11 @@ export function soakTable(samples: readonly SoakSample[]): string {
   const fixed = (n: number | null, digits: number) => (n === null ? '–' : n.toFixed(digits));
   const mb = (n: number | null) => fixed(n === null ? null : n / 1e6, 1);
   return [
-    '| minute | steps | s/step | tokens/step | ms/1000 tokens | tensors | tensor MB | JS heap MB | resident MB | wasm MB | helper wasm MB | helper heap MB | Python MB | workers replaced |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| minute | steps | s/step | tokens/step | ms/1000 tokens | probe: train ms | probe: sample ms | probe: Python ms | tensors | tensor MB | JS heap MB | resident MB | wasm MB | helper wasm MB | helper heap MB | Python MB | workers replaced |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...samples.map(
       (s) =>
-        `| ${s.minute} | ${s.steps} | ${fixed(s.secondsPerStep, 2)} | ${fixed(s.tokensPerStep, 0)} | ${fixed(s.msPerThousandTokens, 1)} | ${s.tensors} | ${mb(s.tensorBytes)} | ${mb(s.heapBytes)} | ${mb(s.residentBytes)} | ${mb(s.mainWasmBytes)} | ${mb(s.helperWasmBytes)} | ${mb(s.helperHeapBytes)} | ${mb(s.pythonHeapBytes)} | ${s.workerReplacements} |`,
+        `| ${s.minute} | ${s.steps} | ${fixed(s.secondsPerStep, 2)} | ${fixed(s.tokensPerStep, 0)} | ${fixed(s.msPerThousandTokens, 1)} | ${fixed(s.probe?.gradientMs ?? null, 0)} | ${fixed(s.probe?.sampleMs ?? null, 0)} | ${fixed(s.probe?.executorMs ?? null, 0)} | ${s.tensors} | ${mb(s.tensorBytes)} | ${mb(s.heapBytes)} | ${mb(s.residentBytes)} | ${mb(s.mainWasmBytes)} | ${mb(s.helperWasmBytes)} | ${mb(s.helperHeapBytes)} | ${mb(s.pythonHeapBytes)} | ${s.workerReplacements} |`,
     ),
   ].join('\n');
 }

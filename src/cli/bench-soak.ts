@@ -3,15 +3,17 @@
  * and samples, once a minute between steps, the tfjs tensor count and bytes, the JS heap, (in
  * Node) the process's resident memory and the helper thread's heap, the model threads'
  * WebAssembly memory, the largest Python worker's memory, the seconds per step, the token positions
- * a step processed and the milliseconds per 1000 of them; then judges them flat or not
+ * a step processed and the milliseconds per 1000 of them, and a speed probe's times (the same
+ * work every minute, src/engine/speed-probe.ts); then judges them flat or not
  * (src/bench/soak.ts) and exits 1, saying what grew, when they are not. In Node by default; with
  * --page, in the built page in Chromium (the trainer worker reports its own figures).
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { judgeSoak, meanOrNull, type SoakSample, soakTable } from '../bench/soak';
+import { judgeSoak, meanOrNull, type ProbeTimes, type SoakSample, soakTable } from '../bench/soak';
 import { defaultConfig } from '../engine/config';
 import { emptyPhases, type PhaseTimes, stepTokens } from '../engine/metrics';
+import type { SpeedProbe } from '../engine/speed-probe';
 import type { TrainerHealth } from '../run/run-controller';
 import { numberOption, parseArgs } from './args';
 import { recordStepTimes, withBuiltApp } from './bench-browser';
@@ -25,6 +27,8 @@ function fullCollection(): () => void {
   setFlagsFromString('--expose-gc');
   return runInNewContext('gc') as () => void;
 }
+
+const probeTimes = ({ gradientMs, sampleMs, executorMs }: SpeedProbe): ProbeTimes => ({ gradientMs, sampleMs, executorMs });
 
 async function soakInNode(minutes: number): Promise<SoakSample[]> {
   const collect = fullCollection();
@@ -48,6 +52,7 @@ async function soakInNode(minutes: number): Promise<SoakSample[]> {
         collect();
         const { tensors, bytes, wasmBytes } = session.model.memory();
         const helper = await session.model.helperMemory();
+        const probe = await session.engine.speedProbe();
         samples.push({
           minute,
           steps,
@@ -63,6 +68,7 @@ async function soakInNode(minutes: number): Promise<SoakSample[]> {
           helperHeapBytes: helper?.heapBytes ?? null,
           pythonHeapBytes: session.executor.largestHeapBytes(),
           workerReplacements: session.executor.stats.replacements,
+          probe: probeTimes(probe),
         });
         // Where resident memory outside the table could be: this thread's ArrayBuffers and other external memory;
         // where a step's time goes, per phase, and the curriculum level (a step's work grows with it).
@@ -98,10 +104,11 @@ async function soakInPage(minutes: number): Promise<SoakSample[]> {
       for (let minute = 1; minute <= minutes; minute++) {
         await page.waitForTimeout(Math.max(0, start + minute * MINUTE_MS - Date.now()));
         const figures = await page.evaluate(async () => {
-          const w = window as unknown as { stepTimes: number[]; __tabulaTest: { health(): Promise<TrainerHealth> } };
+          const w = window as unknown as { stepTimes: number[]; __tabulaTest: { health(): Promise<TrainerHealth>; speedProbe(): Promise<SpeedProbe> } };
           const measure = (performance as unknown as { measureUserAgentSpecificMemory?: () => Promise<{ bytes: number }> }).measureUserAgentSpecificMemory;
           const memory = measure ? await measure.call(performance) : null;
-          return { health: await w.__tabulaTest.health(), heapBytes: memory?.bytes ?? null, stepTimes: w.stepTimes.slice() };
+          const health = await w.__tabulaTest.health();
+          return { health, heapBytes: memory?.bytes ?? null, stepTimes: w.stepTimes.slice(), probe: await w.__tabulaTest.speedProbe() };
         });
         if (figures.heapBytes === null)
           throw new Error('this Chromium has no performance.measureUserAgentSpecificMemory (it needs a cross-origin isolated page)');
@@ -129,6 +136,7 @@ async function soakInPage(minutes: number): Promise<SoakSample[]> {
           helperHeapBytes: null,
           pythonHeapBytes,
           workerReplacements,
+          probe: probeTimes(figures.probe),
         });
         note(`minute ${minute}: ${step} steps, ${tensors} tensors`);
       }

@@ -27,6 +27,7 @@ import { emptyPhases, type LevelEval, type PerType, type PhaseTimes, type StepMe
 import { type GradedSolveTask, inductionSolveTask, Prompts, type SolveTask } from './prompts';
 import { checkedPrograms, freshPrograms, replayRequests, replayTargets } from './replay';
 import { groupAdvantages, learnability, proposerReward, type Role, solverReward, TASK_TYPES, type TaskType } from './rewards';
+import { probeSpeed, type SpeedProbe } from './speed-probe';
 
 /** Everything a run needs to continue exactly where it stopped (besides the model checkpoint). */
 export interface EngineState {
@@ -531,6 +532,11 @@ export class SelfPlay {
     this.phases.update += performance.now() - t0;
     const { hindsightTokens: _tokens, ...figures } = stats;
     return { ...figures, rows: batch.tokens.length, hindsightRows };
+  }
+
+  /** The same work timed, model and executor, between steps (src/engine/speed-probe.ts); changes nothing. */
+  speedProbe(): Promise<SpeedProbe> {
+    return probeSpeed(this.model, this.executor, this.trainOptions());
   }
 
   private trainOn(batch: TrainBatch) {

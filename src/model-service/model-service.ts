@@ -155,6 +155,21 @@ export interface ForcedAnswer {
   masks: PackedMask[] | null;
 }
 
+/** What ModelService.speedProbe timed: the same work every time. */
+export interface ModelSpeed {
+  /** PROBE_PASSES training micro-batches of the largest shape, on each model thread at once */
+  gradientMs: number;
+  trainedTokens: number;
+  /** PROBE_ROWS rows of PROBE_TOKENS new tokens each, on the model's own thread */
+  sampleMs: number;
+  sampledTokens: number;
+}
+
+// Sized so that each part takes some hundreds of milliseconds on tiny: long enough that a minute's noise is small beside it.
+const PROBE_ROWS = 16;
+const PROBE_TOKENS = 128;
+const PROBE_PASSES = 3;
+
 export interface MemoryReport {
   backend: string;
   tensors: number;
@@ -459,6 +474,48 @@ export class ModelService {
       const far = helper && this.helperGradients(helper, [batch], options, normalisers).catch(() => {});
       await chunkGradients(model, [batch], options, normalisers);
       await far;
+    });
+  }
+
+  /**
+   * The same work timed again and again, so that a soak can tell the engine slowing down from its
+   * steps growing heavier (longer programs as the curriculum climbs): PROBE_PASSES training
+   * micro-batches of the largest shape (reserveMemory's) here and as many on the helper at once,
+   * gradients thrown away, and
+   * PROBE_ROWS rows of PROBE_TOKENS unconstrained tokens sampled after fixed prompts, here, with a
+   * generator of its own. Weights, optimiser and the run's sampler are untouched.
+   */
+  speedProbe(options: TrainOptions): Promise<ModelSpeed> {
+    return this.serial(async () => {
+      const model = this.require();
+      const batch = largestMicroBatch(model.config, options) ?? largestMicroBatch(model.config, { ...options, microBatchRows: 1 })!;
+      const generated = batch.tokens.length * model.config.contextLength;
+      const normalisers: BatchNormalisers = { policy: generated / 2, hindsight: generated / 2 };
+      const helper = await this.syncedHelper();
+      let started = performance.now();
+      const passes = Array.from({ length: PROBE_PASSES }, () => batch);
+      const far = helper && this.helperGradients(helper, passes, options, normalisers).catch(() => {});
+      await chunkGradients(model, passes, options, normalisers);
+      await far;
+      const gradientMs = performance.now() - started;
+      const promptLength = Math.min(PROBE_TOKENS, model.config.contextLength - PROBE_TOKENS);
+      const prompt = Array.from({ length: Math.max(1, promptLength) }, (_, i) => (i * 7 + 3) % model.config.vocabSize);
+      // Any token but eos: no row stops early, so every probe samples the same number of tokens.
+      const notEos = new Uint8Array(model.config.vocabSize).fill(1);
+      notEos[this.tokenizer.eos] = 0;
+      const endless = { allowed: () => notEos, advance: () => {}, finished: false };
+      started = performance.now();
+      const sampled = await sampleBatch(
+        model,
+        Array.from({ length: PROBE_ROWS }, () => ({ prompt, constraint: endless })),
+        { maxNewTokens: PROBE_TOKENS, temperature: 1, rng: createRng('speed probe'), eosId: this.tokenizer.eos, recordMasks: false },
+      );
+      return {
+        gradientMs,
+        trainedTokens: PROBE_PASSES * (helper ? 2 : 1) * batch.tokens.length * model.config.contextLength,
+        sampleMs: performance.now() - started,
+        sampledTokens: sampled.reduce((sum, row) => sum + row.tokens.length, 0),
+      };
     });
   }
 

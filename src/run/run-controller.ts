@@ -11,6 +11,7 @@ import type { EvalTask } from '../engine/evaluate';
 import type { FeedItem } from '../engine/feed';
 import { type StepMetrics, stepTokens } from '../engine/metrics';
 import { SelfPlay } from '../engine/self-play';
+import type { SpeedProbe } from '../engine/speed-probe';
 import type { ExecutorOptions, ExecutorPool } from '../executor/pool';
 import type { ExecRequest, Verdict } from '../executor/types';
 import { BROWSER_BACKENDS } from '../model/backend';
@@ -104,6 +105,8 @@ export class RunController {
   private watching: AbortController | null = null;
   private savedStep: number | null = null;
   private lastHealth: Omit<TrainerHealth, WasmFigures> | null = null;
+  /** the step or speed probe in progress (oneAtATime) */
+  private turns: Promise<unknown> = Promise.resolve();
   private readonly work = { steps: 0, tokens: 0, ms: 0 };
   /** the first visit's "press Start" notice, until the run trains or another run is shown */
   private welcome = '';
@@ -258,7 +261,18 @@ export class RunController {
     this.setStatus('idle');
   }
 
-  private async oneStep(status: RunStatus): Promise<void> {
+  private oneStep(status: RunStatus): Promise<void> {
+    return this.oneAtATime(() => this.stepNow(status));
+  }
+
+  /** Steps and speed probes run one at a time, in call order. */
+  private oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.turns.then(work, work);
+    this.turns = next.catch(() => {});
+    return next;
+  }
+
+  private async stepNow(status: RunStatus): Promise<void> {
     const engine = this.engine!;
     if (!engine.seeded) {
       this.setStatus('seeding');
@@ -462,6 +476,16 @@ export class RunController {
     // WebAssembly memory only grows, so it can be read now, even mid-step.
     const [main, helper] = [this.env.model.memory(), await this.env.model.helperMemory()];
     return { ...(this.lastHealth ?? this.measureHealth()), mainWasmBytes: main.wasmBytes, helperWasmBytes: helper?.wasmBytes ?? null };
+  }
+
+  /**
+   * `bench soak`: the engine's speed probe (src/engine/speed-probe.ts), after the step in progress
+   * and before the next, so that it times the same work alone every time.
+   */
+  speedProbe(): Promise<SpeedProbe> {
+    const engine = this.engine;
+    if (!engine) return Promise.reject(new Error('no run to probe'));
+    return this.oneAtATime(() => engine.speedProbe());
   }
 
   private measureHealth(): Omit<TrainerHealth, WasmFigures> {

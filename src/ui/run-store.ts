@@ -179,6 +179,7 @@ function onEvent(event: RunEvent): void {
 (globalThis as { __tabulaTest?: unknown }).__tabulaTest = {
   simulateStorageFull: (on: boolean) => runWorker().simulateStorageFull(on),
   health: () => runWorker().health(),
+  speedProbe: () => runWorker().speedProbe(),
   killPythonWorker: () => runWorker().killPythonWorkerForTest(),
   killTrainer: killTrainerForTest,
 };

@@ -16,6 +16,7 @@ const minute = (m: number, over: Partial<SoakSample> = {}): SoakSample => ({
   helperHeapBytes: 30e6,
   pythonHeapBytes: 31.5e6,
   workerReplacements: 0,
+  probe: null,
   ...over,
 });
 
@@ -72,6 +73,26 @@ describe('soak verdict', () => {
     ]);
   });
 
+  it('judges the speed probe where there is one: heavier steps are not a slowdown, slower fixed work is, part by part', () => {
+    const window = [5, 6, 7, 8, 9, 10, 11, 12, 13, 14];
+    const probe = { gradientMs: 900, sampleMs: 1200, executorMs: 60 };
+    // steps twice as heavy and slower per token, the probe steady (one noisy minute): flat
+    const heavier = window.map((m) =>
+      minute(m, {
+        secondsPerStep: m < 10 ? 7.5 : 20,
+        tokensPerStep: m < 10 ? 50_000 : 100_000,
+        msPerThousandTokens: m < 10 ? 150 : 200,
+        probe: m === 12 ? { ...probe, sampleMs: 2400 } : probe,
+      }),
+    );
+    expect(judgeSoak(heavier)).toEqual({ flat: true, problems: [], baselineMinute: 5 });
+    const slower = window.map((m) => minute(m, { probe: m < 10 ? probe : { gradientMs: 1200, sampleMs: 1200, executorMs: 90 } }));
+    expect(judgeSoak(slower).problems).toEqual([
+      "the probe's training pass slowed: 1200 ms over minutes 10-14, over 125% of 900 ms over minutes 5-9",
+      "the probe's Python requests slowed: 90 ms over minutes 10-14, over 125% of 60 ms over minutes 5-9",
+    ]);
+  });
+
   it('will not call a soak too short to judge flat', () => {
     expect(judgeSoak([1, 2, 5, 6, 7, 8, 9, 10, 11, 12].map((m) => minute(m)))).toMatchObject({ flat: false, baselineMinute: null });
   });
@@ -87,10 +108,11 @@ describe('soak verdict', () => {
         mainWasmBytes: null,
         helperWasmBytes: null,
         helperHeapBytes: null,
+        probe: { gradientMs: 912.4, sampleMs: 1187.6, executorMs: 61.2 },
       }),
     ]).split('\n');
     expect(table).toHaveLength(4);
-    expect(table[2]).toBe('| 5 | 40 | 7.50 | – | – | 46 | 6.1 | 100.0 | 900.0 | 400.0 | 300.0 | 30.0 | 31.5 | 0 |');
-    expect(table[3]).toBe('| 6 | 48 | – | 51234 | 146.4 | 46 | 6.1 | 100.0 | – | – | – | – | 31.5 | 0 |');
+    expect(table[2]).toBe('| 5 | 40 | 7.50 | – | – | – | – | – | 46 | 6.1 | 100.0 | 900.0 | 400.0 | 300.0 | 30.0 | 31.5 | 0 |');
+    expect(table[3]).toBe('| 6 | 48 | – | 51234 | 146.4 | 912 | 1188 | 61 | 46 | 6.1 | 100.0 | – | – | – | – | 31.5 | 0 |');
   });
 });

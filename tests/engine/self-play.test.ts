@@ -10,6 +10,7 @@ import { openSession } from '../../src/cli/engine-session';
 import { loadRun, RunDirError, saveRun } from '../../src/cli/run-dir';
 import { applySettings, defaultConfig } from '../../src/engine/config';
 import type { StepMetrics } from '../../src/engine/metrics';
+import { PROBE_REQUESTS, type SpeedProbe } from '../../src/engine/speed-probe';
 
 const config = applySettings(defaultConfig('tiny'), [
   'batchSize=2',
@@ -27,12 +28,17 @@ afterAll(async () => {
   for (const dir of dirs) await rm(dir, { recursive: true, force: true });
 });
 
-async function run(steps: number, from?: Awaited<ReturnType<typeof loadRun>>) {
+/** `steps` steps of a seeded run (resumed `from` a saved one), with a speed probe after each when `probe`. */
+async function run(steps: number, from?: Awaited<ReturnType<typeof loadRun>>, probe = false) {
   const session = await openSession({ config, workers: 1, backends: ['wasm'], resume: from && { state: from.state, checkpoint: from.checkpoint } });
   try {
     const metrics: StepMetrics[] = [];
-    while (session.engine.step < steps) metrics.push(await session.engine.runStep());
-    return { metrics, state: session.engine.state(), checkpoint: await session.model.save() };
+    const probes: SpeedProbe[] = [];
+    while (session.engine.step < steps) {
+      metrics.push(await session.engine.runStep());
+      if (probe) probes.push(await session.engine.speedProbe());
+    }
+    return { metrics, probes, state: session.engine.state(), checkpoint: await session.model.save() };
   } finally {
     session.close();
   }
@@ -103,6 +109,23 @@ describe('a seeded self-play run', () => {
     expect(loaded.metricsLines).toHaveLength(2);
     const secondHalf = await run(4, loaded);
     expect(secondHalf.metrics.map(withoutTiming)).toEqual(straight.metrics.slice(2).map(withoutTiming));
+  }, 600_000);
+
+  it('times the same work with a speed probe between steps, and the run goes on exactly as without it', async () => {
+    const plain = await run(3);
+    const probed = await run(3, undefined, true);
+    expect(probed.metrics.map(withoutTiming)).toEqual(plain.metrics.map(withoutTiming));
+    expect(probed.state).toEqual(plain.state);
+    expect(probed.checkpoint).toEqual(plain.checkpoint);
+    expect(probed.probes).toHaveLength(3);
+    const [first] = probed.probes;
+    // 16 rows of 128 tokens each, none stopping early
+    expect(first).toMatchObject({ sampledTokens: 16 * 128, executorRequests: PROBE_REQUESTS.length });
+    expect(first!.trainedTokens).toBeGreaterThanOrEqual(256);
+    for (const p of probed.probes) {
+      expect(p).toMatchObject({ sampledTokens: first!.sampledTokens, trainedTokens: first!.trainedTokens });
+      expect(Math.min(p.gradientMs, p.sampleMs, p.executorMs)).toBeGreaterThan(0);
+    }
   }, 600_000);
 
   it('refuses a damaged run directory with a clear error', async () => {

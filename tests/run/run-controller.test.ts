@@ -99,8 +99,16 @@ describe('the run controller', () => {
     });
     expect(timings.every((t) => t.trainedTokens > 0)).toBe(true);
 
-    // Start, then pause: it stops after a whole step, saved.
+    // A speed probe asked for mid-run waits for the step under way, and the next step waits for the probe.
     first.controller.start();
+    const probe = await first.controller.speedProbe();
+    const probed = first.events.length;
+    expect(probe.sampledTokens).toBe(16 * 128);
+    const lastStep = first.events.slice(0, probed).findLastIndex((e) => e.kind === 'step');
+    expect(lastStep).toBeGreaterThan(stepEvents.length > 0 ? first.events.indexOf(stepEvents.at(-1)!) : -1);
+    expect(first.events.slice(lastStep, probed).filter((e) => e.kind === 'phase')).toEqual([]);
+
+    // Pause: it stops after a whole step, saved.
     await first.controller.pause();
     const reached = steps(first.events).at(-1)!;
     expect(reached).toBeGreaterThanOrEqual(3);
