@@ -481,9 +481,9 @@ export class ModelService {
    * The same work timed again and again, so that a soak can tell the engine slowing down from its
    * steps growing heavier (longer programs as the curriculum climbs): PROBE_PASSES training
    * micro-batches of the largest shape (reserveMemory's) here and as many on the helper at once,
-   * gradients thrown away, and
-   * PROBE_ROWS rows of PROBE_TOKENS unconstrained tokens sampled after fixed prompts, here, with a
-   * generator of its own. Weights, optimiser and the run's sampler are untouched.
+   * gradients thrown away, and PROBE_ROWS rows of PROBE_TOKENS tokens (any but eos) sampled here
+   * after a fixed prompt, with a generator of its own. Weights, optimiser and the run's sampler
+   * are untouched.
    */
   speedProbe(options: TrainOptions): Promise<ModelSpeed> {
     return this.serial(async () => {
