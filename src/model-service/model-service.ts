@@ -468,13 +468,17 @@ export class ModelService {
       const model = this.require();
       const batch = largestMicroBatch(model.config, options);
       if (!batch) return; // no limit on a micro-batch: no largest one either
-      const generated = batch.tokens.length * model.config.contextLength;
-      const normalisers: BatchNormalisers = { policy: generated / 2, hindsight: generated / 2 };
-      const helper = await this.syncedHelper();
-      const far = helper && this.helperGradients(helper, [batch], options, normalisers).catch(() => {});
-      await chunkGradients(model, [batch], options, normalisers);
-      await far;
+      await this.discardedGradients(model, await this.syncedHelper(), [batch], options);
     });
+  }
+
+  /** The gradients of `chunks` (full-context rows) here and on the helper at once, thrown away. */
+  private async discardedGradients(model: Model, helper: SyncedHelper | null, chunks: TrainBatch[], options: TrainOptions): Promise<void> {
+    const generated = chunks[0]!.tokens.length * model.config.contextLength;
+    const normalisers: BatchNormalisers = { policy: generated / 2, hindsight: generated / 2 };
+    const far = helper && this.helperGradients(helper, chunks, options, normalisers).catch(() => {});
+    await chunkGradients(model, chunks, options, normalisers);
+    await far;
   }
 
   /**
@@ -489,14 +493,14 @@ export class ModelService {
     return this.serial(async () => {
       const model = this.require();
       const batch = largestMicroBatch(model.config, options) ?? largestMicroBatch(model.config, { ...options, microBatchRows: 1 })!;
-      const generated = batch.tokens.length * model.config.contextLength;
-      const normalisers: BatchNormalisers = { policy: generated / 2, hindsight: generated / 2 };
       const helper = await this.syncedHelper();
       let started = performance.now();
-      const passes = Array.from({ length: PROBE_PASSES }, () => batch);
-      const far = helper && this.helperGradients(helper, passes, options, normalisers).catch(() => {});
-      await chunkGradients(model, passes, options, normalisers);
-      await far;
+      await this.discardedGradients(
+        model,
+        helper,
+        Array.from({ length: PROBE_PASSES }, () => batch),
+        options,
+      );
       const gradientMs = performance.now() - started;
       const promptLength = Math.min(PROBE_TOKENS, model.config.contextLength - PROBE_TOKENS);
       const prompt = Array.from({ length: Math.max(1, promptLength) }, (_, i) => (i * 7 + 3) % model.config.vocabSize);
