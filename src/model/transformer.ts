@@ -16,7 +16,7 @@
 // - Attention runs over [H*B] independent (head, row) groups with `groupMatMul`: batched matMul,
 //   or depthwise convolutions on WASM. Heads lead the batch dims ([H, B, T, dh]) so that the
 //   reshapes between [H, B, ...] and [H*B, ...] are free.
-// - The embedding lookup is a gather with a one-hot-matmul backward (`embedRows`).
+// - The embedding lookup is a gather with a scatter-add (or one-hot matmul) backward (`embedRows`).
 // - No biases: they add an op per matmul and do not help a model of this size.
 
 import * as tf from '@tensorflow/tfjs';
