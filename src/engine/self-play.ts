@@ -97,6 +97,14 @@ const MICRO_BATCH_ROWS = 8;
  */
 const MICRO_BATCH_TOKENS = 512;
 
+/**
+ * Replay programs are drawn in groups of this many from one prompt (the same references and
+ * level): sampling prefills a prompt once for its group, and the prompts were four fifths of
+ * the tokens a step prefilled. Each program is still a draw from the proposer given references
+ * drawn uniformly from its buffer.
+ */
+const REPLAY_GROUP = 4;
+
 export class SelfPlay {
   readonly buffers: { deduction: TaskBuffer<Triplet>; abduction: TaskBuffer<Triplet>; induction: TaskBuffer<InductionTask> };
   readonly prompts: Prompts;
@@ -586,11 +594,15 @@ export class SelfPlay {
     const types = this.types;
     const perUpdate = Math.max(1, Math.floor(c.replayRows / types.length));
     const writers = (['deduction', 'abduction'] as const).filter((t) => c[t]);
-    const jobs = this.curriculum.levelsFor(c.replayUpdates * perUpdate, this.rng).map((level, k) => {
-      const type = writers[k % writers.length]!;
-      const { followedBy: _input, ...programOnly } = this.prompts.propose(type, this.buffers[type].uniformDistinct(c.references, this.rng), level);
-      return programOnly;
-    });
+    const count = c.replayUpdates * perUpdate;
+    const jobs = this.curriculum
+      .levelsFor(Math.ceil(count / REPLAY_GROUP), this.rng)
+      .flatMap((level, k) => {
+        const type = writers[k % writers.length]!;
+        const { followedBy: _input, ...programOnly } = this.prompts.propose(type, this.buffers[type].uniformDistinct(c.references, this.rng), level);
+        return Array.from({ length: REPLAY_GROUP }, () => ({ ...programOnly }));
+      })
+      .slice(0, count);
     const samples = await this.sample(jobs, 'replay');
     const codes = freshPrograms(samples, (code) => this.heldoutCodes.has(programKey(code)));
     const requests = replayRequests(codes, (code) => this.probeInputs(code, '', c.inductionInputs));

@@ -352,10 +352,11 @@ export class ModelService {
     return this.serial(async () => {
       const helper = jobs.length >= 2 ? await this.syncedHelper() : null;
       if (!helper) return this.sampleNow(jobs, settings, this.rng);
-      // Every other job to the helper (the batch's kinds of job are often in runs), with a seed
-      // drawn here: the same jobs always split, and draw, the same way.
+      // The jobs split by helperShare, with a seed drawn here: the same jobs always split, and
+      // draw, the same way.
       const seed = Math.floor(this.rng() * 2 ** 32);
-      const theirs = jobs.filter((_, i) => i % 2 === 1);
+      const toHelper = helperShare(jobs);
+      const theirs = jobs.filter((_, i) => toHelper[i]);
       const remote = helper.api.sampleSeeded(theirs, settings, seed, helper.weights);
       remote.then(
         () => {
@@ -364,7 +365,7 @@ export class ModelService {
         () => {},
       );
       const mine = await this.sampleNow(
-        jobs.filter((_, i) => i % 2 === 0),
+        jobs.filter((_, i) => !toHelper[i]),
         settings,
         this.rng,
       );
@@ -373,7 +374,8 @@ export class ModelService {
         this.dropHelper(error);
         return this.sampleNow(theirs, settings, createRng(seed));
       });
-      return jobs.map((_, i) => (i % 2 === 0 ? mine[i / 2]! : other[(i - 1) / 2]!));
+      let [m, o] = [0, 0];
+      return jobs.map((_, i) => (toHelper[i] ? other[o++]! : mine[m++]!));
     });
   }
 
@@ -691,4 +693,26 @@ async function probeLogits(model: Model): Promise<Float32Array> {
   } finally {
     probe.dispose();
   }
+}
+
+/**
+ * Which jobs of a sampling batch go to the helper: jobs with the same prompt stay together (they
+ * share one prefill, sampleBatch), and each group goes, in order, to the side with fewer jobs so
+ * far (this thread on a tie). Single jobs therefore alternate, this thread first, and the batch's
+ * kinds of job, often in runs, spread over both sides.
+ */
+export function helperShare(jobs: readonly SampleJob[]): boolean[] {
+  const sideOf = new Map<string, boolean>();
+  let [here, there] = [0, 0];
+  return jobs.map((job) => {
+    const key = job.prompt.join(',');
+    let toHelper = sideOf.get(key);
+    if (toHelper === undefined) {
+      toHelper = there < here;
+      sideOf.set(key, toHelper);
+    }
+    if (toHelper) there += 1;
+    else here += 1;
+    return toHelper;
+  });
 }

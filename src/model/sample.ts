@@ -135,22 +135,40 @@ function leftPadded(sequences: number[][], batch: number, length: number): { tok
   return { tokens: tf.tensor2d(tokens, [batch, length], 'int32'), pads };
 }
 
+/** The distinct prompts, in order of first use, and each row's index among them. */
+export function distinctPrompts(prompts: readonly number[][]): { distinct: number[][]; rowsOf: number[] } {
+  const index = new Map<string, number>();
+  const distinct: number[][] = [];
+  const rowsOf = prompts.map((prompt) => {
+    const key = prompt.join(',');
+    let i = index.get(key);
+    if (i === undefined) {
+      i = distinct.length;
+      index.set(key, i);
+      distinct.push(prompt);
+    }
+    return i;
+  });
+  return { distinct, rowsOf };
+}
+
 async function sampleCached(model: Model, rows: Row[], options: SampleOptions, interner: MaskInterner): Promise<void> {
   const { contextLength: C } = model.config;
   const grain = shapeGrain();
   const B = batchBucket(rows.length, grain);
   const Pb = lengthBucket(Math.max(...rows.map((r) => r.prompt.length)), C, grain);
   const maxTokens = Math.max(...rows.map((r) => r.limit));
-  const first = leftPadded(
-    rows.map((r) => r.prompt),
-    B,
-    Pb,
-  );
+  // Rows with equal prompts (a solver's repeated tries, jobs drawn in groups) share one prefill.
+  const { distinct, rowsOf } = distinctPrompts(rows.map((r) => r.prompt));
+  const shared = distinct.length < rows.length;
+  const first = leftPadded(distinct, shared ? batchBucket(distinct.length, grain) : B, Pb);
+  // Each row's padding: its prompt's (bucket filler rows take the first prompt's).
+  const pads = shared ? Array.from({ length: B }, (_, b) => first.pads[rowsOf[b] ?? 0]!) : first.pads;
   let cache: KvCache | null = null;
   try {
     // Token t (0-based) is drawn from the logits of slot Pb-1+t and, unless it is the last one,
     // fed back at slot Pb+t.
-    const pre = prefill(model, first.tokens, first.pads, maxTokens > 1);
+    const pre = prefill(model, first.tokens, first.pads, maxTokens > 1, shared ? Array.from({ length: B }, (_, b) => rowsOf[b] ?? 0) : undefined);
     first.tokens.dispose();
     cache = pre.cache;
     await pickTokens(pre.logits, rows, options, interner);
@@ -161,7 +179,7 @@ async function sampleCached(model: Model, rows: Row[], options: SampleOptions, i
       for (let b = 0; b < B; b++) {
         const row = rows[b];
         tokenIds[b] = row && !row.done ? row.tokens[t]! : 0;
-        positionIds[b] = Math.min(slot - first.pads[b]!, C - 1);
+        positionIds[b] = Math.min(slot - pads[b]!, C - 1);
       }
       const tokens = tf.tensor1d(tokenIds, 'int32');
       const positions = tf.tensor1d(positionIds, 'int32');

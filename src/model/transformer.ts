@@ -254,6 +254,8 @@ export function outputLogits(model: Model, hidden: tf.Tensor2D): tf.Tensor2D {
  * slots are padding (any id). Returns the logits [B, V] at the last slot (each row's first new
  * token) and, when `keepCache`, the KV cache for decodeStep. Positions start at 0 on each row's
  * first real token and the padding is masked out, so a row's result does not depend on the others.
+ * With `rowsOf`, the results have one row per entry, row b being prompt row rowsOf[b]: rows that
+ * share a prompt share its prefill.
  */
 /**
  * Positions a prefill pass may hold at once (rows x prompt length); more rows go in further
@@ -263,38 +265,50 @@ export function outputLogits(model: Model, hidden: tf.Tensor2D): tf.Tensor2D {
  */
 export const PREFILL_POSITIONS = 2048;
 
-export function prefill(model: Model, tokens: tf.Tensor2D, pads: readonly number[], keepCache: boolean): { logits: tf.Tensor2D; cache: KvCache | null } {
+export function prefill(
+  model: Model,
+  tokens: tf.Tensor2D,
+  pads: readonly number[],
+  keepCache: boolean,
+  rowsOf?: readonly number[],
+): { logits: tf.Tensor2D; cache: KvCache | null } {
   const [B, P] = tokens.shape;
   if (pads.length !== B || pads.some((p) => !(p >= 0 && p < P))) throw new Error(`prefill: need ${B} paddings in [0, ${P})`);
+  if (rowsOf?.some((r) => !(Number.isInteger(r) && r >= 0 && r < B))) throw new Error(`prefill: rowsOf must index the ${B} prompt rows`);
   const rows = Math.max(1, Math.floor(PREFILL_POSITIONS / P));
-  if (B <= rows) return prefillRows(model, tokens, pads, keepCache);
   const parts: { logits: tf.Tensor2D; kv: tf.Tensor4D[] }[] = [];
   try {
     for (let start = 0; start < B; start += rows) {
       const size = Math.min(rows, B - start);
-      const part = tf.slice(tokens, [start, 0], [size, P]);
+      const part = size === B ? tokens : tf.slice(tokens, [start, 0], [size, P]);
       parts.push(prefillPass(model, part, pads.slice(start, start + size), keepCache));
-      part.dispose();
+      if (part !== tokens) part.dispose();
     }
-    const logits = tf.concat(parts.map((p) => p.logits)) as tf.Tensor2D;
+    // Joined along the rows (logits [rows, V]; keys and values [H, rows, P, dh]), then each
+    // output row takes its prompt's row (rowsOf); the cache owns the tensors it is given.
+    const joined = (ts: tf.Tensor[], axis: number): tf.Tensor => {
+      const all = ts.length === 1 ? tf.clone(ts[0]!) : tf.concat(ts, axis);
+      if (!rowsOf) return all;
+      const picked = tf.tidy(() => tf.gather(all, tf.tensor1d(Int32Array.from(rowsOf), 'int32'), axis));
+      all.dispose();
+      return picked;
+    };
+    const logits = joined(
+      parts.map((p) => p.logits),
+      0,
+    ) as tf.Tensor2D;
     if (!keepCache) return { logits, cache: null };
-    // Keys and values are [H, rows, P, dh]: joined along the rows (the cache owns the joined ones).
     const kv = parts[0]!.kv.map(
       (_, i) =>
-        tf.concat(
+        joined(
           parts.map((p) => p.kv[i]!),
           1,
         ) as tf.Tensor4D,
     );
-    return { logits, cache: kvCacheOf(kv, pads) };
+    return { logits, cache: kvCacheOf(kv, rowsOf ? rowsOf.map((r) => pads[r]!) : pads) };
   } finally {
     for (const p of parts) tf.dispose([p.logits, ...p.kv]);
   }
-}
-
-function prefillRows(model: Model, tokens: tf.Tensor2D, pads: readonly number[], keepCache: boolean): { logits: tf.Tensor2D; cache: KvCache | null } {
-  const { logits, kv } = prefillPass(model, tokens, pads, keepCache);
-  return { logits, cache: keepCache ? kvCacheOf(kv, pads) : null };
 }
 
 /** createKvCache over prefill's per-layer [keys, values, keys, values, ...], which it then owns. */

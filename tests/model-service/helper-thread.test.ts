@@ -6,7 +6,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { nodeWasmPaths } from '../../src/model/backend-node';
 import type { TrainBatch } from '../../src/model/train';
-import { type ModelHelper, ModelService, type SampleJob } from '../../src/model-service/model-service';
+import { helperShare, type ModelHelper, ModelService, type SampleJob } from '../../src/model-service/model-service';
 import { spawnNodeModelHelper } from '../../src/model-service/node-model-helper';
 import { createRng, randomInt } from '../../src/shared/rng';
 
@@ -82,6 +82,17 @@ describe('a helper thread (threads=2)', () => {
     expect((await x.train(b, options)).hindsightLoss).toBe((await y.train(b, options)).hindsightLoss);
     expect(Buffer.from(await x.save()).equals(Buffer.from(await y.save()))).toBe(true);
   }, 120_000);
+
+  it('splits a sampling batch in halves that keep jobs with one prompt together', () => {
+    const job = (id: number): SampleJob => ({ kind: 'program', prompt: [1, id], maxTokens: 8 });
+    // Single jobs alternate, this thread first.
+    expect(helperShare([1, 2, 3, 4, 5].map(job))).toEqual([false, true, false, true, false]);
+    // Groups of four (a solver's tries, replay's draws) go whole, each to the side with fewer jobs.
+    const grouped = [1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4].map(job);
+    expect(helperShare(grouped)).toEqual([false, false, false, false, true, true, true, true, false, false, false, false, true, true, true, true]);
+    // A prompt seen again later goes where it went first.
+    expect(helperShare([1, 2, 3, 1].map(job))).toEqual([false, true, false, false]);
+  });
 
   it('goes on alone, losing nothing, when its helper thread dies', async () => {
     let helper: ModelHelper | null = null;

@@ -144,5 +144,21 @@ for (const backend of ['cpu', 'wasm'] as const)
           expect(maxDiff(cached[i]!.logProbs, want)).toBeLessThan(1e-4);
         }
       });
+
+      it('sampleBatch: rows with the same prompt share one prefill and sample as if each had its own', async () => {
+        const V = model.config.vocabSize;
+        const [a, b] = [tokens(4, V, 12), tokens(9, V, 13)];
+        // Three distinct prompts among six rows, a repeated one first and last.
+        const requests = [a, b, a, tokens(6, V, 14), a, b].map((prompt) => ({ prompt, constraint: null }));
+        const options = { maxNewTokens: 20, temperature: 1, eosId: V - 1 };
+        const shared = await sampleBatch(model, requests, { ...options, rng: createRng(5) });
+        const recomputed = await sampleBatch(model, requests, { ...options, rng: createRng(5), useKvCache: false });
+        for (let i = 0; i < requests.length; i++) {
+          expect(shared[i]!.tokens, `row ${i}`).toEqual(recomputed[i]!.tokens);
+          expect(maxDiff(shared[i]!.logProbs, recomputed[i]!.logProbs), `row ${i}`).toBeLessThan(1e-4);
+        }
+        // One prompt, several draws: the rows go their own ways.
+        expect(new Set([0, 2, 4].map((i) => shared[i]!.tokens.join(','))).size).toBeGreaterThan(1);
+      });
     });
   }
