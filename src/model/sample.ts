@@ -136,7 +136,7 @@ function leftPadded(sequences: number[][], batch: number, length: number): { tok
 }
 
 /** The distinct prompts, in order of first use, and each row's index among them. */
-export function distinctPrompts(prompts: readonly number[][]): { distinct: number[][]; rowsOf: number[] } {
+function distinctPrompts(prompts: readonly number[][]): { distinct: number[][]; rowsOf: number[] } {
   const index = new Map<string, number>();
   const distinct: number[][] = [];
   const rowsOf = prompts.map((prompt) => {

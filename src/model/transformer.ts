@@ -250,14 +250,6 @@ export function outputLogits(model: Model, hidden: tf.Tensor2D): tf.Tensor2D {
 // KV-cached decoding (the cache's buffers and their layouts: kv-cache.ts)
 
 /**
- * Runs left-padded prompts through the model: tokens [B, P] (int32) where row b's first `pads[b]`
- * slots are padding (any id). Returns the logits [B, V] at the last slot (each row's first new
- * token) and, when `keepCache`, the KV cache for decodeStep. Positions start at 0 on each row's
- * first real token and the padding is masked out, so a row's result does not depend on the others.
- * With `rowsOf`, the results have one row per entry, row b being prompt row rowsOf[b]: rows that
- * share a prompt share its prefill.
- */
-/**
  * Positions a prefill pass may hold at once (rows x prompt length); more rows go in further
  * passes. One pass keeps every layer's intermediates until it ends, attention's growing with the
  * square of the prompt: sampling 168 rows of a 180-token prompt took 756 MB of wasm heap in one
@@ -265,6 +257,14 @@ export function outputLogits(model: Model, hidden: tf.Tensor2D): tf.Tensor2D {
  */
 export const PREFILL_POSITIONS = 2048;
 
+/**
+ * Runs left-padded prompts through the model: tokens [B, P] (int32) where row b's first `pads[b]`
+ * slots are padding (any id). Returns the logits [B, V] at the last slot (each row's first new
+ * token) and, when `keepCache`, the KV cache for decodeStep. Positions start at 0 on each row's
+ * first real token and the padding is masked out, so a row's result does not depend on the others.
+ * With `rowsOf`, the results have one row per entry, row b being prompt row rowsOf[b]: rows that
+ * share a prompt share its prefill.
+ */
 export function prefill(
   model: Model,
   tokens: tf.Tensor2D,
