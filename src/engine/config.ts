@@ -56,6 +56,11 @@ export interface EngineConfig {
   replayUpdates: number;
   /** Examples per replay update, split evenly over the task types that are on. */
   replayRows: number;
+  /**
+   * Replay programs drawn per prompt (the same references and level): a prompt is prefilled once
+   * for its group, so larger groups sample faster; 1 gives every program a prompt of its own.
+   */
+  replayGroup: number;
   /** Program curriculum: 0 lets the engine move the level by the solver's success; 1-4 fixes it. */
   level: number;
   /** Extra random inputs each proposal is run on; all outputs equal means it is rejected as `constant` (0: off). */
@@ -118,6 +123,7 @@ export const FIELDS: Readonly<Record<Field, FieldSpec>> = {
     doc: 'hindsight replay: extra cross-entropy updates per step on new programs the proposer writes, run on new arguments (0: off)',
   },
   replayRows: { kind: 'int', min: 3, max: 256, doc: 'examples per replay update, split over the task types that are on' },
+  replayGroup: { kind: 'int', min: 1, max: 16, doc: 'replay programs drawn per prompt, which is prefilled once for them (1: a prompt each)' },
   level: { kind: 'int', min: 0, max: 4, doc: 'program level: 0 = automatic curriculum, 1 (one-line) to 4 (full grammar)' },
   constantProbes: { kind: 'int', min: 0, max: 8, doc: 'extra inputs a proposal runs on to reject constant programs (0: off)' },
   balanceTasks: { kind: 'bool', doc: 'balance solver batches by output type and value' },
@@ -141,6 +147,7 @@ const SHARED = {
   timeoutMs: 1000,
   hindsight: true,
   hindsightWeight: 1,
+  replayGroup: 1,
   level: 0,
   constantProbes: 3,
   balanceTasks: true,

@@ -97,14 +97,6 @@ const MICRO_BATCH_ROWS = 8;
  */
 const MICRO_BATCH_TOKENS = 512;
 
-/**
- * Replay programs are drawn in groups of this many from one prompt (the same references and
- * level): sampling prefills a prompt once for its group, and the prompts were four fifths of
- * the tokens a step prefilled. Each program is still a draw from the proposer given references
- * drawn uniformly from its buffer.
- */
-const REPLAY_GROUP = 4;
-
 export class SelfPlay {
   readonly buffers: { deduction: TaskBuffer<Triplet>; abduction: TaskBuffer<Triplet>; induction: TaskBuffer<InductionTask> };
   readonly prompts: Prompts;
@@ -596,11 +588,11 @@ export class SelfPlay {
     const writers = (['deduction', 'abduction'] as const).filter((t) => c[t]);
     const count = c.replayUpdates * perUpdate;
     const jobs = this.curriculum
-      .levelsFor(Math.ceil(count / REPLAY_GROUP), this.rng)
+      .levelsFor(Math.ceil(count / c.replayGroup), this.rng)
       .flatMap((level, k) => {
         const type = writers[k % writers.length]!;
         const { followedBy: _input, ...programOnly } = this.prompts.propose(type, this.buffers[type].uniformDistinct(c.references, this.rng), level);
-        return Array.from({ length: REPLAY_GROUP }, () => ({ ...programOnly }));
+        return Array.from({ length: c.replayGroup }, () => ({ ...programOnly }));
       })
       .slice(0, count);
     const samples = await this.sample(jobs, 'replay');
