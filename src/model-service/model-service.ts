@@ -26,7 +26,7 @@ import { decodeCheckpoint, encodeCheckpoint, restoreCheckpoint, snapshotCheckpoi
 import { configFor, type ModelConfig, type PresetName, parameterCount } from '../model/config';
 import { MaskInterner, type PackedMask } from '../model/masks';
 import { createOptimizer, disposeOptimizer, type Optimizer, type OptimizerOptions } from '../model/optimizer';
-import { type SampleResult, sampleBatch } from '../model/sample';
+import { promptKey, type SampleResult, sampleBatch } from '../model/sample';
 import {
   type BatchNormalisers,
   chunkGradients,
@@ -705,7 +705,7 @@ export function helperShare(jobs: readonly SampleJob[]): boolean[] {
   const sideOf = new Map<string, boolean>();
   let [here, there] = [0, 0];
   return jobs.map((job) => {
-    const key = job.prompt.join(',');
+    const key = promptKey(job.prompt);
     let toHelper = sideOf.get(key);
     if (toHelper === undefined) {
       toHelper = there < here;

@@ -135,12 +135,15 @@ function leftPadded(sequences: number[][], batch: number, length: number): { tok
   return { tokens: tf.tensor2d(tokens, [batch, length], 'int32'), pads };
 }
 
+/** A prompt as a map key: equal prompts, equal keys. */
+export const promptKey = (prompt: readonly number[]): string => prompt.join(',');
+
 /** The distinct prompts, in order of first use, and each row's index among them. */
 function distinctPrompts(prompts: readonly number[][]): { distinct: number[][]; rowsOf: number[] } {
   const index = new Map<string, number>();
   const distinct: number[][] = [];
   const rowsOf = prompts.map((prompt) => {
-    const key = prompt.join(',');
+    const key = promptKey(prompt);
     let i = index.get(key);
     if (i === undefined) {
       i = distinct.length;
@@ -162,13 +165,14 @@ async function sampleCached(model: Model, rows: Row[], options: SampleOptions, i
   const { distinct, rowsOf } = distinctPrompts(rows.map((r) => r.prompt));
   const shared = distinct.length < rows.length;
   const first = leftPadded(distinct, shared ? batchBucket(distinct.length, grain) : B, Pb);
-  // Each row's padding: its prompt's (bucket filler rows take the first prompt's).
-  const pads = shared ? Array.from({ length: B }, (_, b) => first.pads[rowsOf[b] ?? 0]!) : first.pads;
+  // Each row's prompt and padding (bucket filler rows take the first prompt's).
+  const promptOfRow = shared ? Array.from({ length: B }, (_, b) => rowsOf[b] ?? 0) : undefined;
+  const pads = promptOfRow ? promptOfRow.map((r) => first.pads[r]!) : first.pads;
   let cache: KvCache | null = null;
   try {
     // Token t (0-based) is drawn from the logits of slot Pb-1+t and, unless it is the last one,
     // fed back at slot Pb+t.
-    const pre = prefill(model, first.tokens, first.pads, maxTokens > 1, shared ? Array.from({ length: B }, (_, b) => rowsOf[b] ?? 0) : undefined);
+    const pre = prefill(model, first.tokens, first.pads, maxTokens > 1, promptOfRow);
     first.tokens.dispose();
     cache = pre.cache;
     await pickTokens(pre.logits, rows, options, interner);
