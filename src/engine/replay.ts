@@ -19,6 +19,7 @@ import type { ValidateRequest, Verdict } from '../executor/types';
 import type { SampleOutcome } from '../model-service/model-service';
 import { type Rng, randomInt } from '../shared/rng';
 import { splitPairs } from './config';
+import { outputClass, valueKey } from './heldout';
 import type { HindsightTarget } from './hindsight';
 import type { TaskType } from './rewards';
 
@@ -70,23 +71,62 @@ export function checkedPrograms(
 }
 
 /**
+ * Caps on the deduction answers of one replay update, of the held-out set's kind (heldout.ts): an
+ * output value (`==`-equal values counted together) at most `valueCap` times, an output class
+ * (int, str, bool, ...) at most `classCap` times. Random programs answer True, False, 0 and ''
+ * far more often than the held-out set, whose values are all different; trained on them as they
+ * come, the model learns those answers first (scripts/supervised-ceiling.ts balance=1).
+ */
+export class OutputBalance {
+  private readonly perValue = new Map<string, number>();
+  private readonly perClass = new Map<string, number>();
+
+  constructor(
+    private readonly valueCap: number,
+    private readonly classCap: number,
+  ) {}
+
+  /** Whether the output fits under both caps; if it does, it is counted. */
+  admit(output: string): boolean {
+    const value = valueKey(output);
+    const kind = outputClass(output);
+    if ((this.perValue.get(value) ?? 0) >= this.valueCap || (this.perClass.get(kind) ?? 0) >= this.classCap) return false;
+    this.perValue.set(value, (this.perValue.get(value) ?? 0) + 1);
+    this.perClass.set(kind, (this.perClass.get(kind) ?? 0) + 1);
+    return true;
+  }
+}
+
+/**
  * The hindsight targets of one checked program for the given roles: a deduction pair and a
  * different abduction pair (both drawn with `rng`), and an induction task showing the first half
  * of the pairs with an empty message (the held-out set's induction format) and hiding the rest.
+ * With a `balance`, deduction takes the first pair from its drawn one on whose output the balance
+ * admits, and the program gives no deduction target when none is.
  */
-export function replayTargets(program: CheckedProgram, types: readonly TaskType[], rng: Rng): HindsightTarget[] {
+export function replayTargets(program: CheckedProgram, types: readonly TaskType[], rng: Rng, balance?: OutputBalance): HindsightTarget[] {
   const { code, pairs } = program;
-  const first = randomInt(rng, pairs.length);
-  const second = (first + 1 + randomInt(rng, pairs.length - 1)) % pairs.length;
+  const n = pairs.length;
+  const drawn = randomInt(rng, n);
+  const other = randomInt(rng, n - 1);
+  let first: number | null = drawn;
+  if (balance && types.includes('deduction')) {
+    const admitted = Array.from({ length: n }, (_, k) => (drawn + k) % n).find((i) => balance.admit(pairs[i]![1]));
+    first = admitted ?? null;
+  }
+  const second = ((first ?? drawn) + 1 + other) % n;
   const targets: HindsightTarget[] = [];
   for (const type of types) {
     if (type === 'induction') {
       const { shown, hidden } = splitPairs(pairs);
       const [input, output] = hidden[0] ?? shown[0]!;
       targets.push({ type, task: { code, input, output, shown, message: '' }, answer: code, relabelled: false });
-    } else {
-      const [input, output] = pairs[type === 'deduction' ? first : second]!;
-      targets.push({ type, task: { code, input, output }, answer: type === 'deduction' ? output : input, relabelled: false });
+    } else if (type === 'abduction') {
+      const [input, output] = pairs[second]!;
+      targets.push({ type, task: { code, input, output }, answer: input, relabelled: false });
+    } else if (first !== null) {
+      const [input, output] = pairs[first]!;
+      targets.push({ type, task: { code, input, output }, answer: output, relabelled: false });
     }
   }
   return targets;

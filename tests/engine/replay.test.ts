@@ -3,7 +3,7 @@
  * executor's), and the example each role learns from one checked program.
  */
 import { describe, expect, it } from 'vitest';
-import { checkedPrograms, freshPrograms, replayRequests, replayTargets } from '../../src/engine/replay';
+import { checkedPrograms, freshPrograms, OutputBalance, replayRequests, replayTargets } from '../../src/engine/replay';
 import { createRng } from '../../src/shared/rng';
 import { sharedExecutor } from '../support/executor';
 
@@ -101,5 +101,51 @@ describe('replayTargets', () => {
   it('gives one target per role that is on', () => {
     expect(replayTargets(program, ['deduction', 'abduction', 'induction'], createRng(1)).map((t) => t.type)).toEqual(['deduction', 'abduction', 'induction']);
     expect(replayTargets(program, ['deduction'], createRng(1)).map((t) => t.type)).toEqual(['deduction']);
+  });
+});
+
+describe('replay balanced by output', () => {
+  it('admits an output value once and an output class up to its cap, counting == values together', () => {
+    const balance = new OutputBalance(1, 2);
+    expect(balance.admit('0')).toBe(true);
+    expect(balance.admit('False')).toBe(false); // == 0
+    expect(balance.admit('True')).toBe(true);
+    expect(balance.admit('5')).toBe(true); // the second int
+    expect(balance.admit('6')).toBe(false); // ints are full
+    expect(balance.admit("'a'")).toBe(true);
+  });
+
+  it('gives deduction an output not yet taken, and none when every output is taken; abduction is unaffected', () => {
+    const bools = {
+      code: 'def f(n):\n    return n > 2',
+      pairs: [
+        ['1', 'False'],
+        ['3', 'True'],
+        ['5', 'True'],
+      ] as [string, string][],
+    };
+    const balance = new OutputBalance(1, 10);
+    const outputs = [0, 1].map(
+      (seed) => replayTargets(bools, ['deduction', 'abduction'], createRng(seed), balance).find((t) => t.type === 'deduction')?.answer,
+    );
+    expect(outputs.sort()).toEqual(['False', 'True']);
+    const third = replayTargets(bools, ['deduction', 'abduction', 'induction'], createRng(2), balance);
+    expect(third.map((t) => t.type)).toEqual(['abduction', 'induction']);
+    expect(third[0]!.answer).toBe(third[0]!.task.input);
+  });
+
+  it('draws the same targets as without a balance while every output is new', () => {
+    const program = {
+      code: 'def f(n):\n    return n * 3',
+      pairs: [
+        ['1', '3'],
+        ['2', '6'],
+        ['3', '9'],
+      ] as [string, string][],
+    };
+    for (let seed = 0; seed < 10; seed++) {
+      const plain = replayTargets(program, ['deduction', 'abduction'], createRng(seed));
+      expect(replayTargets(program, ['deduction', 'abduction'], createRng(seed), new OutputBalance(1, 10))).toEqual(plain);
+    }
   });
 });
