@@ -7,13 +7,18 @@
  * can give self-play in the same minutes.
  *
  *   npx tsx scripts/supervised-ceiling.ts minutes=3 lr=1e-3 rows=64 micro=16 inputs=4 level=1 [pool=N]
- *     [threads=1|2] [layers=N dmodel=N heads=N mlp=N (other sizes than tiny's)]
+ *     [threads=1|2] [layers=N dmodel=N heads=N mlp=N (other sizes than tiny's)] [balance=N]
+ *
+ * balance=N: each output value at most N times in a step's rows (and an output class at most the
+ * held-out share), as self-play's replay does with balanceTasks (OutputBalance).
  */
 import { openSession, shippedHeldout } from '../src/cli/engine-session';
 import { applySettings, defaultConfig } from '../src/engine/config';
 import { evaluate } from '../src/engine/evaluate';
 import { trivialFloors } from '../src/engine/floors';
+import { CLASS_SHARE } from '../src/engine/heldout';
 import { Prompts, type SolveTask } from '../src/engine/prompts';
+import { OutputBalance } from '../src/engine/replay';
 import type { ProgramLevel } from '../src/lang/levels';
 import { argumentsConstraint } from '../src/lang/literal-grammar';
 import { programConstraint } from '../src/lang/program-grammar';
@@ -53,6 +58,7 @@ const program = () => (poolSize ? pool[Math.floor(rng() * poolSize)]! : randomPr
 /** `rows` checked triplets of non-constant random programs. */
 async function triplets(): Promise<SolveTask[]> {
   const out: SolveTask[] = [];
+  const balance = args.balance ? new OutputBalance(Number(args.balance), Math.ceil(rows * CLASS_SHARE)) : null;
   while (out.length < rows) {
     const requests = Array.from({ length: 32 }, () => {
       const code = program();
@@ -67,7 +73,8 @@ async function triplets(): Promise<SolveTask[]> {
       const outputs = verdict.ok ? (verdict.outputs ?? []) : [];
       if (new Set(outputs).size < 2) return;
       outputs.forEach((output, j) => {
-        if (tokenizer.encode(output).length < config.outputTokens) out.push({ code: requests[i]!.code, input: requests[i]!.inputs[j]!, output });
+        if (tokenizer.encode(output).length >= config.outputTokens || (balance && !balance.admit(output))) return;
+        out.push({ code: requests[i]!.code, input: requests[i]!.inputs[j]!, output });
       });
     });
   }
