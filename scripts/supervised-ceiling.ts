@@ -10,7 +10,7 @@
  *     [threads=1|2] [layers=N dmodel=N heads=N mlp=N (other sizes than tiny's)] [balance=N]
  *
  * balance=N: each output value at most N times in a step's rows (and an output class at most the
- * held-out share), as self-play's replay does with balanceTasks (OutputBalance).
+ * held-out share), as self-play's replay does with replayBalance (OutputBalance).
  */
 import { openSession, shippedHeldout } from '../src/cli/engine-session';
 import { applySettings, defaultConfig } from '../src/engine/config';

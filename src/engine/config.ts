@@ -61,6 +61,11 @@ export interface EngineConfig {
    * for its group, so larger groups sample faster; 1 gives every program a prompt of its own.
    */
   replayGroup: number;
+  /**
+   * Replay's deduction answers balanced in each update: every output value once, an output class
+   * at most the held-out set's share (OutputBalance, replay.ts).
+   */
+  replayBalance: boolean;
   /** Program curriculum: 0 lets the engine move the level by the solver's success; 1-4 fixes it. */
   level: number;
   /** Extra random inputs each proposal is run on; all outputs equal means it is rejected as `constant` (0: off). */
@@ -124,6 +129,7 @@ export const FIELDS: Readonly<Record<Field, FieldSpec>> = {
   },
   replayRows: { kind: 'int', min: 3, max: 256, doc: 'examples per replay update, split over the task types that are on' },
   replayGroup: { kind: 'int', min: 1, max: 16, doc: 'replay programs drawn per prompt, which is prefilled once for them (1: a prompt each)' },
+  replayBalance: { kind: 'bool', doc: "balance each replay update's deduction answers: every output value once" },
   level: { kind: 'int', min: 0, max: 4, doc: 'program level: 0 = automatic curriculum, 1 (one-line) to 4 (full grammar)' },
   constantProbes: { kind: 'int', min: 0, max: 8, doc: 'extra inputs a proposal runs on to reject constant programs (0: off)' },
   balanceTasks: { kind: 'bool', doc: 'balance solver batches by output type and value' },
@@ -148,6 +154,7 @@ const SHARED = {
   hindsight: true,
   hindsightWeight: 1,
   replayGroup: 1,
+  replayBalance: false,
   level: 0,
   constantProbes: 3,
   balanceTasks: true,

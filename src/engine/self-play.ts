@@ -606,8 +606,7 @@ export class SelfPlay {
     let lossSum = 0;
     for (let start = 0; start < checked.length; start += perUpdate) {
       const batch: TrainBatch = { tokens: [], promptLengths: [], advantages: [], oldLogProbs: [], masks: [], hindsight: [] };
-      // With balanceTasks, each update's deduction answers are all different values (see OutputBalance).
-      const balance = c.balanceTasks ? new OutputBalance(1, Math.ceil(perUpdate * CLASS_SHARE)) : undefined;
+      const balance = c.replayBalance ? new OutputBalance(1, Math.ceil(perUpdate * CLASS_SHARE)) : undefined;
       const targets = checked.slice(start, start + perUpdate).flatMap((program) => replayTargets(program, types, this.rng, balance));
       if (this.addHindsightRows(batch, targets) === 0) continue;
       const stats = await this.trainOn(batch);
