@@ -74,8 +74,9 @@ export function checkedPrograms(
  * Caps on the deduction answers of one replay update, of the held-out set's kind (heldout.ts): an
  * output value (`==`-equal values counted together) at most `valueCap` times, an output class
  * (int, str, bool, ...) at most `classCap` times. Random programs answer True, False, 0 and ''
- * far more often than the held-out set, whose values are all different; trained on them as they
- * come, the model learns those answers first (scripts/supervised-ceiling.ts balance=1).
+ * far more often than the held-out set, whose values are all different. Capped, the supervised
+ * ceiling learnt faster (scripts/supervised-ceiling.ts balance=1), but self-play learnt less
+ * (README, Learning), so replay uses it only with `replayBalance`, off by default.
  */
 export class OutputBalance {
   private readonly perValue = new Map<string, number>();
