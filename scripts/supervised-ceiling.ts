@@ -10,15 +10,15 @@
  *     [threads=1|2] [layers=N dmodel=N heads=N mlp=N (other sizes than tiny's)] [balance=N]
  *
  * balance=N: each output value at most N times in a step's rows (and an output class at most the
- * held-out share), as self-play's replay does with replayBalance (OutputBalance).
+ * held-out share), as self-play's replay does with replayBalance (OutputCaps, heldout.ts).
  */
 import { openSession, shippedHeldout } from '../src/cli/engine-session';
 import { applySettings, defaultConfig } from '../src/engine/config';
 import { evaluate } from '../src/engine/evaluate';
 import { trivialFloors } from '../src/engine/floors';
-import { CLASS_SHARE } from '../src/engine/heldout';
+import { CLASS_SHARE, OutputCaps } from '../src/engine/heldout';
 import { Prompts, type SolveTask } from '../src/engine/prompts';
-import { OutputBalance } from '../src/engine/replay';
+
 import type { ProgramLevel } from '../src/lang/levels';
 import { argumentsConstraint } from '../src/lang/literal-grammar';
 import { programConstraint } from '../src/lang/program-grammar';
@@ -58,7 +58,7 @@ const program = () => (poolSize ? pool[Math.floor(rng() * poolSize)]! : randomPr
 /** `rows` checked triplets of non-constant random programs. */
 async function triplets(): Promise<SolveTask[]> {
   const out: SolveTask[] = [];
-  const balance = args.balance ? new OutputBalance(Number(args.balance), Math.ceil(rows * CLASS_SHARE)) : null;
+  const balance = args.balance ? new OutputCaps(Number(args.balance), Math.ceil(rows * CLASS_SHARE)) : null;
   while (out.length < rows) {
     const requests = Array.from({ length: 32 }, () => {
       const code = program();

@@ -6,7 +6,7 @@
  * stop growing in a run of hours (a buffer gains a few dozen tasks a step).
  */
 import { type Rng, randomInt } from '../shared/rng';
-import { outputClass, valueKey } from './heldout';
+import { OutputCaps, outputClass } from './heldout';
 
 export interface Triplet {
   id: string;
@@ -93,12 +93,10 @@ export class TaskBuffer<T> {
   balancedBatch(count: number, fresh: number, rng: Rng, outputOf: (item: T) => string): T[] {
     if (this.items.length === 0) return [];
     const batch: T[] = [];
-    const perValue = new Map<string, number>();
-    const cap = Math.max(1, Math.floor(count / 4));
+    const caps = new OutputCaps(Math.max(1, Math.floor(count / 4)));
     const take = (item: T) => {
       batch.push(item);
-      const key = valueKey(outputOf(item));
-      perValue.set(key, (perValue.get(key) ?? 0) + 1);
+      caps.take(outputOf(item));
     };
     for (let i = this.items.length - 1; i >= Math.max(0, this.items.length - fresh) && batch.length < count; i--) take(this.items[i]!);
     const classes = new Map<string, T[]>();
@@ -114,7 +112,7 @@ export class TaskBuffer<T> {
       for (let tries = 0; tries < 8; tries++) {
         const group = groups[randomInt(rng, groups.length)]!;
         pick = group[randomInt(rng, group.length)]!;
-        if ((perValue.get(valueKey(outputOf(pick))) ?? 0) < cap) break;
+        if (!caps.refusal(outputOf(pick))) break;
       }
       take(pick!);
     }

@@ -63,7 +63,7 @@ export interface EngineConfig {
   replayGroup: number;
   /**
    * Replay's deduction answers balanced in each update: every output value once, an output class
-   * at most the held-out set's share (OutputBalance, replay.ts).
+   * at most the held-out set's share (OutputCaps, heldout.ts).
    */
   replayBalance: boolean;
   /** Program curriculum: 0 lets the engine move the level by the solver's success; 1-4 fixes it. */

@@ -103,6 +103,42 @@ export function valueCapOf(count: number): number {
   return Math.max(1, Math.floor(count * VALUE_SHARE));
 }
 
+/**
+ * Counts of output values (`==`-equal values together, by `valueKey`) and output classes against
+ * caps: the held-out generator's balance, also used by solver batches and balanced replay.
+ */
+export class OutputCaps {
+  private readonly perValue = new Map<string, number>();
+  private readonly perClass = new Map<OutputClass, number>();
+
+  constructor(
+    private readonly valueCap: number,
+    private readonly classCap = Number.POSITIVE_INFINITY,
+  ) {}
+
+  /** Which cap the output would pass, the class's checked first; null when it fits under both. */
+  refusal(output: string): 'class' | 'value' | null {
+    if ((this.perClass.get(outputClass(output)) ?? 0) >= this.classCap) return 'class';
+    if ((this.perValue.get(valueKey(output)) ?? 0) >= this.valueCap) return 'value';
+    return null;
+  }
+
+  /** Counts the output, whether or not it fits. */
+  take(output: string): void {
+    const kind = outputClass(output);
+    const value = valueKey(output);
+    this.perClass.set(kind, (this.perClass.get(kind) ?? 0) + 1);
+    this.perValue.set(value, (this.perValue.get(value) ?? 0) + 1);
+  }
+
+  /** Counts the output if it fits under both caps; says whether it did. */
+  admit(output: string): boolean {
+    if (this.refusal(output)) return false;
+    this.take(output);
+    return true;
+  }
+}
+
 /** Most copy tasks a level of `count` tasks may hold: `COPY_SHARE` of it, at least one. */
 export function copyCap(count: number): number {
   return Math.max(1, Math.floor(count * COPY_SHARE));
@@ -297,14 +333,11 @@ interface LevelContext {
 async function drawLevel(executor: Executor, ctx: LevelContext, accept: (task: HeldoutTask) => void): Promise<LevelReport> {
   const { tokenizer, weights, seed, level, perLevel: count, pairs, seen } = ctx;
   const random = seededRandom(levelSeed(seed, level));
-  const classCap = Math.ceil(count * CLASS_SHARE);
-  const valueCap = valueCapOf(count);
+  const caps = new OutputCaps(valueCapOf(count), Math.ceil(count * CLASS_SHARE));
   const copyLimit = copyCap(count);
   const maxDraws = count * DRAWS_PER_TASK;
 
   let accepted = 0;
-  const perClass = new Map<OutputClass, number>();
-  const perValue = new Map<string, number>();
   const rejected: Record<string, number> = {};
   const reject = (reason: string) => void (rejected[reason] = (rejected[reason] ?? 0) + 1);
   let copies = 0;
@@ -332,18 +365,16 @@ async function drawLevel(executor: Executor, ctx: LevelContext, accept: (task: H
       }
       const outputs = verdictOf.get(candidate)!.outputs!;
       const key = renamingKey(candidate.code);
-      const kind = outputClass(outputs[0]!);
-      const value = valueKey(outputs[0]!);
+      const refusal = caps.refusal(outputs[0]!);
       const taskPairs = candidate.inputs.map((input, i) => [input, outputs[i]!] as [string, string]);
       const copy = isCopyTask(taskPairs);
       if (seen.has(key)) reject('duplicate-program');
       else if (copy && copies >= copyLimit) reject('copy-cap');
-      else if ((perClass.get(kind) ?? 0) >= classCap) reject(`class-cap-${kind}`);
-      else if ((perValue.get(value) ?? 0) >= valueCap) reject('value-cap');
+      else if (refusal === 'class') reject(`class-cap-${outputClass(outputs[0]!)}`);
+      else if (refusal === 'value') reject('value-cap');
       else {
         seen.add(key);
-        perClass.set(kind, (perClass.get(kind) ?? 0) + 1);
-        perValue.set(value, (perValue.get(value) ?? 0) + 1);
+        caps.take(outputs[0]!);
         if (copy) copies++;
         accept({
           id: `heldout_L${level}_${String(accepted).padStart(3, '0')}`,

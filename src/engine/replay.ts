@@ -19,7 +19,7 @@ import type { ValidateRequest, Verdict } from '../executor/types';
 import type { SampleOutcome } from '../model-service/model-service';
 import { type Rng, randomInt } from '../shared/rng';
 import { splitPairs } from './config';
-import { outputClass, valueKey } from './heldout';
+import type { OutputCaps } from './heldout';
 import type { HindsightTarget } from './hindsight';
 import type { TaskType } from './rewards';
 
@@ -71,41 +71,15 @@ export function checkedPrograms(
 }
 
 /**
- * Caps on the deduction answers of one replay update, of the held-out set's kind (heldout.ts): an
- * output value (`==`-equal values counted together) at most `valueCap` times, an output class
- * (int, str, bool, ...) at most `classCap` times. Random programs answer True, False, 0 and ''
- * far more often than the held-out set, whose values are all different. Capped, the supervised
- * ceiling learnt faster (scripts/supervised-ceiling.ts balance=1), but self-play learnt less
- * (README, Learning), so replay uses it only with `replayBalance`, off by default.
- */
-export class OutputBalance {
-  private readonly perValue = new Map<string, number>();
-  private readonly perClass = new Map<string, number>();
-
-  constructor(
-    private readonly valueCap: number,
-    private readonly classCap: number,
-  ) {}
-
-  /** Whether the output fits under both caps; if it does, it is counted. */
-  admit(output: string): boolean {
-    const value = valueKey(output);
-    const kind = outputClass(output);
-    if ((this.perValue.get(value) ?? 0) >= this.valueCap || (this.perClass.get(kind) ?? 0) >= this.classCap) return false;
-    this.perValue.set(value, (this.perValue.get(value) ?? 0) + 1);
-    this.perClass.set(kind, (this.perClass.get(kind) ?? 0) + 1);
-    return true;
-  }
-}
-
-/**
  * The hindsight targets of one checked program for the given roles: a deduction pair and a
  * different abduction pair (both drawn with `rng`), and an induction task showing the first half
  * of the pairs with an empty message (the held-out set's induction format) and hiding the rest.
- * With a `balance`, deduction takes the first pair from its drawn one on whose output the balance
+ * With a `balance` (`replayBalance`: random programs answer True, False, 0 and '' far more often
+ * than the held-out set, whose values all differ; it helped the supervised ceiling but self-play
+ * learnt less, README, Learning), deduction takes the first pair from its drawn one on whose output the balance
  * admits, and the program gives no deduction target when none is.
  */
-export function replayTargets(program: CheckedProgram, types: readonly TaskType[], rng: Rng, balance?: OutputBalance): HindsightTarget[] {
+export function replayTargets(program: CheckedProgram, types: readonly TaskType[], rng: Rng, balance?: OutputCaps): HindsightTarget[] {
   const { code, pairs } = program;
   const n = pairs.length;
   const drawn = randomInt(rng, n);

@@ -21,11 +21,11 @@ import { Curriculum, type CurriculumState } from './curriculum';
 import { type EvalTask, type Executor, evaluate, gradingRequest, outcomeOf, runSome } from './evaluate';
 import { type FeedAttempt, type FeedItem, type TaskRecord, TaskRecords } from './feed';
 import { trivialFloors } from './floors';
-import { CLASS_SHARE, programKey } from './heldout';
+import { CLASS_SHARE, OutputCaps, programKey } from './heldout';
 import { type GradedAnswer, type HindsightTarget, hindsightTargets } from './hindsight';
 import { emptyPhases, type LevelEval, type PerType, type PhaseTimes, type StepMetrics, type TrainFigures } from './metrics';
 import { type GradedSolveTask, inductionSolveTask, Prompts, type SolveTask } from './prompts';
-import { checkedPrograms, freshPrograms, OutputBalance, replayRequests, replayTargets } from './replay';
+import { checkedPrograms, freshPrograms, replayRequests, replayTargets } from './replay';
 import { groupAdvantages, learnability, proposerReward, type Role, solverReward, TASK_TYPES, type TaskType } from './rewards';
 import { probeSpeed, type SpeedProbe } from './speed-probe';
 
@@ -606,7 +606,7 @@ export class SelfPlay {
     let lossSum = 0;
     for (let start = 0; start < checked.length; start += perUpdate) {
       const batch: TrainBatch = { tokens: [], promptLengths: [], advantages: [], oldLogProbs: [], masks: [], hindsight: [] };
-      const balance = c.replayBalance ? new OutputBalance(1, Math.ceil(perUpdate * CLASS_SHARE)) : undefined;
+      const balance = c.replayBalance ? new OutputCaps(1, Math.ceil(perUpdate * CLASS_SHARE)) : undefined;
       const targets = checked.slice(start, start + perUpdate).flatMap((program) => replayTargets(program, types, this.rng, balance));
       if (this.addHindsightRows(batch, targets) === 0) continue;
       const stats = await this.trainOn(batch);

@@ -12,6 +12,7 @@ import {
   HELDOUT_PATH,
   HELDOUT_PROGRAM_TOKENS,
   isCopyTask,
+  OutputCaps,
   outputClass,
   programKey,
   readHeldout,
@@ -140,6 +141,31 @@ describe('generateHeldout and the executor', () => {
     const fresh = await generateHeldout(pool, { seed: HELDOUT_DEFAULTS.seed, perLevel: HELDOUT_DEFAULTS.perLevel, pairs: HELDOUT_DEFAULTS.pairs });
     expect(fresh).toEqual(shipped);
   }, 600_000);
+});
+
+describe('OutputCaps', () => {
+  it('admits an output value once and an output class up to its cap, counting == values together', () => {
+    const caps = new OutputCaps(1, 2);
+    expect(caps.admit('0')).toBe(true);
+    expect(caps.admit('False')).toBe(false); // == 0
+    expect(caps.admit('True')).toBe(true);
+    expect(caps.admit('5')).toBe(true); // the second int
+    expect(caps.admit('6')).toBe(false); // ints are full
+    expect(caps.admit("'a'")).toBe(true);
+  });
+
+  it('names the class cap before the value cap, and counts what it takes', () => {
+    const caps = new OutputCaps(1, 1);
+    expect(caps.refusal('7')).toBeNull();
+    caps.take('7');
+    expect(caps.refusal('7')).toBe('class'); // both caps are full: the class is named
+    expect(caps.refusal('[7]')).toBeNull();
+    const values = new OutputCaps(2);
+    values.take('[]');
+    values.take('[]');
+    expect(values.refusal('[]')).toBe('value');
+    expect(values.refusal('[1]')).toBeNull();
+  });
 });
 
 describe('renamingKey', () => {
