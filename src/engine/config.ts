@@ -66,17 +66,6 @@ export interface EngineConfig {
    * at most the held-out set's share (OutputCaps, heldout.ts).
    */
   replayBalance: boolean;
-  /**
-   * Deduction examples each replay program gives (its pairs on different arguments); abduction
-   * and induction give one each. An update's `replayRows` are split over the examples, so more
-   * pairs mean fewer programs to write and a larger share of rows for deduction.
-   */
-  replayDeductionPairs: number;
-  /**
-   * Each replay program an example for one role only, the roles in turn, so that an update's rows
-   * come from as many programs as rows (false: every program an example for every role).
-   */
-  replayOneRole: boolean;
   /** Program curriculum: 0 lets the engine move the level by the solver's success; 1-4 fixes it. */
   level: number;
   /** Extra random inputs each proposal is run on; all outputs equal means it is rejected as `constant` (0: off). */
@@ -141,8 +130,6 @@ export const FIELDS: Readonly<Record<Field, FieldSpec>> = {
   replayRows: { kind: 'int', min: 3, max: 256, doc: 'examples per replay update, split over the task types that are on' },
   replayGroup: { kind: 'int', min: 1, max: 16, doc: 'replay programs drawn per prompt, which is prefilled once for them (1: a prompt each)' },
   replayBalance: { kind: 'bool', doc: "balance each replay update's deduction answers: every output value once" },
-  replayDeductionPairs: { kind: 'int', min: 1, max: 4, doc: 'deduction examples per replay program (abduction and induction: one each)' },
-  replayOneRole: { kind: 'bool', doc: 'each replay program an example for one role only, in turn (false: for every role)' },
   level: { kind: 'int', min: 0, max: 4, doc: 'program level: 0 = automatic curriculum, 1 (one-line) to 4 (full grammar)' },
   constantProbes: { kind: 'int', min: 0, max: 8, doc: 'extra inputs a proposal runs on to reject constant programs (0: off)' },
   balanceTasks: { kind: 'bool', doc: 'balance solver batches by output type and value' },
@@ -168,8 +155,6 @@ const SHARED = {
   hindsightWeight: 1,
   replayGroup: 1,
   replayBalance: false,
-  replayDeductionPairs: 1,
-  replayOneRole: false,
   level: 0,
   constantProbes: 3,
   balanceTasks: true,

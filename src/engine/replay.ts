@@ -77,23 +77,18 @@ export function checkedPrograms(
  * With a `balance` (`replayBalance`: random programs answer True, False, 0 and '' far more often
  * than the held-out set, whose values all differ; it helped the supervised ceiling but self-play
  * learnt less, README, Learning), deduction takes the first pair from its drawn one on whose output the balance
- * admits, and the program gives no deduction target when none is. `deductionPairs` > 1 gives
- * deduction that many pairs (the drawn one and those after it, fewer if the program has fewer).
+ * admits, and the program gives no deduction target when none is.
  */
-export function replayTargets(program: CheckedProgram, types: readonly TaskType[], rng: Rng, balance?: OutputCaps, deductionPairs = 1): HindsightTarget[] {
+export function replayTargets(program: CheckedProgram, types: readonly TaskType[], rng: Rng, balance?: OutputCaps): HindsightTarget[] {
   const { code, pairs } = program;
   const n = pairs.length;
   const drawn = randomInt(rng, n);
   const other = randomInt(rng, n - 1);
-  const deduced: number[] = [];
-  if (types.includes('deduction')) {
-    for (let k = 0; k < n && deduced.length < deductionPairs; k++) {
-      const i = (drawn + k) % n;
-      if (!balance) deduced.push(i);
-      else if (balance.admit(pairs[i]![1])) deduced.push(i);
-    }
+  let first: number | null = drawn;
+  if (balance && types.includes('deduction')) {
+    const admitted = Array.from({ length: n }, (_, k) => (drawn + k) % n).find((i) => balance.admit(pairs[i]![1]));
+    first = admitted ?? null;
   }
-  const first = deduced[0] ?? null;
   const second = ((first ?? drawn) + 1 + other) % n;
   const targets: HindsightTarget[] = [];
   for (const type of types) {
@@ -104,11 +99,9 @@ export function replayTargets(program: CheckedProgram, types: readonly TaskType[
     } else if (type === 'abduction') {
       const [input, output] = pairs[second]!;
       targets.push({ type, task: { code, input, output }, answer: input, relabelled: false });
-    } else {
-      for (const i of deduced) {
-        const [input, output] = pairs[i]!;
-        targets.push({ type, task: { code, input, output }, answer: output, relabelled: false });
-      }
+    } else if (first !== null) {
+      const [input, output] = pairs[first]!;
+      targets.push({ type, task: { code, input, output }, answer: output, relabelled: false });
     }
   }
   return targets;

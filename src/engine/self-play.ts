@@ -584,8 +584,7 @@ export class SelfPlay {
   private async replay(train: TrainFigures | null): Promise<TrainFigures | null> {
     const c = this.config;
     const types = this.types;
-    const examplesPerProgram = c.replayOneRole ? 1 : types.length + (c.deduction ? c.replayDeductionPairs - 1 : 0);
-    const perUpdate = Math.max(1, Math.floor(c.replayRows / examplesPerProgram));
+    const perUpdate = Math.max(1, Math.floor(c.replayRows / types.length));
     const writers = (['deduction', 'abduction'] as const).filter((t) => c[t]);
     const count = c.replayUpdates * perUpdate;
     const jobs = this.curriculum
@@ -607,11 +606,8 @@ export class SelfPlay {
     let lossSum = 0;
     for (let start = 0; start < checked.length; start += perUpdate) {
       const batch: TrainBatch = { tokens: [], promptLengths: [], advantages: [], oldLogProbs: [], masks: [], hindsight: [] };
-      const balance = c.replayBalance ? new OutputCaps(1, Math.ceil(perUpdate * c.replayDeductionPairs * CLASS_SHARE)) : undefined;
-      const roles = (k: number) => (c.replayOneRole ? [types[(start + k) % types.length]!] : types);
-      const targets = checked
-        .slice(start, start + perUpdate)
-        .flatMap((program, k) => replayTargets(program, roles(k), this.rng, balance, c.replayDeductionPairs));
+      const balance = c.replayBalance ? new OutputCaps(1, Math.ceil(perUpdate * CLASS_SHARE)) : undefined;
+      const targets = checked.slice(start, start + perUpdate).flatMap((program) => replayTargets(program, types, this.rng, balance));
       if (this.addHindsightRows(batch, targets) === 0) continue;
       const stats = await this.trainOn(batch);
       rows += batch.tokens.length;
