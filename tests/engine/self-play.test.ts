@@ -94,6 +94,28 @@ describe('a seeded self-play run', () => {
     }
   }, 600_000);
 
+  it('with replayBalance, replay drops the deduction rows whose answer an update already has', async () => {
+    // The balance draws no random numbers, so both runs write and run the same programs in their first step.
+    const firstStep = async (balance: boolean) => {
+      const session = await openSession({
+        config: applySettings(config, ['evalEvery=0', 'replayRows=30', `replayBalance=${balance}`]),
+        workers: 1,
+        backends: ['wasm'],
+      });
+      try {
+        return (await session.engine.runStep()).train!;
+      } finally {
+        session.close();
+      }
+    };
+    const [plain, balanced] = [await firstStep(false), await firstStep(true)];
+    expect(plain.replayUpdates).toBe(balanced.replayUpdates);
+    // 10 programs an update, each a deduction, an abduction and an induction row; the balance
+    // caps deduction answers at one per value and 3 per class (bool, int, ...), so some go
+    expect(balanced.replayRows).toBeLessThan(plain.replayRows!);
+    expect(balanced.replayRows).toBeGreaterThan(0);
+  }, 600_000);
+
   it('resumes a saved run exactly where it stopped', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'tz-run-'));
     dirs.push(dir);
