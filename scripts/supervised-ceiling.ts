@@ -18,7 +18,6 @@ import { evaluate } from '../src/engine/evaluate';
 import { trivialFloors } from '../src/engine/floors';
 import { CLASS_SHARE, OutputCaps } from '../src/engine/heldout';
 import { Prompts, type SolveTask } from '../src/engine/prompts';
-
 import type { ProgramLevel } from '../src/lang/levels';
 import { argumentsConstraint } from '../src/lang/literal-grammar';
 import { programConstraint } from '../src/lang/program-grammar';

@@ -116,7 +116,7 @@ export class OutputCaps {
     private readonly classCap = Number.POSITIVE_INFINITY,
   ) {}
 
-  /** Which cap the output would pass, the class's checked first; null when it fits under both. */
+  /** Which cap the output is refused by, the class's checked first; null when it fits under both. */
   refusal(output: string): 'class' | 'value' | null {
     if ((this.perClass.get(outputClass(output)) ?? 0) >= this.classCap) return 'class';
     if ((this.perValue.get(valueKey(output)) ?? 0) >= this.valueCap) return 'value';

@@ -74,10 +74,10 @@ export function checkedPrograms(
  * The hindsight targets of one checked program for the given roles: a deduction pair and a
  * different abduction pair (both drawn with `rng`), and an induction task showing the first half
  * of the pairs with an empty message (the held-out set's induction format) and hiding the rest.
- * With a `balance` (`replayBalance`: random programs answer True, False, 0 and '' far more often
- * than the held-out set, whose values all differ; it helped the supervised ceiling but self-play
- * learnt less, README, Learning), deduction takes the first pair from its drawn one on whose output the balance
- * admits, and the program gives no deduction target when none is.
+ * With a `balance`, deduction takes the first pair from its drawn one on whose output the balance
+ * admits, and the program gives no deduction target when none is (`replayBalance`: random
+ * programs answer True, False, 0 and '' far more often than the held-out set, whose values all
+ * differ; capped, the supervised ceiling learnt faster but self-play learnt less, README, Learning).
  */
 export function replayTargets(program: CheckedProgram, types: readonly TaskType[], rng: Rng, balance?: OutputCaps): HindsightTarget[] {
   const { code, pairs } = program;
