@@ -5,7 +5,8 @@
  * one run after another, or `--jobs N` runs at a time in child processes (one per core: the model
  * trains on one thread). Each seed's random model (step 0, the same for every
  * variant) and each trained one are evaluated greedily on the held-out set, per program level,
- * beside the best trivial floor of the same tasks.
+ * beside the best trivial floor of the same tasks. A trained run's score is the mean of
+ * `--end-evals` evaluations over its last minutes (bench-learn-end.ts).
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -19,6 +20,7 @@ import { TASK_TYPES, type TaskType } from '../engine/rewards';
 import { createNodeExecutor } from '../executor/node-executor';
 import { isPresetName } from '../model/config';
 import { intOption, numberOption, parseArgs, UsageError } from './args';
+import { endEvalMinutes, meanLevelEvals } from './bench-learn-end';
 import { openSession, shippedHeldout } from './engine-session';
 import { takeSettings } from './train';
 
@@ -66,7 +68,10 @@ function simplePrograms(): EvalTask[] {
 
 export async function benchLearnCommand(argv: string[]): Promise<number> {
   const { rest, settings: asked } = takeSettings(argv);
-  const args = parseArgs(rest, { values: ['minutes', 'preset', 'seeds', 'variants', 'eval-per-level', 'jobs', 'one'], flags: ['json', 'with-start'] });
+  const args = parseArgs(rest, {
+    values: ['minutes', 'preset', 'seeds', 'variants', 'eval-per-level', 'end-evals', 'jobs', 'one'],
+    flags: ['json', 'with-start'],
+  });
   const minutes = numberOption(args, 'minutes', 10, 0.01, 10_000);
   const preset = (args.options.get('preset') as string | undefined) ?? 'tiny';
   if (!isPresetName(preset)) throw new UsageError(`--preset must be tiny, small or base (got ${preset})`);
@@ -82,11 +87,12 @@ export async function benchLearnCommand(argv: string[]): Promise<number> {
   });
   const variants = variantNumbers.map((v) => VARIANTS[v - 1]!);
   const perLevel = intOption(args, 'eval-per-level', 64, 1, 100_000);
+  const endMinutes = endEvalMinutes(minutes, intOption(args, 'end-evals', 3, 1, 10));
   const jobs = intOption(args, 'jobs', 1, 1, 16);
   // Runs side by side get a core each: one model thread apiece, unless --set threads=N says otherwise.
   const settings = jobs > 1 && !asked.some((s) => s.startsWith('threads=')) ? [...asked, 'threads=1'] : asked;
   const base: EngineConfig = applySettings({ ...defaultConfig(preset), evalEvery: 0 }, settings);
-  const plan: RunPlan = { base, minutes, perLevel, simple: simplePrograms() };
+  const plan: RunPlan = { base, minutes, endMinutes, perLevel, simple: simplePrograms() };
   const log = (line: string) => process.stderr.write(`${line}\n`);
 
   // Internal: one run in a child process of `--jobs`, its result as one JSON line.
@@ -153,15 +159,17 @@ export async function benchLearnCommand(argv: string[]): Promise<number> {
   );
   if (args.options.has('json'))
     process.stdout.write(
-      `${JSON.stringify({ minutes, preset, seeds, jobs, threads: base.threads, evalPerLevel: perLevel, floors: floors.strategies, variants: report })}\n`,
+      `${JSON.stringify({ minutes, endEvalMinutes: endMinutes, preset, seeds, jobs, threads: base.threads, evalPerLevel: perLevel, floors: floors.strategies, variants: report })}\n`,
     );
-  else process.stdout.write(formatReport(report, floors, minutes, seeds, perLevel, jobs));
+  else process.stdout.write(formatReport(report, floors, plan, seeds, jobs));
   return 0;
 }
 
 interface RunPlan {
   base: EngineConfig;
   minutes: number;
+  /** the training minutes after which a run is evaluated; its score is the mean */
+  endMinutes: number[];
   perLevel: number;
   /** the hand-written one-line programs, read once per process */
   simple: EvalTask[];
@@ -173,6 +181,7 @@ interface OneRun {
   variant: string;
   steps: number;
   seconds: number;
+  /** the mean of the evaluations at plan.endMinutes */
   end: LevelEval[];
   level: number;
   simpleEnd: number;
@@ -199,20 +208,42 @@ async function runOne(plan: RunPlan, seed: number, variant: (typeof VARIANTS)[nu
     }
     log(`bench learn: ${variant.name}, seed ${seed}: training ${plan.minutes} min on ${session.info.backend.backend}`);
     await engine.seed();
+    // The training clock stops while the run is evaluated.
     const started = performance.now();
+    let evaluatingMs = 0;
+    const trainedMs = () => performance.now() - started - evaluatingMs;
+    const ends: LevelEval[][] = [];
+    const simpleEnds: number[] = [];
     let level = 1;
-    while (performance.now() - started < plan.minutes * 60_000) {
+    while (ends.length < plan.endMinutes.length) {
+      if (trainedMs() >= plan.endMinutes[ends.length]! * 60_000) {
+        log(
+          `bench learn: ${variant.name}, seed ${seed}: step ${engine.step}, ${(trainedMs() / 60_000).toFixed(1)} min; evaluating (${ends.length + 1}/${plan.endMinutes.length})`,
+        );
+        const t0 = performance.now();
+        ends.push(await engine.evalByLevel(plan.perLevel, TASK_TYPES));
+        simpleEnds.push(await simpleAccuracy());
+        evaluatingMs += performance.now() - t0;
+        continue;
+      }
       const m = await engine.runStep();
       level = m.curriculum?.level ?? level;
       if (m.step % 10 === 0)
         log(
-          `  ${variant.name}, seed ${seed}: step ${m.step}: ${((performance.now() - started) / 1000).toFixed(0)} s, ${(m.timing.stepMs / 1000).toFixed(1)} s/step, level ${level}`,
+          `  ${variant.name}, seed ${seed}: step ${m.step}: ${(trainedMs() / 1000).toFixed(0)} s, ${(m.timing.stepMs / 1000).toFixed(1)} s/step, level ${level}`,
         );
     }
-    const seconds = (performance.now() - started) / 1000;
-    log(`bench learn: ${variant.name}, seed ${seed}: ${engine.step} steps; evaluating`);
-    const end = await engine.evalByLevel(plan.perLevel, TASK_TYPES);
-    return { seed, variant: variant.name, steps: engine.step, seconds, end, level, simpleEnd: await simpleAccuracy(), ...(start ? { start } : {}) };
+    const simpleEnd = simpleEnds.reduce((a, b) => a + b, 0) / simpleEnds.length;
+    return {
+      seed,
+      variant: variant.name,
+      steps: engine.step,
+      seconds: trainedMs() / 1000,
+      end: meanLevelEvals(ends),
+      level,
+      simpleEnd,
+      ...(start ? { start } : {}),
+    };
   } finally {
     session.close();
   }
@@ -400,7 +431,9 @@ function summarise(variants: { name: string; settings: string[]; runs: SeedRun[]
 const pct = (x: number | null) => (x === null ? '-' : `${(x * 100).toFixed(1)}%`);
 const points = (x: number | null) => (x === null ? '-' : `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}`);
 
-function formatReport(report: VariantReport[], floors: FloorTable, minutes: number, seeds: number[], perLevel: number, jobs: number): string {
+function formatReport(report: VariantReport[], floors: FloorTable, plan: RunPlan, seeds: number[], jobs: number): string {
+  const { minutes, perLevel, endMinutes } = plan;
+  const ends = endMinutes.map((m) => Number(m.toFixed(2))).join(', ');
   const lines = [
     `Trivial floors on the held-out set (${perLevel} tasks per level and type): the best rule that never reads the program body.`,
     '',
@@ -418,7 +451,7 @@ function formatReport(report: VariantReport[], floors: FloorTable, minutes: numb
   lines.push(
     '',
     `Held-out accuracy, greedy, mean over seeds ${seeds.join(', ')} (min-max of the end in brackets); each variant trained ${minutes} min per seed${jobs > 1 ? `, ${jobs} runs at a time (one per core)` : ', one run at a time'}.`,
-    'Cells: step 0 -> end, then the gain over the best floor in points.',
+    `Cells: step 0 -> end, then the gain over the best floor in points. End: the mean of ${endMinutes.length === 1 ? `one evaluation after minute ${ends}` : `the evaluations after minutes ${ends}`} of training.`,
   );
   const groupNames = Object.keys(report[0]?.deduction.byGroup ?? {});
   for (const type of TASK_TYPES) {
