@@ -9,6 +9,9 @@
  *   npx tsx scripts/supervised-ceiling.ts minutes=3 lr=1e-3 rows=64 micro=16 inputs=4 level=1 [pool=N]
  *     [threads=1|2] [layers=N dmodel=N heads=N mlp=N (other sizes than tiny's)] [balance=N]
  *
+ * The model's answers come from the weights' moving average (averageDecay, default 0.99; ema=0
+ * for none); the live weights' accuracy is printed beside it.
+ *
  * balance=N: each output value at most N times in a step's rows (and an output class at most the
  * held-out share), as self-play's replay does with replayBalance (OutputCaps, heldout.ts).
  */
@@ -31,7 +34,12 @@ const minutes = Number(args.minutes ?? 3);
 const rows = Number(args.rows ?? 64);
 const inputsPerProgram = Number(args.inputs ?? 4);
 const level = Number(args.level ?? 1) as ProgramLevel;
-const config = applySettings(defaultConfig('tiny'), [`learningRate=${args.lr ?? '1e-3'}`, `seed=${args.seed ?? 1}`, `threads=${args.threads ?? 2}`]);
+const config = applySettings(defaultConfig('tiny'), [
+  `learningRate=${args.lr ?? '1e-3'}`,
+  `seed=${args.seed ?? 1}`,
+  `threads=${args.threads ?? 2}`,
+  `averageDecay=${args.ema ?? 0.99}`,
+]);
 // Only the sizes given: an undefined field would replace the preset's value.
 const sizes = { nLayers: 'layers', dModel: 'dmodel', nHeads: 'heads', dMlp: 'mlp' } as const;
 const shape = Object.fromEntries(Object.entries(sizes).flatMap(([field, arg]) => (args[arg] === undefined ? [] : [[field, Number(args[arg])]])));
@@ -80,8 +88,12 @@ async function triplets(): Promise<SolveTask[]> {
   return out.slice(0, rows);
 }
 
-async function accuracy(): Promise<number> {
-  const { accuracy } = await evaluate(session.model, session.executor, prompts, heldout, 'deduction', { constrained: true, outputTokens: config.outputTokens });
+async function accuracy(averaged: boolean): Promise<number> {
+  const { accuracy } = await evaluate(session.model, session.executor, prompts, heldout, 'deduction', {
+    constrained: true,
+    outputTokens: config.outputTokens,
+    averaged,
+  });
   if (accuracy === null) throw new Error('no held-out task fits the model: no accuracy to report');
   return accuracy;
 }
@@ -94,7 +106,7 @@ for (;;) {
   const elapsed = (performance.now() - started) / 60000;
   if (elapsed >= nextEval) {
     console.log(
-      `minute ${elapsed.toFixed(1)}  steps ${steps}  examples ${steps * rows}  accuracy ${((await accuracy()) * 100).toFixed(1)}%  training ${(trainMs / 1000).toFixed(0)} s`,
+      `minute ${elapsed.toFixed(1)}  steps ${steps}  examples ${steps * rows}  accuracy ${((await accuracy(true)) * 100).toFixed(1)}%${session.info.averaged ? ` (live weights ${((await accuracy(false)) * 100).toFixed(1)}%)` : ''}  training ${(trainMs / 1000).toFixed(0)} s`,
     );
     nextEval += 1;
   }

@@ -53,6 +53,8 @@ interface SeedRun {
   start: LevelEval[];
   end: LevelEval[];
   level: number;
+  /** the end with the live weights, when the run's evaluations answer with their moving average */
+  endLive: LevelEval[] | null;
   /** deduction accuracy on the hand-written one-line programs, at step 0 and at the end */
   simpleStart: number;
   simpleEnd: number;
@@ -147,6 +149,7 @@ export async function benchLearnCommand(argv: string[]): Promise<number> {
           seconds: r.seconds,
           start: start.levels,
           end: r.end,
+          endLive: r.endLive,
           level: r.level,
           simpleStart: start.simple,
           simpleEnd: r.simpleEnd,
@@ -183,6 +186,8 @@ interface OneRun {
   seconds: number;
   /** the mean of the evaluations at plan.endMinutes */
   end: LevelEval[];
+  /** the same with the live weights (null: the run keeps no moving average, `end` is theirs) */
+  endLive: LevelEval[] | null;
   level: number;
   simpleEnd: number;
   start?: { levels: LevelEval[]; simple: number };
@@ -197,6 +202,7 @@ async function runOne(plan: RunPlan, seed: number, variant: (typeof VARIANTS)[nu
       const { accuracy } = await evaluate(session.model, session.executor, engine.prompts, plan.simple, 'deduction', {
         constrained: config.constrained,
         outputTokens: config.outputTokens,
+        averaged: true,
       });
       if (accuracy === null) throw new Error(`bench learn: none of ${SIMPLE_PROGRAMS_PATH} fits this model's context`);
       return accuracy;
@@ -213,6 +219,7 @@ async function runOne(plan: RunPlan, seed: number, variant: (typeof VARIANTS)[nu
     let evaluatingMs = 0;
     const trainedMs = () => performance.now() - started - evaluatingMs;
     const ends: LevelEval[][] = [];
+    const liveEnds: LevelEval[][] = [];
     const simpleEnds: number[] = [];
     let level = 1;
     while (ends.length < plan.endMinutes.length) {
@@ -222,6 +229,7 @@ async function runOne(plan: RunPlan, seed: number, variant: (typeof VARIANTS)[nu
         );
         const t0 = performance.now();
         ends.push(await engine.evalByLevel(plan.perLevel, TASK_TYPES));
+        if (session.info.averaged) liveEnds.push(await engine.evalByLevel(plan.perLevel, TASK_TYPES, false));
         simpleEnds.push(await simpleAccuracy());
         evaluatingMs += performance.now() - t0;
         continue;
@@ -240,6 +248,7 @@ async function runOne(plan: RunPlan, seed: number, variant: (typeof VARIANTS)[nu
       steps: engine.step,
       seconds: trainedMs() / 1000,
       end: meanLevelEvals(ends),
+      endLive: liveEnds.length ? meanLevelEvals(liveEnds) : null,
       level,
       simpleEnd,
       ...(start ? { start } : {}),
@@ -352,6 +361,8 @@ async function floorTable(executor: Parameters<typeof trivialFloors>[0], tasks: 
 
 // ------------------------------------------------------------------ summary
 
+type TypeCells = Cell & { byGroup: Record<string, Cell> };
+
 interface VariantReport {
   name: string;
   settings: string[];
@@ -359,9 +370,11 @@ interface VariantReport {
   steps: number;
   stepsPerMinute: number;
   /** per type: the whole set; byGroup: per level (`L1` ...) and the groups */
-  deduction: Cell & { byGroup: Record<string, Cell> };
-  abduction: Cell & { byGroup: Record<string, Cell> };
-  induction: Cell & { byGroup: Record<string, Cell> };
+  deduction: TypeCells;
+  abduction: TypeCells;
+  induction: TypeCells;
+  /** the same, answered with the live weights, when the runs answered with their moving average */
+  live: PerType<TypeCells> | null;
   finalLevel: number[];
   /** deduction on the hand-written one-line programs (data/simple-programs.jsonl) */
   simple: Cell;
@@ -397,14 +410,17 @@ function summarise(variants: { name: string; settings: string[]; runs: SeedRun[]
   return variants.map(({ name, settings, runs }) => {
     const levels = [...new Set(runs.flatMap((r) => r.end.map((e) => e.level)))].sort((a, b) => a - b);
     const groups = [...levels.map((l) => ({ name: `L${l}`, levels: [l] })), ...GROUPS];
-    const perType = (type: TaskType) => {
+    const perType = (type: TaskType, scored = runs) => {
       const byGroup: Record<string, Cell> = {};
-      for (const g of groups) byGroup[g.name] = cell(runs, g.levels, type, floors.best.get(`${g.name}/${type}`) ?? 0);
+      for (const g of groups) byGroup[g.name] = cell(scored, g.levels, type, floors.best.get(`${g.name}/${type}`) ?? 0);
       return { ...byGroup['all levels']!, byGroup };
     };
     const steps = mean(runs.map((r) => r.steps)) ?? 0;
     const seconds = mean(runs.map((r) => r.seconds)) ?? 0;
-    const types = Object.fromEntries(TASK_TYPES.map((t) => [t, perType(t)])) as PerType<Cell & { byGroup: Record<string, Cell> }>;
+    const types = Object.fromEntries(TASK_TYPES.map((t) => [t, perType(t)])) as PerType<TypeCells>;
+    // The same runs scored with their live weights, when they answered with a moving average.
+    const liveRuns = runs.every((r) => r.endLive) ? runs.map((r) => ({ ...r, end: r.endLive! })) : null;
+    const live = liveRuns ? (Object.fromEntries(TASK_TYPES.map((t) => [t, perType(t, liveRuns)])) as PerType<TypeCells>) : null;
     const simpleEnds = runs.map((r) => r.simpleEnd);
     const simpleEnd = mean(simpleEnds);
     const simple: Cell = {
@@ -424,6 +440,7 @@ function summarise(variants: { name: string; settings: string[]; runs: SeedRun[]
       ...types,
       finalLevel: runs.map((r) => r.level),
       simple,
+      live,
     };
   });
 }
@@ -475,6 +492,27 @@ function formatReport(report: VariantReport[], floors: FloorTable, plan: RunPlan
         `| ${v.name} | ${pct(v.simple.start)} -> ${pct(v.simple.end)} (${pct(v.simple.endMin)}-${pct(v.simple.endMax)}) | ${points(v.simple.gainOverFloor)} |`,
     ),
   );
+  const averaged = report.filter((v) => v.live);
+  if (averaged.length) {
+    lines.push(
+      '',
+      'The same ends answered with the live weights instead of their moving average (averageDecay), level 1 and levels 1-2, mean over seeds (min-max):',
+      '',
+      '| variant | weights | deduction L1 | abduction L1 | induction L1 | deduction L1-2 | abduction L1-2 | induction L1-2 |',
+      '|---|---|---:|---:|---:|---:|---:|---:|',
+    );
+    for (const v of averaged) {
+      for (const [label, cells] of [
+        ['average', v],
+        ['live', v.live!],
+      ] as const) {
+        const row = ['L1', 'levels 1-2'].flatMap((g) =>
+          TASK_TYPES.map((t) => cells[t].byGroup[g]).map((c) => (c ? `${pct(c.end)} (${pct(c.endMin)}-${pct(c.endMax)})` : '-')),
+        );
+        lines.push(`| ${v.name} | ${label} | ${row.join(' | ')} |`);
+      }
+    }
+  }
   lines.push('', `Final curriculum level per seed: ${report.map((v) => `${v.name} ${v.finalLevel.join('/')}`).join('; ')}`);
   return `${lines.join('\n')}\n`;
 }

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { EngineConfig } from '../engine/config';
+import { type EngineConfig, optimizerOptions } from '../engine/config';
 import { HELDOUT_PATH, type HeldoutTask, readHeldout } from '../engine/heldout';
 import { type EngineState, SelfPlay } from '../engine/self-play';
 import { createNodeExecutor, defaultWorkerCount } from '../executor/node-executor';
@@ -44,7 +44,7 @@ export async function openSession(options: {
       seed: config.seed,
       wasmPaths: nodeWasmPaths(),
       candidates: options.backends ?? NODE_BACKENDS,
-      optimizer: { learningRate: config.learningRate },
+      optimizer: optimizerOptions(config),
       threads: config.threads,
       spawnHelper: spawnNodeModelHelper,
       shape: options.shape,

@@ -1,7 +1,9 @@
 /**
- * `tabula eval --checkpoint DIR [--tasks FILE.jsonl] --mode deduction|abduction|induction [--json]`:
+ * `tabula eval --checkpoint DIR [--tasks FILE.jsonl] --mode deduction|abduction|induction [--live] [--json]`:
  * greedy answers to each task and the accuracy. Default tasks: the shipped held-out set. Tasks
  * that do not fit the context (or a malformed line) are counted as skipped, never dropped.
+ * Answers come from the weights' moving average when the run keeps one, as the run's own
+ * evaluations do; `--live` answers with the weights it trains.
  */
 import { readFileSync } from 'node:fs';
 import { type EvalResult, type EvalTask, evaluate } from '../engine/evaluate';
@@ -13,7 +15,7 @@ import { loadRun } from './run-dir';
 import { parseTaskLines } from './tasks-file';
 
 export async function evalCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { values: ['checkpoint', 'tasks', 'mode', 'workers'], flags: ['json'] });
+  const args = parseArgs(argv, { values: ['checkpoint', 'tasks', 'mode', 'workers'], flags: ['json', 'live'] });
   if (args.positionals.length) throw new UsageError(`eval takes no positional arguments (got ${args.positionals[0]})`);
   const dir = args.options.get('checkpoint');
   if (typeof dir !== 'string') throw new UsageError('eval needs --checkpoint DIR (a directory written by tabula train)');
@@ -28,11 +30,14 @@ export async function evalCommand(argv: string[]): Promise<number> {
   const session = await openSession({ config: run.state.config, resume: { state: run.state, checkpoint: run.checkpoint } });
   try {
     const { tasks, malformed } = tasksFile ? readTasks(tasksFile) : { tasks: session.engine.heldoutTasks(), malformed: [] as EvalResult[] };
+    const averaged = session.info.averaged && !args.options.has('live');
+    process.stderr.write(`eval: answering with ${averaged ? "the weights' moving average (--live: the weights it trains)" : 'the weights it trains'}\n`);
     const progress = progressBar(`eval ${mode}`, tasks.length);
     const summary = await evaluate(session.model, session.executor, session.engine.prompts, tasks, mode as TaskType, {
       constrained: run.state.config.constrained,
       outputTokens: run.state.config.outputTokens,
       onProgress: (done) => progress.update(done),
+      averaged,
     });
     progress.finish();
     const results = [...summary.results, ...malformed];

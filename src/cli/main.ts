@@ -20,9 +20,9 @@ Commands:
   train --resume DIR (--steps S | --minutes M)
       Self-play from random weights; writes checkpoint, metrics.jsonl and the three buffers to DIR.
       --steps is the step to reach in total; Ctrl-C saves after the current step.
-  eval --checkpoint DIR --mode deduction|abduction|induction [--tasks FILE.jsonl] [--json]
+  eval --checkpoint DIR --mode deduction|abduction|induction [--tasks FILE.jsonl] [--live] [--json]
       Greedy accuracy of a trained run on the held-out set, or on a CRUXEval-format file.
-  bench learn [--minutes M] [--seeds 1,2,3] [--variants 1,2,3,4] [--jobs N] [--preset P] [--eval-per-level N] [--json] [--set key=value ...]
+  bench learn [--minutes M] [--seeds 1,2,3] [--variants 1,2,3,4] [--jobs N] [--preset P] [--eval-per-level N] [--end-evals N] [--json] [--set key=value ...]
       Full AZR with executor hindsight, the paper's pure AZR, train solver only and deduction only,
       M minutes each per seed; held-out accuracy per program level against its trivial floor.
   bench page [--steps N] [--json]

@@ -24,6 +24,11 @@ export interface EngineConfig {
   learnabilitySamples: number;
   temperature: number;
   learningRate: number;
+  /**
+   * Held-out evaluation answers with an exponential moving average of the weights, this decay per
+   * update (optimizer.ts); 0 answers with the live weights. Training never uses the average.
+   */
+  averageDecay: number;
   clipEpsilon: number;
   entropyCoef: number;
   /** The official code's rule: a valid but trivial or impossible proposal gets -0.5, not 0. */
@@ -108,6 +113,12 @@ export const FIELDS: Readonly<Record<Field, FieldSpec>> = {
   learnabilitySamples: { kind: 'int', min: 2, max: 32, doc: 'n, solver attempts per proposal for its learnability' },
   temperature: { kind: 'number', min: 0.05, max: 4, doc: 'sampling temperature' },
   learningRate: { kind: 'number', min: 1e-7, max: 0.1, doc: 'AdamW learning rate' },
+  averageDecay: {
+    kind: 'number',
+    min: 0,
+    max: 0.9999,
+    doc: 'held-out evaluation answers with a moving average of the weights, this decay per update (0: the live weights)',
+  },
   clipEpsilon: { kind: 'number', min: 0.01, max: 1, doc: 'PPO clip range' },
   entropyCoef: { kind: 'number', min: 0, max: 1, doc: 'weight of the entropy bonus' },
   trivialPenalty: { kind: 'bool', doc: 'give trivial/impossible proposals -0.5 (official code) instead of 0 (paper)' },
@@ -151,6 +162,7 @@ const SHARED = {
   trivialPenalty: false,
   constrained: true,
   timeoutMs: 1000,
+  averageDecay: 0.99,
   hindsight: true,
   hindsightWeight: 1,
   replayGroup: 1,
@@ -251,10 +263,15 @@ export function longestSequences(c: EngineConfig): Record<string, number> {
  * were not there, so they stay off for it).
  */
 export function upgradeConfig(saved: Partial<EngineConfig> & { preset: PresetName }): EngineConfig {
-  const legacy: Partial<EngineConfig> = { hindsight: false, level: 4, constantProbes: 0, balanceTasks: false, replayUpdates: 0, threads: 1 };
+  const legacy: Partial<EngineConfig> = { hindsight: false, level: 4, constantProbes: 0, balanceTasks: false, replayUpdates: 0, threads: 1, averageDecay: 0 };
   const base = defaultConfig(saved.preset);
   const missing = Object.fromEntries((Object.keys(FIELDS) as Field[]).filter((f) => !(f in saved)).map((f) => [f, f in legacy ? legacy[f] : base[f]]));
   return { ...base, ...missing, ...saved } as EngineConfig;
+}
+
+/** The optimiser's settings of a run (the rest are the optimiser's defaults). */
+export function optimizerOptions(config: EngineConfig): { learningRate: number; averageDecay: number } {
+  return { learningRate: config.learningRate, averageDecay: config.averageDecay };
 }
 
 /** Whether two configs set every field alike. */

@@ -79,7 +79,14 @@ export async function evaluate(
   prompts: Prompts,
   tasks: readonly EvalTask[],
   mode: TaskType,
-  options: { constrained: boolean; outputTokens: number; batch?: number; onProgress?: (done: number) => void },
+  options: {
+    constrained: boolean;
+    outputTokens: number;
+    batch?: number;
+    onProgress?: (done: number) => void;
+    /** answer with the weights' moving average when the model keeps one (SampleSettings.averaged) */
+    averaged?: boolean;
+  },
 ): Promise<EvalSummary> {
   const results: EvalResult[] = [];
   const batch = options.batch ?? 64;
@@ -99,7 +106,7 @@ export async function evaluate(
     const answers = runnable.length
       ? await model.sample(
           runnable.map((p) => p.job!),
-          { temperature: 0, constrained: options.constrained },
+          { temperature: 0, constrained: options.constrained, averaged: options.averaged },
         )
       : [];
     const verdicts = await runSome(

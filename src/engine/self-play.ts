@@ -270,8 +270,10 @@ export class SelfPlay {
   /**
    * Greedy accuracy per program level on the first `perLevel` held-out tasks of each level, with
    * the best trivial floor of the same tasks (computed once per run: the set does not change).
+   * Answers come from the weights' moving average when the model keeps one; `averaged` false
+   * asks the live weights (bench learn reports both).
    */
-  async evalByLevel(perLevel: number, types: readonly TaskType[] = this.types): Promise<LevelEval[]> {
+  async evalByLevel(perLevel: number, types: readonly TaskType[] = this.types, averaged = true): Promise<LevelEval[]> {
     const t0 = performance.now();
     const levels = [...new Set(this.heldout.map(levelOf))].sort((a, b) => a - b);
     const out: LevelEval[] = [];
@@ -288,6 +290,7 @@ export class SelfPlay {
         const summary = await evaluate(this.model, this.executor, this.prompts, tasks, type, {
           constrained: this.config.constrained,
           outputTokens: this.config.outputTokens,
+          averaged,
         });
         entry.n[type] = summary.n;
         entry.accuracy[type] = summary.accuracy;

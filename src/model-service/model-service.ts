@@ -104,6 +104,8 @@ export interface ModelInfo {
   tokenizerVersion: string;
   vocabSize: number;
   step: number;
+  /** whether evaluation answers with the weights' moving average (averageDecay > 0) */
+  averaged: boolean;
 }
 
 /** What the model writes: each kind has its own grammar. */
@@ -147,6 +149,12 @@ export interface SampleSettings {
   temperature: number;
   /** Grammar-constrained decoding (the default); false shows what a random model writes unaided. */
   constrained?: boolean;
+  /**
+   * Answer with the weights' moving average when the optimiser keeps one (averageDecay > 0), as
+   * evaluation does; on this thread only. Greedy (temperature 0), it draws nothing from the
+   * sampling generator, so evaluating does not change a seeded run.
+   */
+  averaged?: boolean;
 }
 
 /** A teacher-forced answer: its tokens (eos last) and the mask before each (null: unconstrained). */
@@ -339,6 +347,7 @@ export class ModelService {
       tokenizerVersion: TOKENIZER_VERSION,
       vocabSize: this.tokenizer.size,
       step: this.step,
+      averaged: Boolean(this.optimizer?.average),
     };
   }
 
@@ -350,6 +359,8 @@ export class ModelService {
   /** Samples one continuation per job, each under its own grammar. */
   sample(jobs: SampleJob[], settings: SampleSettings): Promise<SampleOutcome[]> {
     return this.serial(async () => {
+      const average = settings.averaged ? this.optimizer?.average : null;
+      if (average) return this.sampleNow(jobs, settings, settings.temperature === 0 ? () => 0.5 : this.rng, average);
       const helper = jobs.length >= 2 ? await this.syncedHelper() : null;
       if (!helper) return this.sampleNow(jobs, settings, this.rng);
       // The jobs split by helperShare, with a seed drawn here: the same jobs always split, and
@@ -425,8 +436,7 @@ export class ModelService {
     return constraint.finished ? { tokens, masks } : null;
   }
 
-  private async sampleNow(jobs: SampleJob[], settings: SampleSettings, rng: () => number): Promise<SampleOutcome[]> {
-    const model = this.require();
+  private async sampleNow(jobs: SampleJob[], settings: SampleSettings, rng: () => number, model = this.require()): Promise<SampleOutcome[]> {
     const maxNewTokens = Math.max(1, ...jobs.map(jobBudget));
     const results = await sampleBatch(
       model,

@@ -28,7 +28,14 @@ export interface CheckpointData {
   step: number;
   /** parameter values by name (paramSpecs order) */
   params: Map<string, Float32Array>;
-  optimizer: { step: number; options: OptimizerOptions; m: Map<string, Float32Array>; v: Map<string, Float32Array> } | null;
+  optimizer: {
+    step: number;
+    options: OptimizerOptions;
+    m: Map<string, Float32Array>;
+    v: Map<string, Float32Array>;
+    /** the weights' moving average (averageDecay > 0), or null */
+    average: Map<string, Float32Array> | null;
+  } | null;
   /** anything JSON the caller wants to keep with the weights (run settings, RNG state, ...) */
   metadata: unknown;
 }
@@ -98,7 +105,7 @@ export async function snapshotCheckpoint(
 ): Promise<CheckpointData> {
   const names = [...model.params.keys()];
   const sources: tf.Tensor[] = [...model.params.values()];
-  if (optimizer) sources.push(...optimizer.m, ...optimizer.v);
+  if (optimizer) sources.push(...optimizer.m, ...optimizer.v, ...(optimizer.average?.params.values() ?? []));
   const flat = tf.tidy(() => tf.concat(sources.map((t) => tf.reshape(t, [-1]))));
   const all = (await flat.data()) as Float32Array;
   flat.dispose();
@@ -116,7 +123,12 @@ export async function snapshotCheckpoint(
     const v = new Map<string, Float32Array>();
     optimizer.names.forEach((name, i) => m.set(name, take(optimizer.m[i]!.size)));
     optimizer.names.forEach((name, i) => v.set(name, take(optimizer.v[i]!.size)));
-    opt = { step: optimizer.step, options: { ...optimizer.options }, m, v };
+    let average: Map<string, Float32Array> | null = null;
+    if (optimizer.average) {
+      average = new Map();
+      for (const [name, variable] of optimizer.average.params) average.set(name, take(variable.size));
+    }
+    opt = { step: optimizer.step, options: { ...optimizer.options }, m, v, average };
   }
   return { config: { ...model.config }, tokenizerVersion: info.tokenizerVersion, step: info.step, params, optimizer: opt, metadata: info.metadata ?? null };
 }
@@ -137,6 +149,7 @@ export function encodeCheckpoint(data: CheckpointData): Uint8Array {
   if (data.optimizer) {
     for (const spec of specs) add(`adam.m/${spec.name}`, spec.shape, data.optimizer.m.get(spec.name));
     for (const spec of specs) add(`adam.v/${spec.name}`, spec.shape, data.optimizer.v.get(spec.name));
+    if (data.optimizer.average) for (const spec of specs) add(`average/${spec.name}`, spec.shape, data.optimizer.average.get(spec.name));
   }
   const header: Header = {
     config: data.config,
@@ -270,7 +283,13 @@ export function decodeCheckpoint(bytes: Uint8Array, expected: CheckpointExpectat
     const v = new Map<string, Float32Array>();
     for (const spec of specs) m.set(spec.name, read(`adam.m/${spec.name}`, spec.shape));
     for (const spec of specs) v.set(spec.name, read(`adam.v/${spec.name}`, spec.shape));
-    optimizer = { step: header.optimizer.step, options: header.optimizer.options, m, v };
+    // Checkpoints saved without an average (averageDecay 0, or before averages existed) have none.
+    let average: Map<string, Float32Array> | null = null;
+    if (byName.has(`average/${specs[0]!.name}`)) {
+      average = new Map();
+      for (const spec of specs) average.set(spec.name, read(`average/${spec.name}`, spec.shape));
+    }
+    optimizer = { step: header.optimizer.step, options: header.optimizer.options, m, v, average };
   }
   return { config: header.config, tokenizerVersion: header.tokenizerVersion, step: header.step, params, optimizer, metadata: header.metadata ?? null };
 }
@@ -283,7 +302,7 @@ function hex(n: number): string {
 export function restoreCheckpoint(data: CheckpointData): { model: Model; optimizer: Optimizer | null } {
   const model = createModel(data.config, data.params);
   const optimizer = data.optimizer
-    ? createOptimizer(model, data.optimizer.options, { step: data.optimizer.step, m: data.optimizer.m, v: data.optimizer.v })
+    ? createOptimizer(model, data.optimizer.options, { step: data.optimizer.step, m: data.optimizer.m, v: data.optimizer.v, average: data.optimizer.average })
     : null;
   return { model, optimizer };
 }

@@ -4,10 +4,15 @@
 // Written by hand rather than tf.train.adam because we need decoupled weight decay applied only
 // to matrices, the moments' state in a fixed order for bit-exact checkpoints, and the global norm
 // computed once and reported.
+//
+// It also keeps, when asked (averageDecay > 0), an exponential moving average of the weights
+// (Polyak averaging): a model of its own that answers held-out tasks. The live weights of a
+// small, noisy update move by several points of held-out accuracy from minute to minute; their
+// average scored 6 points higher in the supervised ceiling (README, Learning).
 
 import * as tf from '@tensorflow/tfjs';
 import { paramSpecs } from './config';
-import type { Model } from './transformer';
+import { createModel, disposeModel, type Model } from './transformer';
 
 export interface OptimizerOptions {
   learningRate: number;
@@ -18,6 +23,8 @@ export interface OptimizerOptions {
   weightDecay: number;
   /** clip the global gradient norm to this value (Infinity: no clipping) */
   maxGradNorm: number;
+  /** decay of the weights' moving average per update (0: none kept); see averageDecayAt */
+  averageDecay: number;
 }
 
 export const DEFAULT_OPTIMIZER: Readonly<OptimizerOptions> = {
@@ -27,6 +34,7 @@ export const DEFAULT_OPTIMIZER: Readonly<OptimizerOptions> = {
   eps: 1e-8,
   weightDecay: 0.1,
   maxGradNorm: 1.0,
+  averageDecay: 0,
 };
 
 export interface Optimizer {
@@ -39,6 +47,8 @@ export interface Optimizer {
   readonly m: tf.Variable[];
   readonly v: tf.Variable[];
   readonly decay: readonly boolean[];
+  /** the moving average of the weights, or null when averageDecay is 0 */
+  readonly average: Model | null;
 }
 
 function validateOptions(o: OptimizerOptions): void {
@@ -51,15 +61,27 @@ function validateOptions(o: OptimizerOptions): void {
   check('eps', o.eps > 0);
   check('weightDecay', o.weightDecay >= 0 && Number.isFinite(o.weightDecay));
   check('maxGradNorm', o.maxGradNorm > 0);
+  check('averageDecay', o.averageDecay >= 0 && o.averageDecay < 1);
 }
 
 /**
- * Moments start at zero; `state` (from a checkpoint) restores them and the step count instead.
+ * The average's decay at update `step` (from 1): (1 + step) / (10 + step) until that reaches
+ * `decay`, so that early on the average follows the weights instead of staying near the random
+ * initial ones (TensorFlow's ExponentialMovingAverage with num_updates does the same).
+ */
+export function averageDecayAt(decay: number, step: number): number {
+  return Math.min(decay, (1 + step) / (10 + step));
+}
+
+/**
+ * Moments start at zero and the average at the weights; `state` (from a checkpoint) restores
+ * them and the step count instead. A state without an average (saved with averageDecay 0, or
+ * before averages existed) starts one at the weights.
  */
 export function createOptimizer(
   model: Model,
   options: Partial<OptimizerOptions> = {},
-  state?: { step: number; m: ReadonlyMap<string, Float32Array>; v: ReadonlyMap<string, Float32Array> },
+  state?: { step: number; m: ReadonlyMap<string, Float32Array>; v: ReadonlyMap<string, Float32Array>; average?: ReadonlyMap<string, Float32Array> | null },
 ): Optimizer {
   const full = { ...DEFAULT_OPTIMIZER, ...options };
   validateOptions(full);
@@ -85,11 +107,17 @@ export function createOptimizer(
     v.push(moment('v', spec.name, variable));
     decay.push(spec.decay);
   }
-  return { options: full, step: state?.step ?? 0, names, m, v, decay };
+  let average: Model | null = null;
+  if (full.averageDecay > 0) {
+    const values = state?.average ?? new Map(names.map((name) => [name, model.params.get(name)!.dataSync() as Float32Array]));
+    average = createModel(model.config, values);
+  }
+  return { options: full, step: state?.step ?? 0, names, m, v, decay, average };
 }
 
 export function disposeOptimizer(optimizer: Optimizer): void {
   tf.dispose([...optimizer.m, ...optimizer.v]);
+  if (optimizer.average) disposeModel(optimizer.average);
 }
 
 /** sqrt of the sum of squares of all gradients, as a scalar tensor. */
@@ -121,5 +149,12 @@ export function applyAdamW(model: Model, optimizer: Optimizer, grads: tf.Tensor[
       const decayed = optimizer.decay[i] && weightDecay > 0 ? tf.mul(param, 1 - lr * weightDecay) : param;
       param.assign(tf.sub(decayed, tf.mul(update, lr)));
     });
+    if (optimizer.average) {
+      const d = averageDecayAt(optimizer.options.averageDecay, t);
+      for (const name of optimizer.names) {
+        const average = optimizer.average.params.get(name)!;
+        average.assign(tf.add(tf.mul(average, d), tf.mul(model.params.get(name)!, 1 - d)));
+      }
+    }
   });
 }

@@ -6,7 +6,7 @@
 import { buffersJsonl } from '../engine/buffer-export';
 import { type BufferPage, type BufferQuery, queryBuffers } from '../engine/buffer-query';
 import { type CollapseWarning, detectCollapse } from '../engine/collapse';
-import { defaultConfig, type EngineConfig, sameConfig, validateConfig } from '../engine/config';
+import { defaultConfig, type EngineConfig, optimizerOptions, sameConfig, validateConfig } from '../engine/config';
 import type { EvalTask } from '../engine/evaluate';
 import type { FeedItem } from '../engine/feed';
 import { type StepMetrics, stepTokens } from '../engine/metrics';
@@ -150,7 +150,7 @@ export class RunController {
         threads: config.threads,
         preset: config.preset,
         seed: config.seed,
-        optimizer: { learningRate: config.learningRate },
+        optimizer: optimizerOptions(config),
         log: (message) => {
           if (message.endsWith(': starting')) tried += 1;
           this.emit({ kind: 'load', part: 'model', fraction: Math.min(0.9, 0.05 + (0.85 * tried) / candidates.length), message: capitalise(message) });
@@ -296,7 +296,7 @@ export class RunController {
   private async fresh(config: EngineConfig, notice: string, newWeights = true): Promise<void> {
     validateConfig(config);
     await this.env.model.setThreads(config.threads);
-    if (newWeights) await this.env.model.recreate({ preset: config.preset, seed: config.seed, optimizer: { learningRate: config.learningRate } });
+    if (newWeights) await this.env.model.recreate({ preset: config.preset, seed: config.seed, optimizer: optimizerOptions(config) });
     const now = Date.now();
     const saved = await this.env.storage.listRuns().catch((error) => {
       this.emit({ kind: 'error', message: `Could not list the saved runs (${messageOf(error)}), so the new run's name may repeat an old one's.` });

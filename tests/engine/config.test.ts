@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { applySettings, ConfigError, checkSettings, defaultConfig, longestSequences, validateConfig } from '../../src/engine/config';
+import {
+  applySettings,
+  ConfigError,
+  checkSettings,
+  defaultConfig,
+  longestSequences,
+  optimizerOptions,
+  upgradeConfig,
+  validateConfig,
+} from '../../src/engine/config';
 import { PRESETS } from '../../src/model/config';
 
 describe('the engine config', () => {
@@ -53,5 +62,21 @@ describe('the engine config', () => {
     expect(config.preset).toBe('small');
     expect(config.programTokens).toBe(defaultConfig('small').programTokens);
     expect(config.batchSize).toBe(3);
+  });
+
+  it('completes a config saved before newer settings so that the run keeps training as it did', () => {
+    const saved = { ...defaultConfig('tiny') } as Partial<ReturnType<typeof defaultConfig>> & { preset: 'tiny' };
+    delete saved.averageDecay;
+    delete saved.replayUpdates;
+    const upgraded = upgradeConfig(saved);
+    expect(upgraded.averageDecay).toBe(0);
+    expect(upgraded.replayUpdates).toBe(0);
+    expect(upgraded.learningRate).toBe(defaultConfig('tiny').learningRate);
+    expect(defaultConfig('tiny').averageDecay).toBe(0.99);
+    expect(optimizerOptions(applySettings(defaultConfig('tiny'), ['averageDecay=0.5', 'learningRate=0.002']))).toEqual({
+      learningRate: 0.002,
+      averageDecay: 0.5,
+    });
+    expect(() => applySettings(defaultConfig('tiny'), ['averageDecay=1'])).toThrow(/averageDecay/);
   });
 });

@@ -157,7 +157,7 @@ export const CHARTS: readonly ChartSpec[] = [
   {
     id: 'eval-levels',
     title: 'Held-out accuracy by program level',
-    hint: 'Tasks the model never trains on, by difficulty (all task types together). A dashed line is the best trivial rule (a constant answer, copying an argument): only the gap above it is skill.',
+    hint: 'Tasks the model never trains on, by difficulty (all task types together). A dashed line is the best trivial rule (a constant answer, copying an argument): only the gap above it is skill. The answers come from a moving average of the weights (the averageDecay setting), which swings less from step to step than the weights being trained.',
     y: { unit: 'correct', format: 'percent', range: [0, 100] },
     sparse: true,
     lead: true,
@@ -298,7 +298,7 @@ export const CHARTS: readonly ChartSpec[] = [
   {
     id: 'eval',
     title: 'Held-out accuracy by task type',
-    hint: 'Accuracy on tasks the model never trains on, all levels together, measured every few steps; the dashed line of the same colour is its trivial floor.',
+    hint: 'Accuracy on tasks the model never trains on, all levels together, measured every few steps with a moving average of the weights; the dashed line of the same colour is its trivial floor.',
     y: { unit: 'correct', format: 'percent', range: [0, 100] },
     sparse: true,
     empty: 'The model answers the held-out tasks every few steps (the evalEvery setting): the first points come then.',
