@@ -241,7 +241,6 @@ async function runOne(plan: RunPlan, seed: number, variant: (typeof VARIANTS)[nu
           `  ${variant.name}, seed ${seed}: step ${m.step}: ${(trainedMs() / 1000).toFixed(0)} s, ${(m.timing.stepMs / 1000).toFixed(1)} s/step, level ${level}`,
         );
     }
-    const simpleEnd = simpleEnds.reduce((a, b) => a + b, 0) / simpleEnds.length;
     return {
       seed,
       variant: variant.name,
@@ -250,7 +249,7 @@ async function runOne(plan: RunPlan, seed: number, variant: (typeof VARIANTS)[nu
       end: meanLevelEvals(ends),
       endLive: liveEnds.length ? meanLevelEvals(liveEnds) : null,
       level,
-      simpleEnd,
+      simpleEnd: mean(simpleEnds)!,
       ...(start ? { start } : {}),
     };
   } finally {

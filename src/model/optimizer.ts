@@ -12,7 +12,7 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { paramSpecs } from './config';
-import { createModel, disposeModel, type Model } from './transformer';
+import { copyModel, createModel, disposeModel, type Model } from './transformer';
 
 export interface OptimizerOptions {
   learningRate: number;
@@ -108,10 +108,7 @@ export function createOptimizer(
     decay.push(spec.decay);
   }
   let average: Model | null = null;
-  if (full.averageDecay > 0) {
-    const values = state?.average ?? new Map(names.map((name) => [name, model.params.get(name)!.dataSync() as Float32Array]));
-    average = createModel(model.config, values);
-  }
+  if (full.averageDecay > 0) average = state?.average ? createModel(model.config, state.average) : copyModel(model);
   return { options: full, step: state?.step ?? 0, names, m, v, decay, average };
 }
 

@@ -75,6 +75,16 @@ export function createModel(config: ModelConfig, values?: ReadonlyMap<string, Fl
     params.set(spec.name, tf.variable(initial, true));
     initial.dispose();
   }
+  return modelOf(config, params);
+}
+
+/** A model of its own holding `model`'s current weights, copied on the device (nothing read back). */
+export function copyModel(model: Model): Model {
+  return modelOf(model.config, new Map([...model.params].map(([name, variable]) => [name, tf.variable(variable, true)])));
+}
+
+/** The model's named parts over its parameters (paramSpecs names). */
+function modelOf(config: ModelConfig, params: Map<string, tf.Variable>): Model {
   const matrix = (name: string) => params.get(name) as Matrix;
   const vector = (name: string) => params.get(name) as Vector;
   const blocks: Block[] = [];
