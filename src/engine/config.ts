@@ -59,8 +59,19 @@ export interface EngineConfig {
    * made fresh: new programs the proposer writes, run on new arguments (replay.ts). 0: off.
    */
   replayUpdates: number;
-  /** Examples per replay update, split evenly over the task types that are on. */
+  /** Examples per replay update, split over the task types that are on (by `replayDeductionWeight`). */
   replayRows: number;
+  /**
+   * Replay rows given to deduction, as a multiple of each other type's: 2 gives deduction half of
+   * a 64-row update (32 programs) and abduction and induction 16 each; 1 is an even split.
+   */
+  replayDeductionWeight: number;
+  /**
+   * Most share of a step's replay programs that may be copies (every output one of its
+   * arguments): the held-out set's own cap (3%); 1 keeps them all. Replay asks for more programs
+   * to make up the ones it drops.
+   */
+  replayCopyShare: number;
   /**
    * Replay programs drawn per prompt (the same references and level): a prompt is prefilled once
    * for its group, so larger groups sample faster; 1 gives every program a prompt of its own.
@@ -75,6 +86,12 @@ export interface EngineConfig {
   level: number;
   /** Extra random inputs each proposal is run on; all outputs equal means it is rejected as `constant` (0: off). */
   constantProbes: number;
+  /**
+   * Reject copy proposals (`copy`): on those inputs, every output is one of its own arguments
+   * (`return x`). A random proposer writes them more than anything else, and they teach echoing,
+   * the trivial floor. Needs `constantProbes` > 0.
+   */
+  rejectCopies: boolean;
   /** Solver batches drawn evenly over output types, with no output value more than a quarter of a batch. */
   balanceTasks: boolean;
   /**
@@ -138,11 +155,24 @@ export const FIELDS: Readonly<Record<Field, FieldSpec>> = {
     max: 64,
     doc: 'hindsight replay: extra cross-entropy updates per step on new programs the proposer writes, run on new arguments (0: off)',
   },
-  replayRows: { kind: 'int', min: 3, max: 256, doc: 'examples per replay update, split over the task types that are on' },
+  replayRows: { kind: 'int', min: 3, max: 256, doc: 'examples per replay update, split over the task types that are on (see replayDeductionWeight)' },
+  replayDeductionWeight: {
+    kind: 'int',
+    min: 1,
+    max: 8,
+    doc: "replay rows given to deduction, as a multiple of each other type's (1: an even split)",
+  },
+  replayCopyShare: {
+    kind: 'number',
+    min: 0,
+    max: 1,
+    doc: "most share of replay's programs that may be copies of an argument (1: no cap); replay asks for more to make up the rest",
+  },
   replayGroup: { kind: 'int', min: 1, max: 16, doc: 'replay programs drawn per prompt, which is prefilled once for them (1: a prompt each)' },
   replayBalance: { kind: 'bool', doc: "balance each replay update's deduction answers: every output value once" },
   level: { kind: 'int', min: 0, max: 4, doc: 'program level: 0 = automatic curriculum, 1 (one-line) to 4 (full grammar)' },
   constantProbes: { kind: 'int', min: 0, max: 8, doc: 'extra inputs a proposal runs on to reject constant programs (0: off)' },
+  rejectCopies: { kind: 'bool', doc: 'reject copy proposals (every output one of its arguments, as `return x`); needs constantProbes > 0' },
   balanceTasks: { kind: 'bool', doc: 'balance solver batches by output type and value' },
   threads: { kind: 'int', min: 1, max: 2, doc: 'model threads: 2 adds a helper model on a second core for half of every update and sampling batch' },
   evalEvery: { kind: 'int', min: 0, max: 100_000, doc: 'held-out evaluation every this many steps (0: never)' },
@@ -165,10 +195,13 @@ const SHARED = {
   averageDecay: 0.99,
   hindsight: true,
   hindsightWeight: 1,
+  replayDeductionWeight: 1,
+  replayCopyShare: 0.03,
   replayGroup: 1,
   replayBalance: false,
   level: 0,
   constantProbes: 3,
+  rejectCopies: true,
   balanceTasks: true,
   threads: 2,
   evalEvery: 10,
@@ -263,7 +296,18 @@ export function longestSequences(c: EngineConfig): Record<string, number> {
  * were not there, so they stay off for it).
  */
 export function upgradeConfig(saved: Partial<EngineConfig> & { preset: PresetName }): EngineConfig {
-  const legacy: Partial<EngineConfig> = { hindsight: false, level: 4, constantProbes: 0, balanceTasks: false, replayUpdates: 0, threads: 1, averageDecay: 0 };
+  const legacy: Partial<EngineConfig> = {
+    hindsight: false,
+    level: 4,
+    constantProbes: 0,
+    balanceTasks: false,
+    replayUpdates: 0,
+    threads: 1,
+    averageDecay: 0,
+    replayDeductionWeight: 1,
+    replayCopyShare: 1,
+    rejectCopies: false,
+  };
   const base = defaultConfig(saved.preset);
   const missing = Object.fromEntries((Object.keys(FIELDS) as Field[]).filter((f) => !(f in saved)).map((f) => [f, f in legacy ? legacy[f] : base[f]]));
   return { ...base, ...missing, ...saved } as EngineConfig;

@@ -1,17 +1,25 @@
 /**
  * Constant programs: a proposal whose output is the same for every input it runs on (`return 7`,
  * or a body whose result never reads a parameter) teaches nothing, and its deduction answer can be
- * guessed. Such proposals are rejected with the reason `constant`.
+ * guessed. Such proposals are rejected with the reason `constant`. With `rejectCopies`, so are
+ * copy programs (every output one of its arguments), with the reason `copy`.
  */
 import type { ExecRequest, ValidateRequest, Verdict } from '../executor/types';
 import { type Executor, runSome } from './evaluate';
+import { isCopyTask } from './heldout';
 
 /** Random argument lists for a program, none equal to `exclude`. */
 export type ProbeInputs = (code: string, exclude: string, count: number) => string[];
 
-/** What the probes found: which requests are constant, and each probe that ran (a true triplet). */
+/** What the probes found: which requests are constant or copies, and each probe that ran (a true triplet). */
 export interface ConstantReport {
   constant: boolean[];
+  /**
+   * Copy programs: on two or more distinct inputs, every output is, literally, one of its own
+   * input's arguments (`return x`, `return (b)`; isCopyTask). Their deduction answer is the
+   * trivial floor of echoing an argument.
+   */
+  copy: boolean[];
   /** `at`: the request's index; the executor's output for the probe's input */
   probes: { at: number; input: string; output: string }[];
 }
@@ -31,9 +39,10 @@ export async function constantPrograms(
   probeInputs: ProbeInputs,
 ): Promise<ConstantReport> {
   const ran = requests.map((request, at) => request !== null && verdicts[at]?.ok === true);
-  if (probes === 0) return { constant: requests.map(() => false), probes: [] };
+  if (probes === 0) return { constant: requests.map(() => false), copy: requests.map(() => false), probes: [] };
   const outputs = verdicts.map((v, at) => (ran[at] ? [...(v!.outputs ?? [])] : []));
   const inputs = requests.map((r, at) => (ran[at] ? new Set(r!.inputs) : new Set<string>()));
+  const pairs = requests.map((r, at): [string, string][] => (ran[at] ? r!.inputs.map((input, k) => [input, outputs[at]![k] ?? '']) : []));
   const planned: { at: number; input: string; request: ExecRequest }[] = [];
   requests.forEach((request, at) => {
     if (!ran[at] || request!.inputs.length > 1) return;
@@ -51,10 +60,12 @@ export async function constantPrograms(
     if (!verdict?.ok || !verdict.outputs?.length) return;
     outputs[p.at]!.push(verdict.outputs[0]!);
     inputs[p.at]!.add(p.input);
+    pairs[p.at]!.push([p.input, verdict.outputs[0]!]);
     found.push({ at: p.at, input: p.input, output: verdict.outputs[0]! });
   });
   return {
     constant: requests.map((_, at) => ran[at]! && inputs[at]!.size >= 2 && outputs[at]!.every((o) => o === outputs[at]![0])),
+    copy: requests.map((_, at) => ran[at]! && inputs[at]!.size >= 2 && isCopyTask(pairs[at]!)),
     probes: found,
   };
 }

@@ -19,7 +19,7 @@ import type { ValidateRequest, Verdict } from '../executor/types';
 import type { SampleOutcome } from '../model-service/model-service';
 import { type Rng, randomInt } from '../shared/rng';
 import { splitPairs } from './config';
-import type { OutputCaps } from './heldout';
+import { isCopyTask, type OutputCaps } from './heldout';
 import type { HindsightTarget } from './hindsight';
 import type { TaskType } from './rewards';
 
@@ -68,6 +68,59 @@ export function checkedPrograms(
     if (pairs.length >= 2) out.push({ code: request.code, pairs });
   });
   return out;
+}
+
+/**
+ * The programs in order, with copy programs (every output one of its pair's arguments,
+ * `isCopyTask`) kept only while they stay within `share` of the programs kept (1: all kept).
+ * A proposer writes `return x` far more often than anything else (about 70% of its programs
+ * after 10 minutes of full AZR, half at the start), which teaches copying, the trivial floor; the
+ * held-out set holds at most 3% of them (COPY_SHARE).
+ */
+export function capCopies(programs: readonly CheckedProgram[], share: number): CheckedProgram[] {
+  const kept: CheckedProgram[] = [];
+  let copies = 0;
+  for (const program of programs) {
+    if (share < 1 && isCopyTask(program.pairs)) {
+      if (copies + 1 > share * (kept.length + 1)) continue;
+      copies++;
+    }
+    kept.push(program);
+  }
+  return kept;
+}
+
+/**
+ * How many programs the next replay round asks for: the shortfall over the share of those asked
+ * so far that were kept, at most `MAX_ROUND_FACTOR` times the shortfall (and the first round's
+ * share taken as at least 1/MAX_ROUND_FACTOR), 0 when nothing is short.
+ */
+export function nextRoundSize(needed: number, kept: number, asked: number): number {
+  const short = needed - kept;
+  if (short <= 0) return 0;
+  const rate = Math.max(kept / Math.max(asked, 1), 1 / MAX_ROUND_FACTOR);
+  return Math.ceil(short / rate);
+}
+const MAX_ROUND_FACTOR = 4;
+
+/**
+ * The roles each program of one replay update gives targets for. Deduction weighs
+ * `deductionWeight` against 1 for each other type that is on: with weight 2 and all three types,
+ * a 64-row update has 32 programs, each a deduction example, and 16 abduction and 16 induction
+ * examples taken from them in turn. Weight 1 is the even split: every program gives every role.
+ * Each program gives a role at most once, so deduction's extra rows come from more programs, not
+ * more pairs of one (two pairs of one program taught it less, README, Learning).
+ */
+export function replayRoles(rows: number, types: readonly TaskType[], deductionWeight: number): TaskType[][] {
+  const others = types.filter((t) => t !== 'deduction');
+  const weight = types.includes('deduction') ? deductionWeight : 0;
+  const shares = weight + others.length;
+  const programs = Math.max(1, Math.floor((rows * Math.max(weight, 1)) / shares));
+  const perOther = Math.min(programs, Math.floor(rows / shares));
+  const roles: TaskType[][] = Array.from({ length: programs }, () => (weight > 0 ? ['deduction'] : []));
+  const extras = others.length * perOther;
+  for (let e = 0; e < extras; e++) roles[Math.floor((e * programs) / extras)]!.push(others[e % others.length]!);
+  return roles.map((r) => types.filter((t) => r.includes(t)));
 }
 
 /**

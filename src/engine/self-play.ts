@@ -25,7 +25,7 @@ import { CLASS_SHARE, OutputCaps, programKey } from './heldout';
 import { type GradedAnswer, type HindsightTarget, hindsightTargets } from './hindsight';
 import { emptyPhases, type LevelEval, type PerType, type PhaseTimes, type StepMetrics, type TrainFigures } from './metrics';
 import { type GradedSolveTask, inductionSolveTask, Prompts, type SolveTask } from './prompts';
-import { checkedPrograms, freshPrograms, replayRequests, replayTargets } from './replay';
+import { type CheckedProgram, capCopies, checkedPrograms, freshPrograms, nextRoundSize, replayRequests, replayRoles, replayTargets } from './replay';
 import { groupAdvantages, learnability, proposerReward, type Role, solverReward, TASK_TYPES, type TaskType } from './rewards';
 import { probeSpeed, type SpeedProbe } from './speed-probe';
 
@@ -368,7 +368,7 @@ export class SelfPlay {
       return { kind: 'validate' as const, code: s.parts[0]!, inputs: [s.parts[1]!] };
     });
     const verdicts = await this.execute(requests, 'validate');
-    const { constant, probes } = await this.timed('validate', () =>
+    const { constant, copy, probes } = await this.timed('validate', () =>
       constantPrograms(this.executor, requests, verdicts, this.config.constantProbes, (code, exclude, count) => this.probeInputs(code, exclude, count)),
     );
     return planned.map((p, i) => {
@@ -379,6 +379,7 @@ export class SelfPlay {
       if (!verdict.ok) return { ...base, reason: verdict.reason };
       const outputs = verdict.outputs ?? [];
       if (constant[i]) return { ...base, reason: 'constant' };
+      if (copy[i] && c.rejectCopies) return { ...base, reason: 'copy' };
       if (outputs.some((o) => this.model.tokenizer.encode(o).length >= c.outputTokens)) return { ...base, reason: 'output-too-long' };
       const id = `${p.type}_${String(this.nextId++).padStart(6, '0')}`;
       if (p.type === 'induction') {
@@ -587,9 +588,48 @@ export class SelfPlay {
   private async replay(train: TrainFigures | null): Promise<TrainFigures | null> {
     const c = this.config;
     const types = this.types;
-    const perUpdate = Math.max(1, Math.floor(c.replayRows / types.length));
+    const roles = replayRoles(c.replayRows, types, c.replayDeductionWeight);
+    const perUpdate = roles.length;
+    const needed = c.replayUpdates * perUpdate;
+    // Rounds refill what the copy cap and failed programs leave short (bounded: a proposer that
+    // writes little else than copies gets fewer updates, not an endless step).
+    const written: CheckedProgram[] = [];
+    let checked: CheckedProgram[] = [];
+    let asked = 0;
+    for (let round = 0, ask = needed; round < REPLAY_ROUNDS && ask > 0; round++) {
+      written.push(...(await this.replayPrograms(ask)));
+      asked += ask;
+      checked = capCopies(written, c.replayCopyShare);
+      ask = nextRoundSize(needed, checked.length, asked);
+    }
+    checked = checked.slice(0, needed);
+    const t0 = performance.now();
+    let rows = 0;
+    let updates = 0;
+    let lossSum = 0;
+    for (let start = 0; start < checked.length; start += perUpdate) {
+      const batch: TrainBatch = { tokens: [], promptLengths: [], advantages: [], oldLogProbs: [], masks: [], hindsight: [] };
+      const balance = c.replayBalance ? new OutputCaps(1, Math.ceil(perUpdate * CLASS_SHARE)) : undefined;
+      const targets = checked.slice(start, start + perUpdate).flatMap((program, k) => replayTargets(program, roles[k]!, this.rng, balance));
+      if (this.addHindsightRows(batch, targets) === 0) continue;
+      const stats = await this.trainOn(batch);
+      rows += batch.tokens.length;
+      updates += 1;
+      lossSum += stats.hindsightLoss ?? 0;
+    }
+    this.phases.replay += performance.now() - t0;
+    if (updates === 0) return train;
+    const figures = { replayUpdates: updates, replayRows: rows, replayLoss: lossSum / updates };
+    return train ? { ...train, ...figures } : { loss: 0, entropy: 0, gradNorm: 0, clipFraction: 0, approxKl: 0, rows: 0, tokens: 0, skipped: true, ...figures };
+  }
+
+  /**
+   * `count` new programs the proposer writes for replay (at the curriculum's levels, alternating
+   * the deduction and abduction prompts), run on new argument lists: those that pass (checkedPrograms).
+   */
+  private async replayPrograms(count: number): Promise<CheckedProgram[]> {
+    const c = this.config;
     const writers = (['deduction', 'abduction'] as const).filter((t) => c[t]);
-    const count = c.replayUpdates * perUpdate;
     const jobs = this.curriculum
       .levelsFor(Math.ceil(count / c.replayGroup), this.rng)
       .flatMap((level, k) => {
@@ -602,25 +642,7 @@ export class SelfPlay {
     const codes = freshPrograms(samples, (code) => this.heldoutCodes.has(programKey(code)));
     const requests = replayRequests(codes, (code) => this.probeInputs(code, '', c.inductionInputs));
     const verdicts = await this.execute(requests, 'replay');
-    const t0 = performance.now();
-    const checked = checkedPrograms(requests, verdicts, (o) => this.model.tokenizer.encode(o).length < c.outputTokens);
-    let rows = 0;
-    let updates = 0;
-    let lossSum = 0;
-    for (let start = 0; start < checked.length; start += perUpdate) {
-      const batch: TrainBatch = { tokens: [], promptLengths: [], advantages: [], oldLogProbs: [], masks: [], hindsight: [] };
-      const balance = c.replayBalance ? new OutputCaps(1, Math.ceil(perUpdate * CLASS_SHARE)) : undefined;
-      const targets = checked.slice(start, start + perUpdate).flatMap((program) => replayTargets(program, types, this.rng, balance));
-      if (this.addHindsightRows(batch, targets) === 0) continue;
-      const stats = await this.trainOn(batch);
-      rows += batch.tokens.length;
-      updates += 1;
-      lossSum += stats.hindsightLoss ?? 0;
-    }
-    this.phases.replay += performance.now() - t0;
-    if (updates === 0) return train;
-    const figures = { replayUpdates: updates, replayRows: rows, replayLoss: lossSum / updates };
-    return train ? { ...train, ...figures } : { loss: 0, entropy: 0, gradNorm: 0, clipFraction: 0, approxKl: 0, rows: 0, tokens: 0, skipped: true, ...figures };
+    return checkedPrograms(requests, verdicts, (o) => this.model.tokenizer.encode(o).length < c.outputTokens);
   }
 
   private metrics(proposals: Proposal[], solved: Row[], rows: Row[], learn: Map<Proposal, Learnability>, train: TrainFigures | null): StepMetrics {
@@ -689,6 +711,8 @@ export function inductionSolverTask(task: InductionTask): SolverTask {
 }
 
 const levelOf = (task: { level?: number }): number => task.level ?? 4;
+/** Most sampling rounds one step's replay makes to fill its updates. */
+const REPLAY_ROUNDS = 3;
 
 /** Solver success on this step's tasks of one program level, or null when none was of it. */
 function successAtLevel(graded: readonly { level?: number; verdict: Verdict | null }[], level: number): number | null {

@@ -68,9 +68,11 @@ describe('the engine config', () => {
     const saved = { ...defaultConfig('tiny') } as Partial<ReturnType<typeof defaultConfig>> & { preset: 'tiny' };
     delete saved.averageDecay;
     delete saved.replayUpdates;
+    delete saved.replayDeductionWeight;
     const upgraded = upgradeConfig(saved);
     expect(upgraded.averageDecay).toBe(0);
     expect(upgraded.replayUpdates).toBe(0);
+    expect(upgraded.replayDeductionWeight).toBe(1);
     expect(upgraded.learningRate).toBe(defaultConfig('tiny').learningRate);
     expect(defaultConfig('tiny').averageDecay).toBe(0.99);
     expect(optimizerOptions(applySettings(defaultConfig('tiny'), ['averageDecay=0.5', 'learningRate=0.002']))).toEqual({

@@ -1,4 +1,4 @@
-/** The `constant` rejection, with the real executor. */
+/** The `constant` and `copy` rejections, with the real executor. */
 import { describe, expect, it } from 'vitest';
 import { constantPrograms } from '../../src/engine/constant';
 import type { ValidateRequest } from '../../src/executor/types';
@@ -53,6 +53,22 @@ describe('constant programs', () => {
       { at: 0, input: '0', output: '3' },
       { at: 0, input: '5', output: '8' },
     ]);
+  });
+
+  it('finds copy programs: every output one of its own arguments on every input that ran, not a constant', async () => {
+    const requests: ValidateRequest[] = [
+      { kind: 'validate', code: 'def f(n):\n    return n', inputs: ['3'] },
+      { kind: 'validate', code: 'def f(a, b):\n    x = a\n    return (b)', inputs: ['1, [2]'] },
+      { kind: 'validate', code: 'def f(n):\n    return abs(n)', inputs: ['3'] },
+      { kind: 'validate', code: 'def f(s):\n    return s', inputs: ["'a'", "'bb'"] },
+      { kind: 'validate', code: 'def f(n):\n    return n * 2', inputs: ['3'] },
+    ];
+    const probed = (_code: string, exclude: string, count: number) => ['-4', '7', '0'].filter((x) => x !== exclude).slice(0, count);
+    const twoArgs = (code: string, exclude: string, count: number) => (code.includes('a, b') ? ["'x', 5", '0, []'] : probed(code, exclude, count));
+    const report = await constantPrograms(executor(), requests, await executor().run(requests), 3, twoArgs);
+    // abs(n) echoes 3, 7 and 0 but not -4; n * 2 echoes only 0
+    expect(report.copy).toEqual([true, true, false, true, false]);
+    expect(report.constant).toEqual([false, false, false, false, false]);
   });
 
   it('is off with 0 probes', async () => {

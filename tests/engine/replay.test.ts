@@ -4,7 +4,17 @@
  */
 import { describe, expect, it } from 'vitest';
 import { OutputCaps } from '../../src/engine/heldout';
-import { checkedPrograms, freshPrograms, replayRequests, replayTargets } from '../../src/engine/replay';
+import {
+  type CheckedProgram,
+  capCopies,
+  checkedPrograms,
+  freshPrograms,
+  nextRoundSize,
+  replayRequests,
+  replayRoles,
+  replayTargets,
+} from '../../src/engine/replay';
+import type { TaskType } from '../../src/engine/rewards';
 import { createRng } from '../../src/shared/rng';
 import { sharedExecutor } from '../support/executor';
 
@@ -102,6 +112,108 @@ describe('replayTargets', () => {
   it('gives one target per role that is on', () => {
     expect(replayTargets(program, ['deduction', 'abduction', 'induction'], createRng(1)).map((t) => t.type)).toEqual(['deduction', 'abduction', 'induction']);
     expect(replayTargets(program, ['deduction'], createRng(1)).map((t) => t.type)).toEqual(['deduction']);
+  });
+});
+
+describe('capCopies', () => {
+  const copy = (k: number): CheckedProgram => ({
+    code: `def f(a, b):\n    return b  # ${k}`,
+    pairs: [
+      ['1, 2', '2'],
+      ["'x', [3]", '[3]'],
+    ],
+  });
+  const plain = (k: number): CheckedProgram => ({
+    code: `def f(n):\n    return n + ${k + 1}`,
+    pairs: [
+      ['1', String(2 + k)],
+      ['2', String(3 + k)],
+    ],
+  });
+
+  it('keeps copy programs only while they stay within the share of those kept, in order', () => {
+    const programs = [copy(0), ...Array.from({ length: 9 }, (_, k) => plain(k)), copy(1), copy(2), plain(9), copy(3)];
+    const kept = capCopies(programs, 0.2);
+    // the first copy would be all of one kept program; after 9 plain ones, copies make 1/10, then
+    // 2/11, both within 0.2; the last would make 3/13, over it
+    expect(kept.map((p) => p.code)).toEqual([...Array.from({ length: 9 }, (_, k) => plain(k).code), copy(1).code, copy(2).code, plain(9).code]);
+    const copies = kept.filter((p) => p.code.includes('return b')).length;
+    expect(copies).toBeLessThanOrEqual(0.2 * kept.length);
+  });
+
+  it('keeps every program with share 1 and no copy with share 0', () => {
+    const programs = [copy(0), plain(0), copy(1), plain(1)];
+    expect(capCopies(programs, 1)).toEqual(programs);
+    expect(capCopies(programs, 0)).toEqual([plain(0), plain(1)]);
+  });
+
+  it('does not count a program that copies an argument on some pairs only', () => {
+    const partly: CheckedProgram = {
+      code: 'def f(n):\n    return abs(n)',
+      pairs: [
+        ['3', '3'],
+        ['-2', '2'],
+      ],
+    };
+    expect(capCopies([partly], 0)).toEqual([partly]);
+  });
+});
+
+describe('nextRoundSize', () => {
+  it('asks for the shortfall over the share kept so far, bounded, and nothing when none is short', () => {
+    expect(nextRoundSize(100, 100, 100)).toBe(0);
+    expect(nextRoundSize(100, 120, 150)).toBe(0);
+    expect(nextRoundSize(100, 50, 100)).toBe(100);
+    expect(nextRoundSize(100, 90, 100)).toBe(12);
+    // a round that kept almost nothing asks for at most 4 times the shortfall
+    expect(nextRoundSize(100, 1, 100)).toBe(396);
+    expect(nextRoundSize(100, 0, 0)).toBe(400);
+  });
+});
+
+describe('replayRoles', () => {
+  const all: TaskType[] = ['deduction', 'abduction', 'induction'];
+  const count = (roles: TaskType[][], type: TaskType) => roles.filter((r) => r.includes(type)).length;
+
+  it('with weight 1 gives every program every role, as the even split always did', () => {
+    const roles = replayRoles(64, all, 1);
+    expect(roles).toHaveLength(21);
+    for (const r of roles) expect(r).toEqual(all);
+  });
+
+  it('with weight 2 gives deduction twice the rows of each other type, from twice the programs', () => {
+    const roles = replayRoles(64, all, 2);
+    expect(roles).toHaveLength(32);
+    expect([count(roles, 'deduction'), count(roles, 'abduction'), count(roles, 'induction')]).toEqual([32, 16, 16]);
+    expect(roles.flat()).toHaveLength(64);
+    // the other roles go round the programs in turn, and keep the types' order
+    expect(roles.slice(0, 3)).toEqual([
+      ['deduction', 'abduction'],
+      ['deduction', 'induction'],
+      ['deduction', 'abduction'],
+    ]);
+  });
+
+  it('keeps each role at most once a program and the rows within the update, for every weight and size', () => {
+    for (const rows of [3, 10, 64, 65, 256]) {
+      for (let weight = 1; weight <= 8; weight++) {
+        const roles = replayRoles(rows, all, weight);
+        expect(roles.flat().length).toBeLessThanOrEqual(rows);
+        for (const r of roles) expect(new Set(r).size).toBe(r.length);
+        expect(count(roles, 'deduction')).toBe(roles.length);
+        expect(count(roles, 'abduction')).toBe(count(roles, 'induction'));
+        expect(count(roles, 'deduction')).toBeGreaterThanOrEqual(weight * count(roles, 'abduction'));
+      }
+    }
+  });
+
+  it('ignores the weight when deduction is off, and gives deduction every row when it is alone', () => {
+    const pair = replayRoles(64, ['abduction', 'induction'], 4);
+    expect(pair).toHaveLength(32);
+    for (const r of pair) expect(r).toEqual(['abduction', 'induction']);
+    const alone = replayRoles(64, ['deduction'], 3);
+    expect(alone).toHaveLength(64);
+    for (const r of alone) expect(r).toEqual(['deduction']);
   });
 });
 

@@ -116,6 +116,23 @@ describe('a seeded self-play run', () => {
     expect(balanced.replayRows).toBeGreaterThan(0);
   }, 600_000);
 
+  it('with rejectCopies, rejects copy proposals, and replay still trains with every copy dropped', async () => {
+    const firstStep = async (settings: string[]) => {
+      const session = await openSession({ config: applySettings(config, ['evalEvery=0', 'batchSize=8', ...settings]), workers: 1, backends: ['wasm'] });
+      try {
+        return await session.engine.runStep();
+      } finally {
+        session.close();
+      }
+    };
+    const plain = await firstStep(['rejectCopies=false']);
+    const capped = await firstStep(['rejectCopies=true', 'replayCopyShare=0']);
+    // a random proposer writes `return x` more than anything else
+    expect(plain.rejections.copy).toBeUndefined();
+    expect(capped.rejections.copy).toBeGreaterThan(0);
+    expect(capped.train!.replayUpdates).toBe(2);
+  }, 600_000);
+
   it('resumes a saved run exactly where it stopped', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'tz-run-'));
     dirs.push(dir);

@@ -75,6 +75,7 @@ const KNOWN_REASONS = [
   'no-function',
   'held-out',
   'constant',
+  'copy',
   ...REJECT_REASONS,
 ];
 
