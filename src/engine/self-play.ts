@@ -582,8 +582,9 @@ export class SelfPlay {
   /**
    * Hindsight replay (replay.ts): `replayUpdates` cross-entropy updates, each on `replayRows`
    * examples: programs the proposer writes now (at the curriculum's levels, held-out programs
-   * left out) run on new argument lists. One sampling call and one executor call serve all the
-   * updates. Adds its figures to the step's update figures.
+   * left out) run on new argument lists, copies capped (capCopies). One sampling call and one
+   * executor call serve all the updates, and at most two more make up the programs dropped.
+   * Adds its figures to the step's update figures.
    */
   private async replay(train: TrainFigures | null): Promise<TrainFigures | null> {
     const c = this.config;
