@@ -375,9 +375,26 @@ interface VariantReport {
   /** the same, answered with the live weights, when the runs answered with their moving average */
   live: PerType<TypeCells> | null;
   finalLevel: number[];
+  /** each seed's own end, per group of levels and type, so that a figure can be traced to its seed */
+  perSeed: SeedEnd[];
   /** deduction on the hand-written one-line programs (data/simple-programs.jsonl) */
   simple: Cell;
 }
+
+interface SeedEnd {
+  seed: number;
+  steps: number;
+  finalLevel: number;
+  /** end accuracy per group (`L1`, `levels 1-2`, `all levels`) and type */
+  end: Record<string, PerType<number | null>>;
+}
+
+/** The groups the per-seed table shows. */
+const SEED_GROUPS: { name: string; levels: number[] | null }[] = [
+  { name: 'L1', levels: [1] },
+  { name: 'levels 1-2', levels: [1, 2] },
+  { name: 'all levels', levels: null },
+];
 
 /** Accuracy of a group of levels: the levels' accuracies weighted by the tasks they attempted. */
 function groupAccuracy(evals: readonly LevelEval[], levels: number[] | null, type: TaskType): number | null {
@@ -438,6 +455,14 @@ function summarise(variants: { name: string; settings: string[]; runs: SeedRun[]
       stepsPerMinute: seconds > 0 ? (steps * 60) / seconds : 0,
       ...types,
       finalLevel: runs.map((r) => r.level),
+      perSeed: runs.map((r) => ({
+        seed: r.seed,
+        steps: r.steps,
+        finalLevel: r.level,
+        end: Object.fromEntries(
+          SEED_GROUPS.map((g) => [g.name, Object.fromEntries(TASK_TYPES.map((t) => [t, groupAccuracy(r.end, g.levels, t)])) as PerType<number | null>]),
+        ),
+      })),
       simple,
       live,
     };
@@ -446,6 +471,21 @@ function summarise(variants: { name: string; settings: string[]; runs: SeedRun[]
 
 const pct = (x: number | null) => (x === null ? '-' : `${(x * 100).toFixed(1)}%`);
 const points = (x: number | null) => (x === null ? '-' : `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}`);
+
+/** Each seed's end figures and final level, one row per variant and seed. */
+function seedTable(report: VariantReport[]): string[] {
+  const columns = SEED_GROUPS.flatMap((g) => TASK_TYPES.map((t) => ({ group: g.name, type: t })));
+  return [
+    '',
+    'Each seed at the end (the mean of its end evaluations):',
+    '',
+    `| variant | seed | steps | final level | ${columns.map((c) => `${c.type.slice(0, 3)} ${c.group}`).join(' | ')} |`,
+    `|---|---:|---:|---:|${columns.map(() => '---:').join('|')}|`,
+    ...report.flatMap((v) =>
+      v.perSeed.map((s) => `| ${v.name} | ${s.seed} | ${s.steps} | ${s.finalLevel} | ${columns.map((c) => pct(s.end[c.group]![c.type])).join(' | ')} |`),
+    ),
+  ];
+}
 
 function formatReport(report: VariantReport[], floors: FloorTable, plan: RunPlan, seeds: number[], jobs: number): string {
   const { minutes, perLevel, endMinutes } = plan;
@@ -513,5 +553,6 @@ function formatReport(report: VariantReport[], floors: FloorTable, plan: RunPlan
     }
   }
   lines.push('', `Final curriculum level per seed: ${report.map((v) => `${v.name} ${v.finalLevel.join('/')}`).join('; ')}`);
+  lines.push(...seedTable(report));
   return `${lines.join('\n')}\n`;
 }

@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Executor } from '../engine/evaluate';
 import { type FloorReport, trivialFloors } from '../engine/floors';
-import { formatHeldout, generateHeldoutReport, HELDOUT_PATH, type HeldoutReport, type HeldoutTask, outputClass } from '../engine/heldout';
+import { formatHeldout, generateHeldoutReport, HELDOUT_PAIRS, HELDOUT_PATH, type HeldoutReport, type HeldoutTask, outputClass } from '../engine/heldout';
 import { TASK_TYPES } from '../engine/rewards';
 import { createNodeExecutor } from '../executor/node-executor';
 import { PROGRAM_LEVELS, type ProgramLevel } from '../lang/levels';
@@ -17,7 +17,7 @@ import { writeFileAtomic } from '../model/checkpoint-file';
 import { intOption, parseArgs, UsageError } from './args';
 import { progressBar } from './progress';
 
-export const HELDOUT_DEFAULTS = { seed: 20261123, perLevel: 64, pairs: 6 };
+export const HELDOUT_DEFAULTS = { seed: 20261123, perLevel: 64, pairs: HELDOUT_PAIRS };
 
 function levelsOption(raw: string | true | undefined): ProgramLevel[] {
   if (raw === undefined) return [...PROGRAM_LEVELS];

@@ -84,6 +84,12 @@ export interface EngineConfig {
   replayBalance: boolean;
   /** Program curriculum: 0 lets the engine move the level by the solver's success; 1-4 fixes it. */
   level: number;
+  /**
+   * Programs in the curriculum's exam: every few steps the solver answers this many fresh
+   * programs of its level drawn from the grammar, and the level rises when it gets half right.
+   * 0: the level rises on the solver's own tasks instead (which the proposer keeps easy).
+   */
+  examTasks: number;
   /** Extra random inputs each proposal is run on; all outputs equal means it is rejected as `constant` (0: off). */
   constantProbes: number;
   /**
@@ -171,6 +177,12 @@ export const FIELDS: Readonly<Record<Field, FieldSpec>> = {
   replayGroup: { kind: 'int', min: 1, max: 16, doc: 'replay programs drawn per prompt, which is prefilled once for them (1: a prompt each)' },
   replayBalance: { kind: 'bool', doc: "balance each replay update's deduction answers: every output value once" },
   level: { kind: 'int', min: 0, max: 4, doc: 'program level: 0 = automatic curriculum, 1 (one-line) to 4 (full grammar)' },
+  examTasks: {
+    kind: 'int',
+    min: 0,
+    max: 256,
+    doc: "fresh grammar programs of the curriculum's level answered every 5 steps; it rises at half right (0: rise on own tasks)",
+  },
   constantProbes: { kind: 'int', min: 0, max: 8, doc: 'extra inputs a proposal runs on to reject constant programs (0: off)' },
   rejectCopies: { kind: 'bool', doc: 'reject copy proposals (every output one of its arguments, as `return x`); needs constantProbes > 0' },
   balanceTasks: { kind: 'bool', doc: 'balance solver batches by output type and value' },
@@ -200,6 +212,7 @@ const SHARED = {
   replayGroup: 1,
   replayBalance: false,
   level: 0,
+  examTasks: 32,
   constantProbes: 3,
   rejectCopies: true,
   balanceTasks: true,
@@ -307,6 +320,7 @@ export function upgradeConfig(saved: Partial<EngineConfig> & { preset: PresetNam
     replayDeductionWeight: 1,
     replayCopyShare: 1,
     rejectCopies: false,
+    examTasks: 0,
   };
   const base = defaultConfig(saved.preset);
   const missing = Object.fromEntries((Object.keys(FIELDS) as Field[]).filter((f) => !(f in saved)).map((f) => [f, f in legacy ? legacy[f] : base[f]]));

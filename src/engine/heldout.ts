@@ -77,6 +77,8 @@ export const VALUE_SHARE = 0.03;
  * arguments, see `isCopyTask`), so that echoing the input scores low.
  */
 export const COPY_SHARE = 0.03;
+/** Input/output pairs per task in the shipped set (induction shows half). */
+export const HELDOUT_PAIRS = 6;
 /** Draws allowed per requested task before giving up. */
 const DRAWS_PER_TASK = 400;
 /** Candidates validated per executor call. */
@@ -277,6 +279,9 @@ function drawCandidate(tokenizer: Tokenizer, random: () => number, weights: Floa
   return { code, inputs };
 }
 
+/** The generator drew its allowance of candidates without finding enough tasks for a level. */
+export class GaveUpError extends Error {}
+
 /** The stream seed of one level: each level draws from its own stream, so levels do not shift each other. */
 function levelSeed(seed: number, level: number): number {
   return (seed + Math.imul(level, 0x9e3779b9)) >>> 0;
@@ -345,7 +350,7 @@ async function drawLevel(executor: Executor, ctx: LevelContext, accept: (task: H
 
   while (accepted < count) {
     if (draws >= maxDraws) {
-      throw new Error(
+      throw new GaveUpError(
         `level ${level}: gave up after ${draws} draws with ${accepted} of ${count} tasks (seed ${seed}); turned down: ${JSON.stringify(rejected)}`,
       );
     }

@@ -74,8 +74,11 @@ export interface StepMetrics {
   eval?: PerType<number | null>;
   /** held-out accuracy per program level with its trivial floor, on the steps it is measured */
   evalByLevel?: LevelEval[];
-  /** the program curriculum: the level proposals are written at, the highest reached so far */
-  curriculum?: { level: number; reached: number; auto: boolean };
+  /**
+   * the program curriculum: the level proposals are written at, the highest reached so far, and
+   * the score of the exam at that level sat this step (null: none this step)
+   */
+  curriculum?: { level: number; reached: number; auto: boolean; exam?: number | null };
   /** Wall-clock figures: these differ between runs, everything else is determined by the seed. */
   timing: Timing;
 }
@@ -105,7 +108,8 @@ export function formatStep(m: StepMetrics): string {
   const train = m.train
     ? `loss ${m.train.loss.toFixed(4)} ent ${m.train.entropy.toFixed(3)} gn ${m.train.gradNorm.toFixed(3)}${hindsight}${replay}`
     : 'no update';
-  const level = m.curriculum ? ` | level ${m.curriculum.level}` : '';
+  const exam = m.curriculum?.exam != null ? ` exam ${pct(m.curriculum.exam)}` : '';
+  const level = m.curriculum ? ` | level ${m.curriculum.level}${exam}` : '';
   const evalPart = m.eval ? ` | eval ${types.map((t) => `${t.slice(0, 3)} ${pct(m.eval![t])}`).join(' ')}` : '';
   return `step ${m.step}${level} | ${parts.join(' | ')} | learn ${num(m.learnability.mean)} | ${train}${evalPart}`;
 }

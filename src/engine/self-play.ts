@@ -8,6 +8,7 @@
  * executor vouches for. No DOM, no React: it runs in Node and in the model worker alike.
  */
 import type { ExecRequest, Verdict } from '../executor/types';
+import type { ProgramLevel } from '../lang/levels';
 import { argumentsConstraint } from '../lang/literal-grammar';
 import { uniformWalk } from '../lang/sampling';
 import { parseSignature } from '../lang/types';
@@ -23,6 +24,7 @@ import { type FeedAttempt, type FeedItem, type TaskRecord, TaskRecords } from '.
 import { trivialFloors } from './floors';
 import { CLASS_SHARE, OutputCaps, programKey } from './heldout';
 import { type GradedAnswer, type HindsightTarget, hindsightTargets } from './hindsight';
+import { examTasks } from './level-exam';
 import { emptyPhases, type LevelEval, type PerType, type PhaseTimes, type StepMetrics, type TrainFigures } from './metrics';
 import { type GradedSolveTask, inductionSolveTask, Prompts, type SolveTask } from './prompts';
 import { type CheckedProgram, capCopies, checkedPrograms, freshPrograms, nextRoundSize, replayRequests, replayRoles, replayTargets } from './replay';
@@ -145,7 +147,7 @@ export class SelfPlay {
     this.nextId = state?.nextId ?? 0;
     this.records = new TaskRecords(state?.records);
     this.rng = createRng(`engine:${config.seed}`, state?.rng);
-    this.curriculum = new Curriculum(config.level, state?.curriculum);
+    this.curriculum = new Curriculum(config.level, state?.curriculum, config.examTasks);
     if (state) model.restoreSamplerState(state.sampler);
   }
 
@@ -240,11 +242,13 @@ export class SelfPlay {
     const { rows: solved, graded } = await this.solveBatches(fresh);
     rows.push(...solved);
     this.curriculum.observe(successAtLevel(graded, level));
+    const exam = this.curriculum.examDue ? await this.levelExam(level) : null;
+    if (exam !== null) this.curriculum.observeExam(exam);
 
     let train = await this.update(rows, c.hindsight ? hindsightTargets(graded, this.extraHindsightTasks()) : []);
     if (c.hindsight && c.replayUpdates > 0) train = await this.replay(train);
     const metrics = this.metrics(proposals, solved, rows, learn, train);
-    metrics.curriculum = { level, reached: this.curriculum.reached, auto: this.curriculum.auto };
+    metrics.curriculum = { level, reached: this.curriculum.reached, auto: this.curriculum.auto, exam };
     if (c.evalEvery > 0 && (this.step - 1) % c.evalEvery === 0 && this.heldout.length) {
       metrics.evalByLevel = await this.evalByLevel(c.evalTasks);
       metrics.eval = pooledAccuracy(metrics.evalByLevel);
@@ -305,6 +309,25 @@ export class SelfPlay {
   }
 
   // ------------------------------------------------------------------ phases
+
+  /**
+   * The curriculum's exam at `level` (level-exam.ts): the share of fresh grammar programs the
+   * solver answers right, greedily with the averaged weights, in its first task type (deduction
+   * unless that is off); null when no exam could be drawn. Timed as evaluation.
+   */
+  private async levelExam(level: number): Promise<number | null> {
+    const t0 = performance.now();
+    const tasks = await examTasks(this.executor, this.config.seed, this.step, level as ProgramLevel, this.config.examTasks);
+    const summary = tasks
+      ? await evaluate(this.model, this.executor, this.prompts, tasks, this.types[0]!, {
+          constrained: this.config.constrained,
+          outputTokens: this.config.outputTokens,
+          averaged: true,
+        })
+      : null;
+    this.phases.eval += performance.now() - t0;
+    return summary?.accuracy ?? null;
+  }
 
   private async sample(jobs: SampleJob[], phase: keyof PhaseTimes): Promise<SampleOutcome[]> {
     if (jobs.length === 0) return [];

@@ -69,7 +69,11 @@ describe('the engine config', () => {
     delete saved.averageDecay;
     delete saved.replayUpdates;
     delete saved.replayDeductionWeight;
+    delete saved.examTasks;
     const upgraded = upgradeConfig(saved);
+    // the curriculum of a run saved before exams rises on the solver's own tasks, as it did
+    expect(upgraded.examTasks).toBe(0);
+    expect(defaultConfig('tiny').examTasks).toBe(32);
     expect(upgraded.averageDecay).toBe(0);
     expect(upgraded.replayUpdates).toBe(0);
     expect(upgraded.replayDeductionWeight).toBe(1);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Curriculum, LEVEL_DOWN, LEVEL_UP, MAX_LEVEL } from '../../src/engine/curriculum';
+import { Curriculum, EXAM_EVERY, EXAM_PASS, LEVEL_DOWN, LEVEL_UP, MAX_LEVEL } from '../../src/engine/curriculum';
 import { createRng } from '../../src/shared/rng';
 
 describe('the program curriculum', () => {
@@ -61,5 +61,66 @@ describe('the program curriculum', () => {
     const resumed = new Curriculum(0, c.snapshot());
     expect(resumed.snapshot()).toEqual(c.snapshot());
     expect(() => new Curriculum(5)).toThrow(/level/);
+  });
+
+  describe('with exams', () => {
+    const steps = (c: Curriculum, n: number, success: number | null) => {
+      const due: boolean[] = [];
+      for (let i = 0; i < n; i++) {
+        c.observe(success);
+        due.push(c.examDue);
+      }
+      return due;
+    };
+
+    it('does not rise on the solver passing its own tasks, only on an exam', () => {
+      const c = new Curriculum(0, undefined, 32);
+      steps(c, 30, 1);
+      expect(c.level).toBe(1);
+      c.observeExam(EXAM_PASS - 0.01);
+      expect([c.level, c.exam]).toEqual([1, EXAM_PASS - 0.01]);
+      c.observeExam(EXAM_PASS);
+      expect([c.level, c.reached, c.exam]).toEqual([2, 2, null]);
+    });
+
+    it('sits an exam every EXAM_EVERY steps at a level, counting again after a rise', () => {
+      const c = new Curriculum(0, undefined, 32);
+      const due = steps(c, 2 * EXAM_EVERY, null);
+      expect(due.flatMap((d, i) => (d ? [i + 1] : []))).toEqual([EXAM_EVERY, 2 * EXAM_EVERY]);
+      steps(c, 1, null);
+      c.observeExam(1);
+      expect(c.level).toBe(2);
+      const after = steps(c, EXAM_EVERY, null);
+      expect(after.flatMap((d, i) => (d ? [i + 1] : []))).toEqual([EXAM_EVERY]);
+    });
+
+    it('still falls when the solver keeps failing its own tasks', () => {
+      const c = new Curriculum(0, undefined, 32);
+      c.observeExam(1);
+      expect(c.level).toBe(2);
+      steps(c, 10, 0);
+      expect(c.level).toBe(1);
+      expect(c.reached).toBe(2);
+    });
+
+    it('sits none with a fixed level or with exams off, and ignores a score given anyway', () => {
+      for (const c of [new Curriculum(2, undefined, 32), new Curriculum(0, undefined, 0)]) {
+        expect(steps(c, 3 * EXAM_EVERY, null).some(Boolean)).toBe(false);
+        const level = c.level;
+        c.observeExam(1);
+        expect([c.level, c.exam]).toEqual([level, null]);
+      }
+    });
+
+    it('resumes with its last exam, and reads a state saved before exams existed', () => {
+      const c = new Curriculum(0, undefined, 32);
+      steps(c, EXAM_EVERY, 0.5);
+      c.observeExam(0.25);
+      const resumed = new Curriculum(0, c.snapshot(), 32);
+      expect(resumed.snapshot()).toEqual(c.snapshot());
+      expect(resumed.exam).toBe(0.25);
+      const old = new Curriculum(0, { level: 3, reached: 3, success: 0.4, stepsAtLevel: 7 }, 32);
+      expect([old.level, old.exam]).toEqual([3, null]);
+    });
   });
 });

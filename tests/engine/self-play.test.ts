@@ -21,6 +21,7 @@ const config = applySettings(defaultConfig('tiny'), [
   'seed=11',
   'replayUpdates=2',
   'replayRows=12',
+  'examTasks=4',
 ]);
 const withoutTiming = ({ timing: _timing, ...rest }: StepMetrics) => rest;
 const dirs: string[] = [];
@@ -71,7 +72,11 @@ describe('a seeded self-play run', () => {
       ),
     ).toBe(true);
     expect(a.metrics.some((m) => m.train!.replayUpdates === 2)).toBe(true);
-    expect(first.curriculum).toEqual({ level: 1, reached: 1, auto: true });
+    expect(first.curriculum).toEqual({ level: 1, reached: 1, auto: true, exam: null });
+    // The curriculum's exam: every 5 steps at a level, a score out of its 4 programs.
+    const exams = a.metrics.filter((m) => m.curriculum!.exam != null);
+    expect(exams[0]!.step).toBe(5);
+    expect(exams.every((m) => m.step % 5 === 0 && [0, 0.25, 0.5, 0.75, 1].includes(m.curriculum!.exam!))).toBe(true);
     expect(first.evalByLevel!.map((l) => l.level)).toEqual([1, 2, 3, 4]);
     for (const l of first.evalByLevel!) {
       expect(l.n.deduction).toBe(4);
@@ -136,8 +141,9 @@ describe('a seeded self-play run', () => {
   it('resumes a saved run exactly where it stopped', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'tz-run-'));
     dirs.push(dir);
-    const straight = await run(4);
-    const firstHalf = await run(2);
+    // 6 steps, stopped after 3: the curriculum's exam at step 5 is sat after the resume.
+    const straight = await run(6);
+    const firstHalf = await run(3);
     await saveRun(
       dir,
       firstHalf.state,
@@ -145,9 +151,10 @@ describe('a seeded self-play run', () => {
       firstHalf.metrics.map((m) => JSON.stringify(m)),
     );
     const loaded = await loadRun(dir);
-    expect(loaded.metricsLines).toHaveLength(2);
-    const secondHalf = await run(4, loaded);
-    expect(secondHalf.metrics.map(withoutTiming)).toEqual(straight.metrics.slice(2).map(withoutTiming));
+    expect(loaded.metricsLines).toHaveLength(3);
+    const secondHalf = await run(6, loaded);
+    expect(secondHalf.metrics.map(withoutTiming)).toEqual(straight.metrics.slice(3).map(withoutTiming));
+    expect(straight.metrics[4]!.curriculum!.exam).not.toBeNull();
   }, 600_000);
 
   it('times the same work with a speed probe between steps, and the run goes on exactly as without it', async () => {

@@ -188,7 +188,7 @@ export const CHARTS: readonly ChartSpec[] = [
   {
     id: 'curriculum',
     title: 'Program level (curriculum)',
-    hint: 'The level new programs are written at: it rises when the solver gets its own tasks of that level right, and half of the proposals revisit the easier levels.',
+    hint: 'The level new programs are written at: every 5 steps the solver sits an exam of fresh programs of that level, drawn from the grammar rather than written by the proposer, and the level rises when it answers half of them; half of the proposals revisit the easier levels.',
     y: { unit: 'level', format: 'number', range: [0, 4], integer: true },
     empty: 'The level appears after the first step.',
     series: fixed([
