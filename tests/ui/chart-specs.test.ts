@@ -55,6 +55,7 @@ describe('chart definitions', () => {
     expect(CHARTS.map((c) => c.id)).toEqual([
       'eval-levels',
       'curriculum',
+      'exam',
       'rewards',
       'solve-rate',
       'validity',
@@ -328,5 +329,15 @@ describe('held-out accuracy against its floor, and the curriculum', () => {
     expect(series.map((s) => s.key)).toEqual(['level', 'reached']);
     expect(data[1]).toEqual([1, 2]);
     expect(buildChartData(chart('curriculum'), [step(1)], null).series).toEqual([]);
+  });
+
+  it("plots the curriculum's exam scores against the share it rises at, on the steps an exam was sat", () => {
+    const at = (n: number, exam: number | null) => step(n, { curriculum: { level: 1, reached: 1, auto: true, exam } });
+    const { data, series } = buildChartData(chart('exam'), [at(4, null), at(5, 0.25), at(6, null), at(10, 0.5)], null);
+    expect(series.map((s) => s.key)).toEqual(['exam', 'pass']);
+    expect(data[0]).toEqual([4, 5, 6, 10]);
+    expect(data[1]).toEqual([null, 25, null, 50]);
+    expect(data[2]).toEqual([null, 50, null, 50]);
+    expect(chart('exam').sparse).toBe(true);
   });
 });

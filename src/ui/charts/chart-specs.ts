@@ -2,6 +2,7 @@
  * What each live chart shows, and the pure conversion from StepMetrics to uPlot's aligned columns.
  * No DOM here, so every rule (gaps, alignment of two runs, table formatting) is unit-tested.
  */
+import { EXAM_PASS } from '../../engine/curriculum';
 import type { StepMetrics } from '../../engine/metrics';
 import { TASK_TYPES, type TaskType } from '../../engine/rewards';
 import { REJECT_REASONS } from '../../executor/types';
@@ -201,6 +202,26 @@ export const CHARTS: readonly ChartSpec[] = [
         width: 1.5,
         dash: FLOOR_DASH,
         value: (m) => m.curriculum?.reached ?? null,
+      },
+    ]),
+  },
+  {
+    id: 'exam',
+    title: "Level exam (the curriculum's evidence)",
+    hint: 'Every 5 steps at a level the solver answers fresh programs of that level that the grammar drew, not the proposer, with a moving average of the weights; when it gets half of them right (the dashed line), the level rises. The proposer keeps its own tasks easy, so passing those proves little.',
+    y: { unit: 'correct', format: 'percent', range: [0, 100] },
+    sparse: true,
+    empty: 'The first exam comes after 5 steps at a level (the examTasks setting; none with a fixed level).',
+    series: fixed([
+      { key: 'exam', label: 'Exam score', color: '#332288', format: 'percent', value: (m) => pct(m.curriculum?.exam) },
+      {
+        key: 'pass',
+        label: 'Rises at',
+        color: '#332288',
+        format: 'percent',
+        width: 1,
+        dash: FLOOR_DASH,
+        value: (m) => (m.curriculum?.exam == null ? null : EXAM_PASS * 100),
       },
     ]),
   },
