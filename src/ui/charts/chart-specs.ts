@@ -2,7 +2,7 @@
  * What each live chart shows, and the pure conversion from StepMetrics to uPlot's aligned columns.
  * No DOM here, so every rule (gaps, alignment of two runs, table formatting) is unit-tested.
  */
-import { EXAM_PASS } from '../../engine/curriculum';
+import { EXAM_EVERY, EXAM_PASS } from '../../engine/curriculum';
 import type { StepMetrics } from '../../engine/metrics';
 import { TASK_TYPES, type TaskType } from '../../engine/rewards';
 import { REJECT_REASONS } from '../../executor/types';
@@ -189,7 +189,7 @@ export const CHARTS: readonly ChartSpec[] = [
   {
     id: 'curriculum',
     title: 'Program level (curriculum)',
-    hint: 'The level new programs are written at: every 5 steps the solver sits an exam of fresh programs of that level, drawn from the grammar rather than written by the proposer, and the level rises when it answers half of them; half of the proposals revisit the easier levels.',
+    hint: `The level new programs are written at: every ${EXAM_EVERY} steps the solver sits an exam of fresh programs of that level, drawn from the grammar rather than written by the proposer, and the level rises when it answers half of them; half of the proposals revisit the easier levels.`,
     y: { unit: 'level', format: 'number', range: [0, 4], integer: true },
     empty: 'The level appears after the first step.',
     series: fixed([
@@ -208,10 +208,10 @@ export const CHARTS: readonly ChartSpec[] = [
   {
     id: 'exam',
     title: "Level exam (the curriculum's evidence)",
-    hint: 'Every 5 steps at a level the solver answers fresh programs of that level that the grammar drew, not the proposer, with a moving average of the weights; when it gets half of them right (the dashed line), the level rises. The proposer keeps its own tasks easy, so passing those proves little.',
+    hint: `Every ${EXAM_EVERY} steps at a level the solver answers fresh programs of that level that the grammar drew, not the proposer, with a moving average of the weights; when it gets half of them right (the dashed line), the level rises. The proposer keeps its own tasks easy, so passing those proves little.`,
     y: { unit: 'correct', format: 'percent', range: [0, 100] },
     sparse: true,
-    empty: 'The first exam comes after 5 steps at a level (the examTasks setting; none with a fixed level).',
+    empty: `The first exam comes after ${EXAM_EVERY} steps at a level (the examTasks setting; none with a fixed level).`,
     series: fixed([
       { key: 'exam', label: 'Exam score', color: '#332288', format: 'percent', value: (m) => pct(m.curriculum?.exam) },
       {
