@@ -390,11 +390,7 @@ interface SeedEnd {
 }
 
 /** The groups the per-seed table shows. */
-const SEED_GROUPS: { name: string; levels: number[] | null }[] = [
-  { name: 'L1', levels: [1] },
-  { name: 'levels 1-2', levels: [1, 2] },
-  { name: 'all levels', levels: null },
-];
+const SEED_GROUPS: { name: string; levels: number[] | null }[] = [{ name: 'L1', levels: [1] }, ...GROUPS];
 
 /** Accuracy of a group of levels: the levels' accuracies weighted by the tasks they attempted. */
 function groupAccuracy(evals: readonly LevelEval[], levels: number[] | null, type: TaskType): number | null {

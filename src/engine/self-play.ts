@@ -19,7 +19,7 @@ import { commonOutput } from './collapse';
 import { contextLength, type EngineConfig } from './config';
 import { constantPrograms } from './constant';
 import { Curriculum, type CurriculumState } from './curriculum';
-import { type EvalTask, type Executor, evaluate, gradingRequest, outcomeOf, runSome } from './evaluate';
+import { type EvalSummary, type EvalTask, type Executor, evaluate, gradingRequest, outcomeOf, runSome } from './evaluate';
 import { type FeedAttempt, type FeedItem, type TaskRecord, TaskRecords } from './feed';
 import { trivialFloors } from './floors';
 import { CLASS_SHARE, OutputCaps, programKey } from './heldout';
@@ -291,11 +291,7 @@ export class SelfPlay {
         floor: { deduction: null, abduction: null, induction: null },
       };
       for (const type of types) {
-        const summary = await evaluate(this.model, this.executor, this.prompts, tasks, type, {
-          constrained: this.config.constrained,
-          outputTokens: this.config.outputTokens,
-          averaged,
-        });
+        const summary = await this.answerGreedily(tasks, type, averaged);
         entry.n[type] = summary.n;
         entry.accuracy[type] = summary.accuracy;
         const key = `${level}/${type}/${tasks.length}`;
@@ -318,15 +314,18 @@ export class SelfPlay {
   private async levelExam(level: number): Promise<number | null> {
     const t0 = performance.now();
     const tasks = await examTasks(this.executor, this.config.seed, this.step, level as ProgramLevel, this.config.examTasks);
-    const summary = tasks
-      ? await evaluate(this.model, this.executor, this.prompts, tasks, this.types[0]!, {
-          constrained: this.config.constrained,
-          outputTokens: this.config.outputTokens,
-          averaged: true,
-        })
-      : null;
+    const summary = tasks ? await this.answerGreedily(tasks, this.types[0]!, true) : null;
     this.phases.eval += performance.now() - t0;
     return summary?.accuracy ?? null;
+  }
+
+  /** Greedy answers to fixed tasks under the run's decoding settings (the held-out set and the exam). */
+  private answerGreedily(tasks: readonly EvalTask[], type: TaskType, averaged: boolean): Promise<EvalSummary> {
+    return evaluate(this.model, this.executor, this.prompts, tasks, type, {
+      constrained: this.config.constrained,
+      outputTokens: this.config.outputTokens,
+      averaged,
+    });
   }
 
   private async sample(jobs: SampleJob[], phase: keyof PhaseTimes): Promise<SampleOutcome[]> {
