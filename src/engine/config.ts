@@ -90,6 +90,12 @@ export interface EngineConfig {
    * 0: the level rises on the solver's own tasks instead (which the proposer keeps easy).
    */
   examTasks: number;
+  /**
+   * Each deduction/abduction proposal (and replay program) takes parameter types drawn from the
+   * grammar (signature-draw.ts) instead of the model's choice, so the proposer cannot settle on
+   * one type. The model still writes the names, the body and the input.
+   */
+  drawSignatures: boolean;
   /** Extra random inputs each proposal is run on; all outputs equal means it is rejected as `constant` (0: off). */
   constantProbes: number;
   /**
@@ -183,6 +189,7 @@ export const FIELDS: Readonly<Record<Field, FieldSpec>> = {
     max: 256,
     doc: "fresh grammar programs of the curriculum's level answered every 5 steps; it rises at half right (0: rise on own tasks)",
   },
+  drawSignatures: { kind: 'bool', doc: "proposals take parameter types drawn from the grammar's walk instead of the model's choice" },
   constantProbes: { kind: 'int', min: 0, max: 8, doc: 'extra inputs a proposal runs on to reject constant programs (0: off)' },
   rejectCopies: { kind: 'bool', doc: 'reject copy proposals (every output one of its arguments, as `return x`); needs constantProbes > 0' },
   balanceTasks: { kind: 'bool', doc: 'balance solver batches by output type and value' },
@@ -213,6 +220,7 @@ const SHARED = {
   replayBalance: false,
   level: 0,
   examTasks: 32,
+  drawSignatures: true,
   constantProbes: 3,
   rejectCopies: true,
   balanceTasks: true,
@@ -321,6 +329,7 @@ export function upgradeConfig(saved: Partial<EngineConfig> & { preset: PresetNam
     replayCopyShare: 1,
     rejectCopies: false,
     examTasks: 0,
+    drawSignatures: false,
   };
   const base = defaultConfig(saved.preset);
   const missing = Object.fromEntries((Object.keys(FIELDS) as Field[]).filter((f) => !(f in saved)).map((f) => [f, f in legacy ? legacy[f] : base[f]]));

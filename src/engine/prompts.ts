@@ -11,7 +11,7 @@
 
 import { returnType } from '../lang/return-type';
 import type { Tokenizer } from '../lang/tokenizer';
-import { parseSignature } from '../lang/types';
+import { type ParamType, parseSignature } from '../lang/types';
 import { jobBudget, type SampleJob } from '../model-service/model-service';
 import type { Triplet } from './buffers';
 import { type EngineConfig, splitPairs } from './config';
@@ -54,9 +54,10 @@ export class Prompts {
 
   /**
    * A deduction/abduction proposal: as many of the references as fit the context after room for
-   * the program and its input, in the order given.
+   * the program and its input, in the order given. `signature` fixes the program's parameter
+   * types (drawSignatures); without it the model chooses them.
    */
-  propose(type: 'deduction' | 'abduction', references: readonly Triplet[], level?: number): SampleJob {
+  propose(type: 'deduction' | 'abduction', references: readonly Triplet[], level?: number, signature?: ParamType[]): SampleJob {
     const c = this.config;
     const room = this.contextLength - c.programTokens - c.inputTokens - 2;
     const prompt = [this.m(`<propose:${type}>`)];
@@ -71,6 +72,7 @@ export class Prompts {
       kind: 'program',
       maxTokens: c.programTokens,
       ...(level ? { level } : {}),
+      ...(signature ? { signature } : {}),
       followedBy: [{ marker: '<input>', kind: 'arguments', signature: 'program', maxTokens: c.inputTokens }],
     };
   }

@@ -10,7 +10,8 @@
 import type { ExecRequest, Verdict } from '../executor/types';
 import type { ProgramLevel } from '../lang/levels';
 import { argumentsConstraint } from '../lang/literal-grammar';
-import { uniformWalk } from '../lang/sampling';
+import { structuredWeights, uniformWalk } from '../lang/sampling';
+import { drawSignature } from '../lang/signature-draw';
 import { parseSignature } from '../lang/types';
 import type { ModelService, SampleJob, SampleOutcome, TrainBatch, TrainOptions } from '../model-service/model-service';
 import { createRng, type Rng, randomInt } from '../shared/rng';
@@ -126,6 +127,8 @@ export class SelfPlay {
   private programs = 0;
   /** the model has grown its memory to the largest step's (ModelService.reserveMemory) */
   private memoryReserved = false;
+  /** the grammar walk's token weights, for drawn signatures (made on first use) */
+  private walkWeights: Float64Array | null = null;
 
   constructor(
     private readonly model: ModelService,
@@ -365,7 +368,7 @@ export class SelfPlay {
     const planned: { type: TaskType; job: SampleJob; program?: string; level?: number }[] = [];
     for (const type of ['deduction', 'abduction'] as const) {
       for (const level of this.curriculum.levelsFor(counts[type] ?? 0, this.rng)) {
-        planned.push({ type, level, job: this.prompts.propose(type, this.buffers[type].uniformDistinct(c.references, this.rng), level) });
+        planned.push({ type, level, job: this.proposalJob(type, level) });
       }
     }
     // Uniform over the deduction and abduction buffers together, without copying them.
@@ -423,6 +426,20 @@ export class SelfPlay {
       }
       return { ...base, reason: 'ok', task: { kind: 'triplet' as const, id, code, input: s.parts[1]!, output: outputs[0]!, step: this.step, ...level } };
     });
+  }
+
+  /**
+   * A deduction/abduction proposal prompt with references from its buffer, at `level`, and with
+   * parameter types drawn from the grammar when `drawSignatures` is on.
+   */
+  private proposalJob(type: 'deduction' | 'abduction', level: number): SampleJob {
+    const c = this.config;
+    const references = this.buffers[type].uniformDistinct(c.references, this.rng);
+    if (!c.drawSignatures) return this.prompts.propose(type, references, level);
+    const tokenizer = this.model.tokenizer;
+    this.walkWeights ??= structuredWeights(tokenizer);
+    const signature = drawSignature(tokenizer, { maxTokens: c.programTokens, level: level as ProgramLevel }, this.rng, this.walkWeights);
+    return this.prompts.propose(type, references, level, signature);
   }
 
   /** Up to `count` random argument lists for a program's signature, none equal to `exclude`. */
@@ -657,7 +674,7 @@ export class SelfPlay {
       .levelsFor(Math.ceil(count / c.replayGroup), this.rng)
       .flatMap((level, k) => {
         const type = writers[k % writers.length]!;
-        const { followedBy: _input, ...programOnly } = this.prompts.propose(type, this.buffers[type].uniformDistinct(c.references, this.rng), level);
+        const { followedBy: _input, ...programOnly } = this.proposalJob(type, level);
         return Array.from({ length: c.replayGroup }, () => ({ ...programOnly }));
       })
       .slice(0, count);

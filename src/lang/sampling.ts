@@ -44,23 +44,28 @@ export function uniformWalk(constraint: TokenConstraint, random: () => number, e
 export function weightedWalk(constraint: TokenConstraint, random: () => number, eos: number, limit: number, weights: ArrayLike<number>): number[] {
   const tokens: number[] = [];
   while (!constraint.finished) {
-    const mask = constraint.allowed();
-    let total = 0;
-    for (let id = 0; id < mask.length; id++) if (mask[id]) total += weights[id]!;
-    if (total <= 0) throw new Error('the constraint allows no token');
-    let pick = random() * total;
-    let token = -1;
-    for (let id = 0; id < mask.length; id++) {
-      if (!mask[id]) continue;
-      token = id;
-      pick -= weights[id]!;
-      if (pick < 0) break;
-    }
+    const token = weightedChoice(constraint.allowed(), weights, random);
     constraint.advance(token);
     if (token !== eos) tokens.push(token);
     if (tokens.length + 1 > limit) throw new Error(`the walk ran past ${limit} tokens`);
   }
   return tokens;
+}
+
+/** One token the mask allows, picked with probability proportional to weights[token]. */
+export function weightedChoice(mask: Uint8Array, weights: ArrayLike<number>, random: () => number): number {
+  let total = 0;
+  for (let id = 0; id < mask.length; id++) if (mask[id]) total += weights[id]!;
+  if (total <= 0) throw new Error('the constraint allows no token');
+  let pick = random() * total;
+  let token = -1;
+  for (let id = 0; id < mask.length; id++) {
+    if (!mask[id]) continue;
+    token = id;
+    pick -= weights[id]!;
+    if (pick < 0) break;
+  }
+  return token;
 }
 
 /**

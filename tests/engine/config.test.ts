@@ -70,7 +70,11 @@ describe('the engine config', () => {
     delete saved.replayUpdates;
     delete saved.replayDeductionWeight;
     delete saved.examTasks;
+    delete saved.drawSignatures;
     const upgraded = upgradeConfig(saved);
+    // nor did its proposer have its parameter types drawn for it
+    expect(upgraded.drawSignatures).toBe(false);
+    expect(defaultConfig('tiny').drawSignatures).toBe(true);
     // the curriculum of a run saved before exams rises on the solver's own tasks, as it did
     expect(upgraded.examTasks).toBe(0);
     expect(defaultConfig('tiny').examTasks).toBe(32);

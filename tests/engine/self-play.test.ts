@@ -11,6 +11,8 @@ import { loadRun, RunDirError, saveRun } from '../../src/cli/run-dir';
 import { applySettings, defaultConfig } from '../../src/engine/config';
 import type { StepMetrics } from '../../src/engine/metrics';
 import { PROBE_REQUESTS, type SpeedProbe } from '../../src/engine/speed-probe';
+import { type ParamType, parseSignature } from '../../src/lang/types';
+import type { SampleJob } from '../../src/model-service/model-service';
 
 const config = applySettings(defaultConfig('tiny'), [
   'batchSize=2',
@@ -97,6 +99,43 @@ describe('a seeded self-play run', () => {
     } finally {
       session.close();
     }
+  }, 600_000);
+
+  it('with drawSignatures, every proposal and replay program takes the parameter types drawn for it', async () => {
+    const programJobs = async (draw: boolean) => {
+      const session = await openSession({
+        config: applySettings(config, ['evalEvery=0', 'batchSize=8', `drawSignatures=${draw}`]),
+        workers: 1,
+        backends: ['wasm'],
+      });
+      const seen: { signature: SampleJob['signature']; code: string | undefined }[] = [];
+      const sample = session.model.sample.bind(session.model);
+      // a spy on the real sampler: which proposal jobs it is given, and what it writes for them
+      session.model.sample = async (jobs, settings) => {
+        const out = await sample(jobs, settings);
+        jobs.forEach((job, i) => {
+          if (job.kind === 'program' && job.prompt[0] !== session.model.tokenizer.id('<solve:induction>'))
+            seen.push({ signature: job.signature, code: out[i]!.parts[0] });
+        });
+        return out;
+      };
+      try {
+        await session.engine.runStep();
+        return seen;
+      } finally {
+        session.close();
+      }
+    };
+    const drawn = await programJobs(true);
+    // 8 deduction and 8 abduction proposals, then replay's programs
+    expect(drawn.length).toBeGreaterThan(16);
+    for (const { signature, code } of drawn) {
+      expect(Array.isArray(signature)).toBe(true);
+      if (code !== undefined && parseSignature(code)) expect(parseSignature(code)).toEqual(signature);
+    }
+    expect(new Set(drawn.map((d) => (d.signature as ParamType[])[0])).size).toBeGreaterThanOrEqual(3);
+    const chosen = await programJobs(false);
+    expect(chosen.every((d) => d.signature === undefined)).toBe(true);
   }, 600_000);
 
   it('with replayBalance, replay drops the deduction rows whose answer an update already has', async () => {
