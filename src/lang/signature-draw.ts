@@ -1,8 +1,8 @@
 /**
  * Parameter lists drawn from the grammar, not from the model. Self-play fixes each proposal's
  * parameter types with one: left to choose them, a proposer trained by its learnability reward
- * settles on one type within about 20 steps (one seed's programs all took a bool, another's all
- * a single int), and the solver then learns that type alone, whatever the held-out set asks.
+ * settles on one type within about 20 steps (84% of one seed's programs took a lone bool, 97% of
+ * another's a lone int), and the solver then learns that type alone, whatever the held-out set asks.
  */
 
 import type { ProgramLevel } from './levels';
