@@ -47,6 +47,17 @@ async function run(steps: number, from?: Awaited<ReturnType<typeof loadRun>>, pr
   }
 }
 
+/** The first step of a fresh session with `settings` over the test config; `watch` sees the session before it. */
+async function firstStep(settings: string[], watch?: (session: Awaited<ReturnType<typeof openSession>>) => void): Promise<StepMetrics> {
+  const session = await openSession({ config: applySettings(config, settings), workers: 1, backends: ['wasm'] });
+  try {
+    watch?.(session);
+    return await session.engine.runStep();
+  } finally {
+    session.close();
+  }
+}
+
 describe('a seeded self-play run', () => {
   it('gives identical metrics for the same seed over 20 steps', async () => {
     const a = await run(20);
@@ -103,28 +114,20 @@ describe('a seeded self-play run', () => {
 
   it('with drawSignatures, every proposal and replay program takes the parameter types drawn for it', async () => {
     const programJobs = async (draw: boolean) => {
-      const session = await openSession({
-        config: applySettings(config, ['evalEvery=0', 'batchSize=8', `drawSignatures=${draw}`]),
-        workers: 1,
-        backends: ['wasm'],
-      });
       const seen: { signature: SampleJob['signature']; code: string | undefined }[] = [];
-      const sample = session.model.sample.bind(session.model);
-      // a spy on the real sampler: which proposal jobs it is given, and what it writes for them
-      session.model.sample = async (jobs, settings) => {
-        const out = await sample(jobs, settings);
-        jobs.forEach((job, i) => {
-          if (job.kind === 'program' && job.prompt[0] !== session.model.tokenizer.id('<solve:induction>'))
-            seen.push({ signature: job.signature, code: out[i]!.parts[0] });
-        });
-        return out;
-      };
-      try {
-        await session.engine.runStep();
-        return seen;
-      } finally {
-        session.close();
-      }
+      await firstStep(['evalEvery=0', 'batchSize=8', `drawSignatures=${draw}`], (session) => {
+        const sample = session.model.sample.bind(session.model);
+        // a spy on the real sampler: which proposal jobs it is given, and what it writes for them
+        session.model.sample = async (jobs, settings) => {
+          const out = await sample(jobs, settings);
+          jobs.forEach((job, i) => {
+            if (job.kind === 'program' && job.prompt[0] !== session.model.tokenizer.id('<solve:induction>'))
+              seen.push({ signature: job.signature, code: out[i]!.parts[0] });
+          });
+          return out;
+        };
+      });
+      return seen;
     };
     const drawn = await programJobs(true);
     // 8 deduction and 8 abduction proposals, then replay's programs
@@ -141,19 +144,8 @@ describe('a seeded self-play run', () => {
 
   it('with replayBalance, replay drops the deduction rows whose answer an update already has', async () => {
     // The balance draws no random numbers, so both runs write and run the same programs in their first step.
-    const firstStep = async (balance: boolean) => {
-      const session = await openSession({
-        config: applySettings(config, ['evalEvery=0', 'replayRows=30', `replayBalance=${balance}`]),
-        workers: 1,
-        backends: ['wasm'],
-      });
-      try {
-        return (await session.engine.runStep()).train!;
-      } finally {
-        session.close();
-      }
-    };
-    const [plain, balanced] = [await firstStep(false), await firstStep(true)];
+    const train = async (balance: boolean) => (await firstStep(['evalEvery=0', 'replayRows=30', `replayBalance=${balance}`])).train!;
+    const [plain, balanced] = [await train(false), await train(true)];
     expect(plain.replayUpdates).toBe(balanced.replayUpdates);
     // 10 programs an update, each a deduction, an abduction and an induction row; the balance
     // caps deduction answers at one per value and 3 per class (bool, int, ...), so some go
@@ -162,16 +154,8 @@ describe('a seeded self-play run', () => {
   }, 600_000);
 
   it('with rejectCopies, rejects copy proposals, and replay still trains with every copy dropped', async () => {
-    const firstStep = async (settings: string[]) => {
-      const session = await openSession({ config: applySettings(config, ['evalEvery=0', 'batchSize=8', ...settings]), workers: 1, backends: ['wasm'] });
-      try {
-        return await session.engine.runStep();
-      } finally {
-        session.close();
-      }
-    };
-    const plain = await firstStep(['rejectCopies=false']);
-    const capped = await firstStep(['rejectCopies=true', 'replayCopyShare=0']);
+    const plain = await firstStep(['evalEvery=0', 'batchSize=8', 'rejectCopies=false']);
+    const capped = await firstStep(['evalEvery=0', 'batchSize=8', 'rejectCopies=true', 'replayCopyShare=0']);
     // a random proposer writes `return x` more than anything else
     expect(plain.rejections.copy).toBeUndefined();
     expect(capped.rejections.copy).toBeGreaterThan(0);
