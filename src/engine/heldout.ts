@@ -226,6 +226,15 @@ export function programKey(code: string): string {
 }
 
 /**
+ * Whether a program is one of `heldout`'s up to renaming (renamingKey): self-play never trains on
+ * those, so that `return (-m)` learnt does not answer the held-out `return (-x)`.
+ */
+export function heldoutMatcher(heldout: readonly { code: string }[]): (code: string) => boolean {
+  const keys = new Set(heldout.map((task) => renamingKey(task.code)));
+  return (code) => keys.has(renamingKey(code));
+}
+
+/**
  * Dedupe key of a program up to renaming: each typed name (types.ts) is replaced, in order of
  * first use, by its type and a number, so `return len(s)` and `return len(t)` are one program,
  * while `return [n]` and `return [s]` (different types) stay two. String literals are kept.

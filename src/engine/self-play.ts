@@ -23,7 +23,7 @@ import { Curriculum, type CurriculumState } from './curriculum';
 import { type EvalSummary, type EvalTask, type Executor, evaluate, gradingRequest, outcomeOf, runSome } from './evaluate';
 import { type FeedAttempt, type FeedItem, type TaskRecord, TaskRecords } from './feed';
 import { trivialFloors } from './floors';
-import { CLASS_SHARE, OutputCaps, programKey } from './heldout';
+import { CLASS_SHARE, heldoutMatcher, OutputCaps } from './heldout';
 import { type GradedAnswer, type HindsightTarget, hindsightTargets } from './hindsight';
 import { examTasks } from './level-exam';
 import { emptyPhases, type LevelEval, type PerType, type PhaseTimes, type StepMetrics, type TrainFigures } from './metrics';
@@ -112,7 +112,8 @@ export class SelfPlay {
   seeded: boolean;
   private nextId: number;
   private readonly rng: Rng;
-  private readonly heldoutCodes: Set<string>;
+  /** Held-out programs, up to renaming, are neither kept as proposals nor replayed. */
+  private readonly isHeldout: (code: string) => boolean;
   private readonly curriculum: Curriculum;
   /** this step's probe runs of kept deduction/abduction proposals: (p, i, o) triplets for hindsight */
   private probeTriplets: SolveTask[] = [];
@@ -138,7 +139,7 @@ export class SelfPlay {
     state?: EngineState,
   ) {
     this.prompts = new Prompts(model.tokenizer, config, contextLength(config));
-    this.heldoutCodes = new Set(heldout.map((task) => programKey(task.code)));
+    this.isHeldout = heldoutMatcher(heldout);
     const saved = state?.buffers;
     this.buffers = {
       deduction: new TaskBuffer(saved?.deduction ?? [IDENTITY_SEED]),
@@ -417,7 +418,7 @@ export class SelfPlay {
         };
       }
       const code = s.parts[0]!;
-      if (this.heldoutCodes.has(programKey(code))) return { ...base, reason: 'held-out' };
+      if (this.isHeldout(code)) return { ...base, reason: 'held-out' };
       const level = p.level ? { level: p.level } : {};
       // The probes of a kept program are checked triplets too: more inputs for hindsight.
       for (const probe of probes) {
@@ -679,7 +680,7 @@ export class SelfPlay {
       })
       .slice(0, count);
     const samples = await this.sample(jobs, 'replay');
-    const codes = freshPrograms(samples, (code) => this.heldoutCodes.has(programKey(code)));
+    const codes = freshPrograms(samples, this.isHeldout);
     const requests = replayRequests(codes, (code) => this.probeInputs(code, '', c.inductionInputs));
     const verdicts = await this.execute(requests, 'replay');
     return checkedPrograms(requests, verdicts, (o) => this.model.tokenizer.encode(o).length < c.outputTokens);

@@ -11,6 +11,7 @@ import {
   HELDOUT_LITERAL_TOKENS,
   HELDOUT_PATH,
   HELDOUT_PROGRAM_TOKENS,
+  heldoutMatcher,
   isCopyTask,
   OutputCaps,
   outputClass,
@@ -176,6 +177,20 @@ describe('renamingKey', () => {
     expect(renamingKey('def f(n):\n    return [n]')).not.toBe(renamingKey('def f(s):\n    return [s]'));
     expect(renamingKey("def f(s):\n    return s + 's'")).not.toBe(renamingKey("def f(s):\n    return s + 't'"));
     expect(renamingKey('def f(nums):\n    return nums.count(1)')).toBe(renamingKey('def f(lst):\n    return lst.count(1)'));
+  });
+});
+
+describe('heldoutMatcher', () => {
+  it('knows a held-out program under other names of the same types, and nothing else', () => {
+    const isHeldout = heldoutMatcher([{ code: 'def f(x):\n    return (-x)' }, { code: 'def f(s, n):\n    return s * n' }]);
+    expect(isHeldout('def f(x):\n    return (-x)')).toBe(true);
+    expect(isHeldout('def f(m):\n    return (-m)\n')).toBe(true);
+    expect(isHeldout('def f(t, k):\n    return t * k')).toBe(true);
+    // other types, another body, the arguments the other way round
+    expect(isHeldout('def f(ok):\n    return (-ok)')).toBe(false);
+    expect(isHeldout('def f(x):\n    return (-x) + 1')).toBe(false);
+    expect(isHeldout('def f(n, s):\n    return s * n')).toBe(false);
+    expect(heldoutMatcher([])('def f(x):\n    return x')).toBe(false);
   });
 });
 
