@@ -14,17 +14,25 @@
  *
  * balance=N: each output value at most N times in a step's rows (and an output class at most the
  * held-out share), as self-play's replay does with replayBalance (OutputCaps, heldout.ts).
+ *
+ * Held-out programs of every level, up to renaming (renamingKey), are never trained on, as in
+ * self-play; exclude=0 trains on them too (how this script ran before 2026-12-06).
+ *
+ * walk=structured: programs and arguments are walks weighted by structuredWeights (the walk that
+ * writes the held-out set) instead of uniform ones. At the end the model also answers the
+ * hand-written one-line programs (data/simple-programs.jsonl), a set no walk wrote.
  */
+import { readFileSync } from 'node:fs';
 import { openSession, shippedHeldout } from '../src/cli/engine-session';
 import { applySettings, defaultConfig } from '../src/engine/config';
 import { evaluate } from '../src/engine/evaluate';
 import { trivialFloors } from '../src/engine/floors';
-import { CLASS_SHARE, OutputCaps } from '../src/engine/heldout';
+import { CLASS_SHARE, OutputCaps, readHeldout, renamingKey } from '../src/engine/heldout';
 import { Prompts, type SolveTask } from '../src/engine/prompts';
 import type { ProgramLevel } from '../src/lang/levels';
 import { argumentsConstraint } from '../src/lang/literal-grammar';
 import { programConstraint } from '../src/lang/program-grammar';
-import { uniformWalk } from '../src/lang/sampling';
+import { structuredWeights, uniformWalk, weightedWalk } from '../src/lang/sampling';
 import { parseSignature } from '../src/lang/types';
 import type { TrainBatch } from '../src/model/train';
 import { createRng } from '../src/shared/rng';
@@ -54,11 +62,22 @@ const heldout = shippedHeldout()
 const floor = await trivialFloors(session.executor, heldout, 'deduction');
 console.log(`level ${level}: ${heldout.length} held-out deduction tasks, best trivial floor ${(floor.best.accuracy * 100).toFixed(1)}%`);
 
-const walk = (constraint: Parameters<typeof uniformWalk>[0], limit: number) => tokenizer.decode(uniformWalk(constraint, rng, tokenizer.eos, limit));
+const weights = args.walk === 'structured' ? structuredWeights(tokenizer) : null;
+if (args.walk !== undefined && !weights && args.walk !== 'uniform') throw new Error(`walk must be uniform or structured, not ${args.walk}`);
+const walk = (constraint: Parameters<typeof uniformWalk>[0], limit: number) =>
+  tokenizer.decode(weights ? weightedWalk(constraint, rng, tokenizer.eos, limit, weights) : uniformWalk(constraint, rng, tokenizer.eos, limit));
+const heldoutKeys = new Set(args.exclude === '0' ? [] : shippedHeldout().map((t) => renamingKey(t.code)));
+let excluded = 0;
 
 // pool=N: draw programs from a fixed set of N (how much does program diversity matter?)
 const poolSize = Number(args.pool ?? 0);
-const randomProgram = () => walk(programConstraint(tokenizer, { maxTokens: config.programTokens, level }), config.programTokens);
+function randomProgram(): string {
+  for (;;) {
+    const code = walk(programConstraint(tokenizer, { maxTokens: config.programTokens, level }), config.programTokens);
+    if (!heldoutKeys.has(renamingKey(code))) return code;
+    excluded++;
+  }
+}
 const pool = Array.from({ length: poolSize }, randomProgram);
 const program = () => (poolSize ? pool[Math.floor(rng() * poolSize)]! : randomProgram());
 
@@ -88,8 +107,8 @@ async function triplets(): Promise<SolveTask[]> {
   return out.slice(0, rows);
 }
 
-async function accuracy(averaged: boolean): Promise<number> {
-  const { accuracy } = await evaluate(session.model, session.executor, prompts, heldout, 'deduction', {
+async function accuracy(averaged: boolean, tasks = heldout): Promise<number> {
+  const { accuracy } = await evaluate(session.model, session.executor, prompts, tasks, 'deduction', {
     constrained: true,
     outputTokens: config.outputTokens,
     averaged,
@@ -128,5 +147,9 @@ for (;;) {
   trainMs += performance.now() - t0;
   steps++;
 }
+const simple = readHeldout(readFileSync(new URL('../data/simple-programs.jsonl', import.meta.url), 'utf8'));
+console.log(
+  `one-line programs: ${((await accuracy(true, simple)) * 100).toFixed(1)}% of ${simple.length}; held-out programs drawn and not trained on: ${excluded}`,
+);
 session.close();
 process.exit(0);
