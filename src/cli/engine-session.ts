@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type EngineConfig, optimizerOptions } from '../engine/config';
+import type { EvalTask } from '../engine/evaluate';
 import { HELDOUT_PATH, type HeldoutTask, readHeldout } from '../engine/heldout';
 import { type EngineState, SelfPlay } from '../engine/self-play';
 import { createNodeExecutor, defaultWorkerCount } from '../executor/node-executor';
@@ -34,6 +35,8 @@ export async function openSession(options: {
   backends?: BackendName[];
   workers?: number;
   shape?: ModelInit['shape'];
+  /** The tasks kept out of training and evaluated on (default: the shipped held-out set). */
+  heldout?: readonly EvalTask[];
 }): Promise<Session> {
   const { config } = options;
   const model = new ModelService();
@@ -51,7 +54,7 @@ export async function openSession(options: {
     });
     if (options.resume) info = { ...(await model.load(options.resume.checkpoint)), backend: info.backend };
     executor = await createNodeExecutor({ workers: options.workers ?? defaultWorkerCount(), limits: { timeoutMs: config.timeoutMs } });
-    const engine = new SelfPlay(model, executor, config, shippedHeldout(), options.resume?.state);
+    const engine = new SelfPlay(model, executor, config, options.heldout ?? shippedHeldout(), options.resume?.state);
     const pool = executor;
     return {
       model,

@@ -9,9 +9,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openSession } from '../../src/cli/engine-session';
 import { loadRun, RunDirError, saveRun } from '../../src/cli/run-dir';
 import { applySettings, defaultConfig } from '../../src/engine/config';
+import type { EvalTask } from '../../src/engine/evaluate';
+import { heldoutMatcher } from '../../src/engine/heldout';
 import type { StepMetrics } from '../../src/engine/metrics';
 import { PROBE_REQUESTS, type SpeedProbe } from '../../src/engine/speed-probe';
-import { type ParamType, parseSignature } from '../../src/lang/types';
+import { NONE, type ParamType, parseSignature, TYPED_NAMES, typeOfName } from '../../src/lang/types';
 import type { SampleJob } from '../../src/model-service/model-service';
 
 const config = applySettings(defaultConfig('tiny'), [
@@ -47,15 +49,43 @@ async function run(steps: number, from?: Awaited<ReturnType<typeof loadRun>>, pr
   }
 }
 
-/** The first step of a fresh session with `settings` over the test config; `watch` sees the session before it. */
-async function firstStep(settings: string[], watch?: (session: Awaited<ReturnType<typeof openSession>>) => void): Promise<StepMetrics> {
-  const session = await openSession({ config: applySettings(config, settings), workers: 1, backends: ['wasm'] });
+type Session = Awaited<ReturnType<typeof openSession>>;
+
+/**
+ * The first step of a fresh session with `settings` over the test config (and the shipped
+ * held-out set unless `heldout` is given); `watch` sees the session before it, `after` after it.
+ */
+async function firstStep(
+  settings: string[],
+  watch?: (session: Session) => void,
+  { heldout, after }: { heldout?: EvalTask[]; after?: (session: Session) => void } = {},
+): Promise<StepMetrics> {
+  const session = await openSession({ config: applySettings(config, settings), workers: 1, backends: ['wasm'], ...(heldout ? { heldout } : {}) });
   try {
     watch?.(session);
-    return await session.engine.runStep();
+    const metrics = await session.engine.runStep();
+    after?.(session);
+    return metrics;
   } finally {
     session.close();
   }
+}
+
+/** `code` with each typed name replaced by another name of its type that the code does not use. */
+function renamed(code: string): string {
+  const used = new Set(code.match(/[A-Za-z_][A-Za-z0-9_]*/g));
+  const names = new Map<string, string>();
+  return code.replace(/'(?:[^'\\\n]|\\.)*'|[A-Za-z_][A-Za-z0-9_]*/g, (token) => {
+    const type = token.startsWith("'") ? NONE : typeOfName(token);
+    if (type === NONE) return token;
+    if (!names.has(token)) {
+      const other = TYPED_NAMES.find((name) => name.type === type && !used.has(name.text));
+      if (!other) return token;
+      used.add(other.text);
+      names.set(token, other.text);
+    }
+    return names.get(token)!;
+  });
 }
 
 describe('a seeded self-play run', () => {
@@ -140,6 +170,42 @@ describe('a seeded self-play run', () => {
     const chosen = await programJobs(false);
     expect(chosen.length).toBeGreaterThan(16);
     expect(chosen.every((d) => d.signature === undefined)).toBe(true);
+  }, 600_000);
+
+  it('keeps held-out programs out of its buffers under other names too', async () => {
+    const settings = ['evalEvery=0', 'batchSize=8'];
+    const bufferedCodes = (session: Session) =>
+      [...session.engine.buffers.deduction.items, ...session.engine.buffers.abduction.items].filter((t) => t.id !== 'seed_identity').map((t) => t.code);
+    // What a first step keeps with no held-out set; renamed, it is the held-out set of a second run.
+    const kept: string[] = [];
+    await firstStep(settings, undefined, { heldout: [], after: (session) => kept.push(...bufferedCodes(session)) });
+    const heldout = kept
+      .filter((code) => renamed(code) !== code)
+      .map((code, i): EvalTask => ({ id: `renamed_${i}`, code: renamed(code), input: '', output: '' }));
+    expect(heldout.length).toBeGreaterThan(4);
+    const isHeldout = heldoutMatcher(heldout);
+    // The second run writes the first's programs again (its first seeding round is the same
+    // draw), and none that matches a held-out program, up to renaming, reaches its buffers.
+    const written: string[] = [];
+    const buffered: string[] = [];
+    await firstStep(
+      settings,
+      (session) => {
+        const sample = session.model.sample.bind(session.model);
+        session.model.sample = async (jobs, sampleSettings) => {
+          const out = await sample(jobs, sampleSettings);
+          jobs.forEach((job, i) => {
+            if (job.kind === 'program' && job.followedBy !== undefined) written.push(out[i]!.parts[0] ?? '');
+          });
+          return out;
+        };
+      },
+      { heldout, after: (session) => buffered.push(...bufferedCodes(session)) },
+    );
+    // written again under their first names: only a comparison up to renaming knows them
+    expect(written.filter(isHeldout).filter((code) => !heldout.some((task) => task.code === code)).length).toBeGreaterThan(0);
+    expect(buffered.length).toBeGreaterThan(0);
+    expect(buffered.filter(isHeldout)).toEqual([]);
   }, 600_000);
 
   it('with replayBalance, replay drops the deduction rows whose answer an update already has', async () => {
