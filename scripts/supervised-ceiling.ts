@@ -27,7 +27,7 @@ import { openSession, shippedHeldout } from '../src/cli/engine-session';
 import { applySettings, defaultConfig } from '../src/engine/config';
 import { evaluate } from '../src/engine/evaluate';
 import { trivialFloors } from '../src/engine/floors';
-import { CLASS_SHARE, OutputCaps, readHeldout, renamingKey } from '../src/engine/heldout';
+import { CLASS_SHARE, heldoutMatcher, OutputCaps, readHeldout } from '../src/engine/heldout';
 import { Prompts, type SolveTask } from '../src/engine/prompts';
 import type { ProgramLevel } from '../src/lang/levels';
 import { argumentsConstraint } from '../src/lang/literal-grammar';
@@ -56,17 +56,16 @@ console.log(`model: ${JSON.stringify(session.info.config)}, ${session.info.param
 const tokenizer = session.model.tokenizer;
 const prompts = new Prompts(tokenizer, config, session.info.config.contextLength);
 const rng = createRng(Number(args.seed ?? 1) + 1000);
-const heldout = shippedHeldout()
-  .filter((t) => (t.level ?? 4) === level)
-  .slice(0, 64);
+const shipped = shippedHeldout();
+const heldout = shipped.filter((t) => (t.level ?? 4) === level).slice(0, 64);
 const floor = await trivialFloors(session.executor, heldout, 'deduction');
 console.log(`level ${level}: ${heldout.length} held-out deduction tasks, best trivial floor ${(floor.best.accuracy * 100).toFixed(1)}%`);
 
+if (!['uniform', 'structured', undefined].includes(args.walk)) throw new Error(`walk must be uniform or structured, not ${args.walk}`);
 const weights = args.walk === 'structured' ? structuredWeights(tokenizer) : null;
-if (args.walk !== undefined && !weights && args.walk !== 'uniform') throw new Error(`walk must be uniform or structured, not ${args.walk}`);
 const walk = (constraint: Parameters<typeof uniformWalk>[0], limit: number) =>
   tokenizer.decode(weights ? weightedWalk(constraint, rng, tokenizer.eos, limit, weights) : uniformWalk(constraint, rng, tokenizer.eos, limit));
-const heldoutKeys = new Set(args.exclude === '0' ? [] : shippedHeldout().map((t) => renamingKey(t.code)));
+const isHeldout = heldoutMatcher(args.exclude === '0' ? [] : shipped);
 let excluded = 0;
 
 // pool=N: draw programs from a fixed set of N (how much does program diversity matter?)
@@ -74,7 +73,7 @@ const poolSize = Number(args.pool ?? 0);
 function randomProgram(): string {
   for (;;) {
     const code = walk(programConstraint(tokenizer, { maxTokens: config.programTokens, level }), config.programTokens);
-    if (!heldoutKeys.has(renamingKey(code))) return code;
+    if (!isHeldout(code)) return code;
     excluded++;
   }
 }

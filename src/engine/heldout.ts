@@ -12,7 +12,7 @@ import { argumentsConstraint } from '../lang/literal-grammar';
 import { programConstraint } from '../lang/program-grammar';
 import { seededRandom, structuredWeights, weightedWalk } from '../lang/sampling';
 import { createTokenizer, type Tokenizer } from '../lang/tokenizer';
-import { NONE, parseSignature, TYPE_NAMES, typeOfName } from '../lang/types';
+import { NONE, parseSignature, TYPE_NAMES, type TypeId, typeOfName } from '../lang/types';
 import { jsonlLines } from './jsonl';
 
 export interface HeldoutTask {
@@ -235,25 +235,35 @@ export function heldoutMatcher(heldout: readonly { code: string }[]): (code: str
 }
 
 /**
+ * `code` with every typed name (types.ts) outside string literals replaced by `rename(name, type)`,
+ * asked once per name, so that a name is replaced the same way wherever it occurs.
+ */
+export function renameTypedNames(code: string, rename: (name: string, type: TypeId) => string): string {
+  const renamed = new Map<string, string>();
+  return code.replace(/'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|[A-Za-z_][A-Za-z0-9_]*/g, (token) => {
+    if (token[0] === "'" || token[0] === '"') return token;
+    const type = typeOfName(token);
+    if (type === NONE) return token;
+    let name = renamed.get(token);
+    if (name === undefined) {
+      name = rename(token, type);
+      renamed.set(token, name);
+    }
+    return name;
+  });
+}
+
+/**
  * Dedupe key of a program up to renaming: each typed name (types.ts) is replaced, in order of
  * first use, by its type and a number, so `return len(s)` and `return len(t)` are one program,
  * while `return [n]` and `return [s]` (different types) stay two. String literals are kept.
  */
 export function renamingKey(code: string): string {
-  const numbered = new Map<string, string>();
   const perType = new Map<number, number>();
-  return programKey(code).replace(/'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|[A-Za-z_][A-Za-z0-9_]*/g, (token) => {
-    if (token[0] === "'" || token[0] === '"') return token;
-    const type = typeOfName(token);
-    if (type === NONE) return token;
-    let name = numbered.get(token);
-    if (!name) {
-      const k = perType.get(type) ?? 0;
-      perType.set(type, k + 1);
-      name = `<${TYPE_NAMES[type]}#${k}>`;
-      numbered.set(token, name);
-    }
-    return name;
+  return renameTypedNames(programKey(code), (_name, type) => {
+    const k = perType.get(type) ?? 0;
+    perType.set(type, k + 1);
+    return `<${TYPE_NAMES[type]}#${k}>`;
   });
 }
 

@@ -8,12 +8,13 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSession } from '../../src/cli/engine-session';
 import { loadRun, RunDirError, saveRun } from '../../src/cli/run-dir';
+import { IDENTITY_SEED } from '../../src/engine/buffers';
 import { applySettings, defaultConfig } from '../../src/engine/config';
 import type { EvalTask } from '../../src/engine/evaluate';
-import { heldoutMatcher } from '../../src/engine/heldout';
+import { heldoutMatcher, renameTypedNames } from '../../src/engine/heldout';
 import type { StepMetrics } from '../../src/engine/metrics';
 import { PROBE_REQUESTS, type SpeedProbe } from '../../src/engine/speed-probe';
-import { NONE, type ParamType, parseSignature, TYPED_NAMES, typeOfName } from '../../src/lang/types';
+import { type ParamType, parseSignature, TYPED_NAMES } from '../../src/lang/types';
 import type { SampleJob } from '../../src/model-service/model-service';
 
 const config = applySettings(defaultConfig('tiny'), [
@@ -74,17 +75,11 @@ async function firstStep(
 /** `code` with each typed name replaced by another name of its type that the code does not use. */
 function renamed(code: string): string {
   const used = new Set(code.match(/[A-Za-z_][A-Za-z0-9_]*/g));
-  const names = new Map<string, string>();
-  return code.replace(/'(?:[^'\\\n]|\\.)*'|[A-Za-z_][A-Za-z0-9_]*/g, (token) => {
-    const type = token.startsWith("'") ? NONE : typeOfName(token);
-    if (type === NONE) return token;
-    if (!names.has(token)) {
-      const other = TYPED_NAMES.find((name) => name.type === type && !used.has(name.text));
-      if (!other) return token;
-      used.add(other.text);
-      names.set(token, other.text);
-    }
-    return names.get(token)!;
+  return renameTypedNames(code, (name, type) => {
+    const other = TYPED_NAMES.find((typed) => typed.type === type && !used.has(typed.text));
+    if (!other) return name;
+    used.add(other.text);
+    return other.text;
   });
 }
 
@@ -175,7 +170,7 @@ describe('a seeded self-play run', () => {
   it('keeps held-out programs out of its buffers under other names too', async () => {
     const settings = ['evalEvery=0', 'batchSize=8'];
     const bufferedCodes = (session: Session) =>
-      [...session.engine.buffers.deduction.items, ...session.engine.buffers.abduction.items].filter((t) => t.id !== 'seed_identity').map((t) => t.code);
+      [...session.engine.buffers.deduction.items, ...session.engine.buffers.abduction.items].filter((t) => t.id !== IDENTITY_SEED.id).map((t) => t.code);
     // What a first step keeps with no held-out set; renamed, it is the held-out set of a second run.
     const kept: string[] = [];
     await firstStep(settings, undefined, { heldout: [], after: (session) => kept.push(...bufferedCodes(session)) });
