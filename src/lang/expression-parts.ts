@@ -384,7 +384,8 @@ export class ParenFrame extends Frame {
 
 /**
  * `[a:b]`, `[:b]`, `[a:]`, `[:]` on a sequence (slices never raise), or `[i]` where `i` is a
- * valid index of the sequence name by a loop fact.
+ * valid index of the sequence name by a loop fact. Lenient (only typing, never writing): `[e]`
+ * for any int expression `e` too.
  */
 export class SubscriptFrame extends Frame {
   private phase: 'start' | 'lower' | 'index' | 'colon' | 'upper' = 'start';
@@ -436,6 +437,7 @@ export class SubscriptFrame extends Frame {
       }
       case 'lower':
         emitIf(machine, t.colon, 2 + slice, avail);
+        if (this.ctx.lenient) emitIf(machine, t.closeBracket, 1 + element, avail);
         return;
       case 'index':
         emitIf(machine, t.closeBracket, 1 + element, avail);
@@ -462,7 +464,8 @@ export class SubscriptFrame extends Frame {
   consume(machine: Machine, token: number): void {
     const t = this.ctx.t;
     if (token === t.closeBracket) {
-      this.indexed = this.phase === 'index';
+      // 'lower': an int expression then `]`, offered only when lenient.
+      this.indexed = this.phase === 'index' || this.phase === 'lower';
       this.closed = true;
       return;
     }

@@ -53,6 +53,8 @@ export interface ProgramContext {
   slack: number;
   /** Told the result type of each value of every `return` when it ends (return-type.ts). */
   onReturn?: (types: readonly TypeId[]) => void;
+  /** Also read constructs that can raise (ProgramOptions.lenient). */
+  lenient: boolean;
   /** The frames an operand opens (expression-parts.ts, whose frames open ExprFrames in turn). */
   parts: OperandFrames;
 }
@@ -623,7 +625,8 @@ export class ExprFrame extends Frame {
       } else {
         const call = t.builtinOf.get(token);
         if (!call) throw new Error(`unexpected token ${t.tokenizer.text(token)} at an operand`);
-        const overloads = call.callable.overloads.filter((o) => this.post[o.result]! < INFINITY);
+        const all = this.ctx.lenient ? [...call.callable.overloads, ...(call.callable.raising ?? [])] : call.callable.overloads;
+        const overloads = all.filter((o) => this.post[o.result]! < INFINITY);
         machine.push(this.ctx.parts.call(this.ctx, overloads), post);
       }
     }

@@ -26,6 +26,12 @@ export interface Callable {
   /** The token that opens the call, parenthesis included: `len(`, `.replace(`. */
   token: string;
   overloads: Overload[];
+  /**
+   * Overloads that can raise (`max(nums)` of an empty list): the grammar never writes them, but
+   * reads them when it only types a program (ProgramOptions.lenient), so that such one-line
+   * programs still get a typed answer.
+   */
+  raising?: Overload[];
 }
 
 export interface SimpleMethod {
@@ -50,6 +56,10 @@ export const BUILTINS: Callable[] = [
       // max([]) raises; with a default it cannot.
       { args: [expr(bit(LIST_INT)), expr(bit(INT))], keywords: [null, 'default='], result: INT },
       { args: [expr(bit(LIST_STR)), expr(bit(STR))], keywords: [null, 'default='], result: STR },
+    ],
+    raising: [
+      { args: [expr(bit(LIST_INT))], result: INT },
+      { args: [expr(bit(LIST_STR) | bit(STR))], result: STR },
     ],
   })),
   { token: 'str(', overloads: [{ args: [expr(bit(INT) | bit(BOOL))], result: STR }] },

@@ -677,6 +677,12 @@ export interface ProgramOptions {
   signature?: readonly ParamType[] | null;
   /** A curriculum level (levels.ts): its budget cap and limits apply. Without one, the whole subset. */
   level?: ProgramLevel;
+  /**
+   * Also read what the grammar never writes because it can raise: `s[0]`, `nums[-1]` (an int
+   * index), `max(nums)` (no default). Only for reading a program's types (return-type.ts), never
+   * for decoding.
+   */
+  lenient?: boolean;
 }
 
 /** programConstraint, with a hook that sees the result types of every return (return-type.ts). */
@@ -699,6 +705,7 @@ export function programMachine(tokenizer: Tokenizer, options: ProgramOptions, on
     // Level 4 is the whole subset: no rules at all, so it writes exactly what no level writes.
     rules: spec?.nonDegenerate ? new LevelRules(spec, scope) : null,
     ...(onReturn ? { onReturn } : {}),
+    lenient: options.lenient === true,
     parts: OPERAND_FRAMES,
   };
   const root = new ProgramFrame(ctx, required);

@@ -48,7 +48,7 @@ export function returnType(code: string, tokenizer: Tokenizer = (shared ??= crea
     else seen.push(values.length === 1 ? values[0]! : { tuple: values as ValueType[] });
   };
   // Every token is at least one character, so the text fits in this budget.
-  const machine = programMachine(tokenizer, { maxTokens: Math.max(code.length + 2, 64) }, onReturn);
+  const machine = programMachine(tokenizer, { maxTokens: Math.max(code.length + 2, 64), lenient: true }, onReturn);
   if (encodeWithin(tokenizer, machine, code) === null || unknown || seen.length === 0) return null;
   const first = JSON.stringify(seen[0]);
   return seen.every((type) => JSON.stringify(type) === first) ? seen[0]! : null;

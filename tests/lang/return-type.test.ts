@@ -99,12 +99,39 @@ describe('return types', () => {
       ['def f(n):\n    if n > 3:\n        return n, n\n    return n', null],
       ["def f(s):\n    return s + 'or'", 'str'], // a word inside a string literal
       ['def f(text):\n    return text', null], // not a typed name
-      ['def f(s):\n    return s[0]', null], // not in the subset
+      // What the grammar never writes because it can raise (an index, max without a default) is still typed.
+      ['def f(s):\n    return s[0]', 'str'],
+      ['def f(nums):\n    return nums[-1]', 'int'],
+      ['def f(words):\n    return words[len(words) - 1]', 'str'],
+      ['def f(nums):\n    return max(nums) + 1', 'int'],
+      ['def f(words):\n    return min(words), max(words[0])', { tuple: ['str', 'str'] }],
+      ['def f(nums):\n    return nums.index(3)', null], // not in the subset
       ['def f(s):\n  return s', null], // not canonical
       ['', null],
       ['return 1', null],
     ];
     for (const [code, type] of cases) expect(returnType(code), code).toEqual(type);
+  });
+
+  it('the decoding grammar still writes none of what it only reads to type a program', () => {
+    for (const code of ['def f(s):\n    return s[0]', 'def f(nums):\n    return max(nums)', 'def f(nums):\n    return nums[-1] + 2']) {
+      expect(returnType(code), code).not.toBeNull();
+      expect(encodeWithin(tokenizer, programConstraint(tokenizer, { maxTokens: 64 }), code), code).toBeNull();
+    }
+  });
+
+  it('types every hand-written one-line program as the executor types its output', async () => {
+    const tasks = readFileSync(new URL('../../data/simple-programs.jsonl', import.meta.url), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { code: string; input: string; output: string });
+    const verdicts = await pool().run(tasks.map((task) => ({ kind: 'validate', code: task.code, inputs: [task.input] })));
+    tasks.forEach((task, k) => {
+      const type = returnType(task.code);
+      expect(type, task.code).not.toBeNull();
+      expect(verdicts[k]!.outputs?.[0], task.code).toBe(task.output);
+      expect(hasType(parseRepr(task.output), type!), `${task.code} => ${task.output}`).toBe(true);
+    });
   });
 
   it('is null for CRUXEval programs outside the subset, and right for the few inside it', () => {
