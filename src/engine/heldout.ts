@@ -80,7 +80,7 @@ export const COPY_SHARE = 0.03;
 /** Input/output pairs per task in the shipped set (induction shows half). */
 export const HELDOUT_PAIRS = 6;
 /** Draws allowed per requested task before giving up. */
-const DRAWS_PER_TASK = 400;
+const DRAWS_PER_TASK = 800;
 /** Candidates validated per executor call. */
 const BATCH = 64;
 

@@ -72,8 +72,6 @@ export interface OperandFrames {
   subscript(ctx: ProgramContext, sequence: TypeId, name: number): Frame;
 }
 
-/** Most digits of an int literal in a program. */
-export const MAX_INT_DIGITS = 2;
 /** Most characters of a string literal in a program. */
 export const MAX_STRING_CHARS = 6;
 /**
@@ -94,7 +92,6 @@ function rightOperandTypes(t: ProgramTokens, operator: number, left: TypeId): Ty
 type ExprPhase =
   | 'operand' // an operand starts here (a unary `not ` or `-` may come first)
   | 'digit' // the right side of `//`, `%` or a repetition: one digit 1-9
-  | 'int' // an int literal, digits so far in `count`
   | 'str' // a string literal, characters so far in `count`
   | 'post' // an operand of type opType; methods and subscripts may follow
   | 'operand-end' // an operand that takes no postfix (an int literal)
@@ -249,11 +246,6 @@ export class ExprFrame extends Frame {
         this.tables();
         if (1 + this.chain[this.chainType]! <= avail) machine.emitAll(t.nonzeroDigits);
         return;
-      case 'int':
-        this.tables();
-        if (this.count < MAX_INT_DIGITS && 1 + this.post[INT]! <= avail) machine.emitAll(t.digits);
-        this.chainOptions(machine, avail, INT);
-        return;
       case 'str':
         this.tables();
         if (this.count < MAX_STRING_CHARS && 2 + this.post[STR]! <= avail) machine.emitAll(t.programChars);
@@ -316,7 +308,10 @@ export class ExprFrame extends Frame {
         const cost = 1 + this.fin(type);
         if (type === INT) {
           if (cost < best) best = cost;
-          if (machine && cost <= avail) machine.emitAll(t.digits);
+          if (machine && cost <= avail) {
+            machine.emitAll(t.digits);
+            machine.emitAll(t.leadingPairs);
+          }
         } else if (type === STR) offer(t.emptyString, cost);
         else if (type === BOOL) {
           offer(t.trueToken, cost);
@@ -362,7 +357,10 @@ export class ExprFrame extends Frame {
       emitIf(machine, t.not, 2 + this.fin(BOOL), avail);
     }
     if (!this.negated && has(targets, INT)) emitIf(machine, t.minus, 2 + post[INT]!, avail);
-    if (1 + post[INT]! <= avail) machine.emitAll(t.digits);
+    if (1 + post[INT]! <= avail) {
+      machine.emitAll(t.digits);
+      machine.emitAll(t.leadingPairs);
+    }
     emitIf(machine, t.emptyString, 1 + post[STR]!, avail);
     emitIf(machine, t.quote, 3 + post[STR]!, avail);
     if (1 + post[BOOL]! <= avail) {
@@ -464,7 +462,7 @@ export class ExprFrame extends Frame {
   }
 
   private endsWith(type: TypeId): boolean {
-    if (!has(this.operandTargets, type) && this.phase !== 'int' && this.phase !== 'operand-end') return false;
+    if (!has(this.operandTargets, type) && this.phase !== 'operand-end') return false;
     const value = this.valueAfter(type);
     if (this.comparison >= 0 || this.logic) return value === BOOL && this.boolOk();
     return has(this.targets, value);
@@ -472,9 +470,6 @@ export class ExprFrame extends Frame {
 
   canEnd(child: number): boolean {
     switch (this.phase) {
-      case 'int':
-        this.operandTargets = this.computeOperandTargets();
-        return this.endsWith(INT);
       case 'post':
       case 'operand-end':
         this.operandTargets = this.computeOperandTargets();
@@ -497,8 +492,6 @@ export class ExprFrame extends Frame {
       case 'ternary-tail':
       case 'done':
         return this.ternaryValue;
-      case 'int':
-        return this.valueAfter(INT);
       case 'child':
         return this.valueAfter(child === NO_CHILD ? this.opType : child);
       default:
@@ -523,10 +516,6 @@ export class ExprFrame extends Frame {
       case 'digit':
         this.opType = this.chainType;
         this.phase = 'operand-end';
-        return;
-      case 'int':
-        if (t.digits.includes(token)) this.count++;
-        else this.consumeOperator(machine, token, INT);
         return;
       case 'str':
         if (token === t.quote) {
@@ -559,7 +548,12 @@ export class ExprFrame extends Frame {
       rules.firstAtom &= ~LITERAL_ALONE;
       if (
         t.nameOf[token]! < 0 &&
-        (t.digits.includes(token) || token === t.emptyString || token === t.emptyList || token === t.trueToken || token === t.falseToken)
+        (t.digits.includes(token) ||
+          t.leadingPairs.includes(token) ||
+          token === t.emptyString ||
+          token === t.emptyList ||
+          token === t.trueToken ||
+          token === t.falseToken)
       ) {
         // An initializer: the whole value.
         rules.firstAtom = 0;
@@ -577,14 +571,10 @@ export class ExprFrame extends Frame {
       return;
     }
     this.atomName = -1;
-    if (token === t.digits[0]) {
+    // An int literal of a program is one token, a digit or a pair '10'..'99', so constants stay small.
+    if (t.digits.includes(token) || t.leadingPairs.includes(token)) {
       this.opType = INT;
       this.phase = 'operand-end';
-      return;
-    }
-    if (t.digits.includes(token)) {
-      this.phase = 'int';
-      this.count = 1;
       return;
     }
     if (token === t.quote) {

@@ -22,6 +22,10 @@ export interface GrammarTokens {
   id(text: string): number;
   digits: number[];
   nonzeroDigits: number[];
+  /** '00'..'99': ints are written in pairs of digits from the left, as encode() splits them */
+  digitPairs: number[];
+  /** '10'..'99': the pairs an int may start with */
+  leadingPairs: number[];
   programChars: number[];
   outputChars: number[];
   // punctuation used everywhere
@@ -57,6 +61,8 @@ export function grammarTokens(tokenizer: Tokenizer): GrammarTokens {
     id,
     digits: idsOf('0123456789'),
     nonzeroDigits: idsOf('123456789'),
+    digitPairs: Array.from({ length: 100 }, (_, k) => id(String(k).padStart(2, '0'))),
+    leadingPairs: Array.from({ length: 90 }, (_, k) => id(String(k + 10))),
     programChars: idsOf(PROGRAM_STRING_CHARS),
     outputChars: idsOf(OUTPUT_STRING_CHARS),
     comma: id(', '),

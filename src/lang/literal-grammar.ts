@@ -125,7 +125,10 @@ class ValueFrame extends Frame {
         // Past maxDepth only empty containers open (a typed tuple must open whatever the depth).
         const families = familiesOf(this.shape);
         if (families & FAMILY_INT) {
-          if (avail >= 1 + fin) machine.emitAll(t.digits);
+          if (avail >= 1 + fin) {
+            machine.emitAll(t.digits);
+            if (this.limits.maxDigits >= 2) machine.emitAll(t.leadingPairs);
+          }
           if (avail >= 2 + fin) machine.emit(t.minus);
         }
         if (families & FAMILY_STR) {
@@ -159,10 +162,15 @@ class ValueFrame extends Frame {
         }
         return;
       }
+      // Digits in pairs from the left, as encode() splits them: a single digit ends the int.
       case 'negative':
-        if (avail >= 1 + fin) machine.emitAll(t.nonzeroDigits);
+        if (avail >= 1 + fin) {
+          machine.emitAll(t.nonzeroDigits);
+          if (this.limits.maxDigits >= 2) machine.emitAll(t.leadingPairs);
+        }
         return;
       case 'digits':
+        if (this.count + 2 <= this.limits.maxDigits && avail >= 1 + fin) machine.emitAll(t.digitPairs);
         if (this.count < this.limits.maxDigits && avail >= 1 + fin) machine.emitAll(t.digits);
         return;
       case 'chars':
@@ -216,10 +224,10 @@ class ValueFrame extends Frame {
     switch (this.phase) {
       case 'start':
         if (token === t.minus) this.phase = 'negative';
-        else if (token === t.digits[0]) this.closed = true;
-        else if (t.digits.includes(token)) {
+        else if (t.digits.includes(token)) this.closed = true;
+        else if (t.leadingPairs.includes(token)) {
           this.phase = 'digits';
-          this.count = 1;
+          this.count = 2;
         } else if (token === t.quote) {
           this.phase = 'chars';
           this.count = 0;
@@ -241,11 +249,15 @@ class ValueFrame extends Frame {
         } else this.closed = true; // a complete atom: '' True False None [] () {}
         return;
       case 'negative':
-        this.phase = 'digits';
-        this.count = 1;
+        if (t.digits.includes(token)) this.closed = true;
+        else {
+          this.phase = 'digits';
+          this.count = 2;
+        }
         return;
       case 'digits':
-        this.count++;
+        if (t.digits.includes(token)) this.closed = true;
+        else this.count += 2;
         return;
       case 'chars':
         if (token === t.quote) this.closed = true;

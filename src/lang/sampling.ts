@@ -87,5 +87,8 @@ export function structuredWeights(tokenizer: Tokenizer): Float64Array {
   set([')', ']', "'", '\n', ':', '<eos>'], 10);
   set(['if ', 'else:', 'elif ', '    ', '.append(', ' += '], 5);
   set(['for ', 'range(', 'len('], 8);
+  // The 90 pairs '10'..'99' together weigh as much as the 10 digits: ints of two digits are not
+  // nine times as likely as ints of one.
+  for (let pair = 10; pair < 100; pair++) weights[tokenizer.id(String(pair))] = 10 / 90;
   return weights;
 }

@@ -15,7 +15,7 @@
  * encode() is greedy longest match over a trie of the tokens of groups 2 and 3.
  */
 
-export const TOKENIZER_VERSION = 'tz-tok-1';
+export const TOKENIZER_VERSION = 'tz-tok-2';
 
 /** Prompt markers, in vocabulary order. Only prompt builders emit them. */
 export const MARKERS = [
@@ -77,6 +77,8 @@ const LEXICAL = [
   'numbers', 'chars', 'idx', 'names', 'val', 'digits', 'ans', 'letter', 'letters', 'position',
   'output', 'new', 'start', 'end', 'total', 'size', 'target', 'width', 'number', 'temp', 'word',
   'dic', 'dict', 'list', 'str', 'int', 'len', 'range', 'self',
+  // digit pairs '00'..'99': an int of the inputs (at most two digits) is one token
+  ...Array.from({ length: 100 }, (_, k) => String(k).padStart(2, '0')),
 ] as const;
 
 const BYTE_TOKEN_COUNT = 256;

@@ -89,7 +89,7 @@ export interface TrainStats {
  * but only the generated ones enter the loss, so the output head and everything after it run on
  * those alone: `positions` lists them (in row order, then position order), padded to a bucket of
  * M, and every per-position array below has M entries. Prompt positions are most of a solver
- * row, and the head and softmax over 601 tokens are a fifth of the FLOPs of the tiny model.
+ * row, and the head and softmax over 701 tokens are about a fifth of the FLOPs of the tiny model.
  */
 interface Prepared {
   B: number;

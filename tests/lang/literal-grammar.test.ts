@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeExecutor } from '../../src/executor/node-executor';
 import type { ExecutorPool } from '../../src/executor/pool';
-import { messageConstraint, type TokenConstraint, unconstrained } from '../../src/lang/constraint';
+import { forceTokens, messageConstraint, type TokenConstraint, unconstrained } from '../../src/lang/constraint';
 import { argumentsConstraint, literalConstraint } from '../../src/lang/literal-grammar';
 import { seededRandom, uniformWalk } from '../../src/lang/sampling';
 import { createTokenizer } from '../../src/lang/tokenizer';
@@ -137,7 +137,26 @@ describe('literal grammar', () => {
     expect(() => literalConstraint(tokenizer, { maxTokens: 5, type: { tuple: ['int', 'int'] } })).toThrow();
     expect(() => argumentsConstraint(tokenizer, ['int', 'int'], { maxTokens: 3 })).toThrow();
     const smallest = literalConstraint(tokenizer, { maxTokens: 2 });
-    expect(tokenizer.decode(uniformWalk(smallest, seededRandom(4), eos, 2))).toMatch(/^(\d|''|True|False|None|\[\]|\(\)|\{\})$/);
+    expect(tokenizer.decode(uniformWalk(smallest, seededRandom(4), eos, 2))).toMatch(/^(\d\d?|''|True|False|None|\[\]|\(\)|\{\})$/);
+  });
+
+  it('writes an int in pairs of digits from the left, the tokens encode() gives it, and no other way', () => {
+    const int = () => literalConstraint(tokenizer, { maxTokens: 12, type: 'int' });
+    const pieces = (text: string) => tokenizer.encode(text).map((id) => tokenizer.text(id));
+    expect(pieces('-132')).toEqual(['-', '13', '2']);
+    expect(pieces('1005')).toEqual(['10', '05']);
+    for (const text of ['0', '7', '-7', '42', '-99', '100', '-132', '1005', '123456']) {
+      expect(forceTokens(int(), tokenizer.encode(text), eos), text).toBe(true);
+    }
+    const chars = (text: string) => [...text].map((char) => tokenizer.id(char));
+    // The same ints a digit at a time, a leading zero, a digit before a pair: refused.
+    for (const tokens of [chars('42'), chars('-132'), [tokenizer.id('05')], [tokenizer.id('1'), tokenizer.id('23')], [tokenizer.id('-'), tokenizer.id('0')]]) {
+      expect(forceTokens(int(), tokens, eos), tokenizer.decode(tokens)).toBe(false);
+    }
+    // An argument is at most two digits: one token.
+    const argument = () => argumentsConstraint(tokenizer, ['int'], { maxTokens: 8 });
+    expect(forceTokens(argument(), tokenizer.encode('-42'), eos)).toBe(true);
+    expect(forceTokens(argument(), tokenizer.encode('123'), eos)).toBe(false);
   });
 });
 
