@@ -7,8 +7,9 @@
  *   2. "\n" and the 95 printable ASCII characters, one token each.
  *   3. lexical tokens: the 4-space indent, keywords, operators with their usual spaces
  *      (" = ", " + ", ", "), builtins and methods with their opening parenthesis ("len(",
- *      ".append("), and common identifiers. The constrained decoder writes programs with
- *      exactly these tokens, and greedy encoding gives the same tokens back.
+ *      ".append("), common identifiers, and the digit pairs "00".."99" (an int is written in
+ *      pairs from the left, so a two-digit int is one token). The constrained decoder writes
+ *      programs with exactly these tokens, and greedy encoding gives the same tokens back.
  *   4. 256 byte tokens <0x00>..<0xFF>: everything else (tabs, non-ASCII text) as UTF-8 bytes,
  *      so that any string round-trips: decode(encode(x)) === x.
  *
