@@ -8,6 +8,7 @@
  *
  *   npx tsx scripts/supervised-ceiling.ts minutes=3 lr=1e-3 rows=64 micro=16 inputs=4 level=1 [pool=N]
  *     [threads=1|2] [layers=N dmodel=N heads=N mlp=N (other sizes than tiny's)] [balance=N]
+ *     [previous=0|1 (embed each position's previous token, config.previousToken)]
  *
  * The model's answers come from the weights' moving average (averageDecay, default 0.99; ema=0
  * for none); the live weights' accuracy is printed beside it.
@@ -50,7 +51,10 @@ const config = applySettings(defaultConfig('tiny'), [
 ]);
 // Only the sizes given: an undefined field would replace the preset's value.
 const sizes = { nLayers: 'layers', dModel: 'dmodel', nHeads: 'heads', dMlp: 'mlp' } as const;
-const shape = Object.fromEntries(Object.entries(sizes).flatMap(([field, arg]) => (args[arg] === undefined ? [] : [[field, Number(args[arg])]])));
+const shape = {
+  ...Object.fromEntries(Object.entries(sizes).flatMap(([field, arg]) => (args[arg] === undefined ? [] : [[field, Number(args[arg])]]))),
+  ...(args.previous === undefined ? {} : { previousToken: args.previous === '1' }),
+};
 const session = await openSession({ config, shape });
 console.log(`model: ${JSON.stringify(session.info.config)}, ${session.info.parameters} parameters, ${session.info.backend.backend}`);
 const tokenizer = session.model.tokenizer;

@@ -65,7 +65,7 @@ export interface ModelInit {
   threads?: number;
   spawnHelper?: () => ModelHelper;
   /** Other layer sizes than the preset's (experiments, e.g. scripts/supervised-ceiling.ts). */
-  shape?: Partial<Pick<ModelConfig, 'nLayers' | 'dModel' | 'nHeads' | 'dMlp'>>;
+  shape?: Partial<Pick<ModelConfig, 'nLayers' | 'dModel' | 'nHeads' | 'dMlp' | 'previousToken'>>;
 }
 
 /** The helper, ready for a call: the weights it lacks (null: it has them) and the version they are. */

@@ -159,6 +159,7 @@ const SELF_TEST_CONFIG: ModelConfig = {
   nHeads: 2,
   dMlp: 32,
   tiedEmbeddings: true,
+  previousToken: true,
   activation: 'gelu',
   normEps: 1e-5,
   initStd: 0.2,
@@ -189,7 +190,17 @@ async function selfTestValues(): Promise<Float32Array> {
       steps.push(pre.logits);
       for (let t = 0; t < 10; t++) {
         const slot = 4 + t;
-        steps.push(decodeStep(model, pre.cache!, tf.tensor1d([ids[t + 6]!, ids[t + 3]!], 'int32'), tf.tensor1d([slot - 2, slot], 'int32'), slot));
+        const previous = t === 0 ? [ids[1]!, ids[5]!] : [ids[t + 5]!, ids[t + 2]!];
+        steps.push(
+          decodeStep(
+            model,
+            pre.cache!,
+            tf.tensor1d([ids[t + 6]!, ids[t + 3]!], 'int32'),
+            tf.tensor1d([slot - 2, slot], 'int32'),
+            slot,
+            tf.tensor1d(previous, 'int32'),
+          ),
+        );
       }
       disposeKvCache(pre.cache!);
       return [tf.reshape(logits, [-1]), ...Object.values(grads).map((g) => tf.reshape(g, [-1])), ...steps.map((x) => tf.reshape(x, [-1]))];

@@ -16,6 +16,13 @@ export interface ModelConfig {
   dMlp: number;
   /** share the token embedding with the output head (saves vocabSize x dModel parameters) */
   tiedEmbeddings: boolean;
+  /**
+   * Also embed each position's previous token (a second table, `wtp`), so that attention can
+   * match "the token after this one" in its first layer: copying a string or an argument is then
+   * one attention lookup, where without it the first layer must first learn a previous-token head.
+   * Absent in configs saved before it existed: read as false.
+   */
+  previousToken?: boolean;
   /** MLP non-linearity: GELU (tanh-free sigmoid form, see transformer.ts) or ReLU (cheaper) */
   activation: Activation;
   /** epsilon inside RMSNorm's square root */
@@ -30,7 +37,7 @@ export type PresetName = 'tiny' | 'small' | 'base';
 
 type Shape = Omit<ModelConfig, 'vocabSize'>;
 
-const common = { tiedEmbeddings: true, activation: 'gelu', normEps: 1e-5, initStd: 0.02, seed: 1 } as const;
+const common = { tiedEmbeddings: true, previousToken: true, activation: 'gelu', normEps: 1e-5, initStd: 0.02, seed: 1 } as const;
 
 /**
  * tiny: ~0.5M parameters, trains on a CPU/WASM backend and in tests.
@@ -75,6 +82,9 @@ export function validateConfig(config: ModelConfig): void {
   if (typeof config.tiedEmbeddings !== 'boolean') {
     throw new Error(`model config: tiedEmbeddings must be true or false, got ${String(config.tiedEmbeddings)}`);
   }
+  if (config.previousToken !== undefined && typeof config.previousToken !== 'boolean') {
+    throw new Error(`model config: previousToken must be true or false, got ${String(config.previousToken)}`);
+  }
   if (config.activation !== 'gelu' && config.activation !== 'relu') {
     throw new Error(`model config: activation must be "gelu" or "relu", got ${String(config.activation)}`);
   }
@@ -113,6 +123,7 @@ export function paramSpecs(config: ModelConfig): ParamSpec[] {
     { name: 'wte', shape: [V, d], init: normal(std), decay: true },
     { name: 'wpe', shape: [C, d], init: normal(std), decay: true },
   ];
+  if (config.previousToken) specs.push({ name: 'wtp', shape: [V, d], init: normal(std), decay: true });
   for (let l = 0; l < L; l++) {
     specs.push(
       { name: `h${l}.norm1`, shape: [d], init: { kind: 'ones' }, decay: false },

@@ -15,7 +15,7 @@ import * as tf from '@tensorflow/tfjs';
 import { batchBucket, lengthBucket, shapeGrain } from './buckets';
 import { disposeKvCache, type KvCache } from './kv-cache';
 import { MaskInterner, type PackedMask } from './masks';
-import { decodeStep, type Model, prefill } from './transformer';
+import { decodeStep, type Model, NO_PREVIOUS, prefill } from './transformer';
 
 export interface SampleConstraint {
   /** flags of length vocabSize for the next token: 1 = allowed */
@@ -177,18 +177,22 @@ async function sampleCached(model: Model, rows: Row[], options: SampleOptions, i
     cache = pre.cache;
     await pickTokens(pre.logits, rows, options, interner);
     const tokenIds = new Int32Array(B);
+    const previousIds = new Int32Array(B);
     const positionIds = new Int32Array(B);
     for (let t = 0; cache && rows.some((r) => !r.done); t++) {
       const slot = Pb + t;
       for (let b = 0; b < B; b++) {
         const row = rows[b];
-        tokenIds[b] = row && !row.done ? row.tokens[t]! : 0;
+        const live = row && !row.done;
+        tokenIds[b] = live ? row.tokens[t]! : 0;
+        previousIds[b] = live ? (t === 0 ? row.prompt[row.prompt.length - 1]! : row.tokens[t - 1]!) : NO_PREVIOUS;
         positionIds[b] = Math.min(slot - pads[b]!, C - 1);
       }
       const tokens = tf.tensor1d(tokenIds, 'int32');
       const positions = tf.tensor1d(positionIds, 'int32');
-      const logits = decodeStep(model, cache, tokens, positions, slot);
-      tf.dispose([tokens, positions]);
+      const previous = model.wtp ? tf.tensor1d(previousIds, 'int32') : undefined;
+      const logits = decodeStep(model, cache, tokens, positions, slot, previous);
+      tf.dispose([tokens, positions, ...(previous ? [previous] : [])]);
       await pickTokens(logits, rows, options, interner);
     }
   } finally {

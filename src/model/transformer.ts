@@ -1,6 +1,6 @@
 // The whole transformer: a GPT-2 style decoder in plain tfjs ops over tf.Variables.
 //
-//   tokens -> token embedding + learned position embedding
+//   tokens -> token embedding + learned position embedding (+ the previous token's embedding)
 //          -> nLayers x [ x += attn(rmsnorm(x)); x += mlp(rmsnorm(x)) ]   (pre-norm blocks)
 //          -> rmsnorm -> output head (tied to the token embedding by default) -> logits
 //
@@ -42,6 +42,8 @@ export interface Model {
   readonly config: ModelConfig;
   readonly wte: Matrix;
   readonly wpe: Matrix;
+  /** the previous token's embedding [V, d] (config.previousToken), or null */
+  readonly wtp: Matrix | null;
   readonly blocks: readonly Block[];
   readonly normf: Vector;
   /** separate output head [d, V], or null when tied to wte */
@@ -104,6 +106,7 @@ function modelOf(config: ModelConfig, params: Map<string, tf.Variable>): Model {
     blocks,
     wte: matrix('wte'),
     wpe: matrix('wpe'),
+    wtp: config.previousToken ? matrix('wtp') : null,
     normf: vector('normf'),
     head: config.tiedEmbeddings ? null : matrix('head'),
   };
@@ -186,6 +189,22 @@ export function causalMask(T: number): tf.Tensor2D {
   return causalMaskFull.shape[0] === T ? causalMaskFull : tf.slice(causalMaskFull, [0, 0], [T, T]);
 }
 
+/**
+ * Each position's previous token id [B, T]: the row shifted right by one, with the pad id where
+ * there is none (a row's first position, and every position 0 of left-padded rows), so that
+ * training (right padding), prefill (left padding) and decodeStep agree.
+ */
+function previousIds(tokens: tf.Tensor2D, positions?: tf.Tensor2D): tf.Tensor2D {
+  const [B, T] = tokens.shape;
+  const none = tf.fill([B, 1], NO_PREVIOUS, 'int32') as tf.Tensor2D;
+  const shifted = T === 1 ? none : tf.concat([none, tf.slice(tokens, [0, 0], [B, T - 1])], 1);
+  if (!positions) return shifted;
+  return tf.where(tf.equal(positions, 0), tf.fill([B, T], NO_PREVIOUS, 'int32'), shifted) as tf.Tensor2D;
+}
+
+/** The id a row's first token has before it: the tokenizer's pad (id 0), never a real token. */
+export const NO_PREVIOUS = 0;
+
 function logitsFromHidden(model: Model, h: tf.Tensor2D): tf.Tensor2D {
   return model.head ? linear(h, model.head) : linear(h, model.wte, true);
 }
@@ -225,6 +244,7 @@ export function forwardHidden(model: Model, tokens: tf.Tensor2D, options: Forwar
     const pos = tf.slice(model.wpe, [0, 0], [T, d]);
     x = tf.reshape(tf.add(tf.reshape(tok, [B, T, d]), pos), [N, d]);
   }
+  if (model.wtp) x = tf.add(x, embedRows(model.wtp, tf.reshape(previousIds(tokens, options.positions), [N])));
   const mask = options.mask ?? causalMask(T);
 
   for (const blk of model.blocks) {
@@ -359,16 +379,21 @@ function prefillPass(model: Model, tokens: tf.Tensor2D, pads: readonly number[],
 /**
  * One new token per row at cache slot `slot` (the same for every row; slots come in order, the
  * first one right after the prompt bucket). tokens, positions: [B] int32 (position = slot minus
- * the row's padding). Returns the next-token logits [B, V] and updates the cache in place.
+ * the row's padding); previous: [B] int32, the token each row had at the slot before (needed by a
+ * model with config.previousToken). Returns the next-token logits [B, V] and updates the cache in
+ * place.
  */
-export function decodeStep(model: Model, cache: KvCache, tokens: tf.Tensor1D, positions: tf.Tensor1D, slot: number): tf.Tensor2D {
+export function decodeStep(model: Model, cache: KvCache, tokens: tf.Tensor1D, positions: tf.Tensor1D, slot: number, previous?: tf.Tensor1D): tf.Tensor2D {
   const { dModel: d, nHeads: H, normEps: eps } = model.config;
   const B = cache.batch;
   const dh = d / H;
   const c = slot - cache.activeStart;
   if (c < 0 || c >= KV_CHUNK) throw new Error(`decodeStep: slot ${slot} is not the next slot (chunk from ${cache.activeStart})`);
+  const wtp = model.wtp;
+  if (wtp && !previous) throw new Error("decodeStep: this model embeds the previous token; pass each row's previous token");
   const logits = tf.tidy(() => {
     let x: tf.Tensor2D = tf.add(tf.gather(model.wte, tokens), tf.gather(model.wpe, positions));
+    if (wtp && previous) x = tf.add(x, tf.gather(wtp, previous));
     model.blocks.forEach((blk, l) => {
       const qkv = linear(rmsNorm(x, blk.norm1, eps), blk.wqkv); // [B, 3d]
       // [B, 3d] -> [3H, B, 1, dh] -> q, k, v [H, B, 1, dh]. Tiny tensors: the split's copying

@@ -15,6 +15,12 @@ describe('config', () => {
     expect(base).toBeLessThan(100_000_000);
     // Untying the head adds exactly the head.
     expect(parameterCount(configFor('tiny', 400, { tiedEmbeddings: false })) - tiny).toBe(400 * 128);
+    // The previous token's embedding is one more [V, d] table; a config saved before it has none.
+    const withPrevious = configFor('tiny', 400, { previousToken: true });
+    const withoutPrevious = configFor('tiny', 400, { previousToken: false });
+    expect(parameterCount(withPrevious) - parameterCount(withoutPrevious)).toBe(400 * 128);
+    const { previousToken: _, ...saved } = withPrevious;
+    expect(parameterCount(saved)).toBe(parameterCount(withoutPrevious));
   });
 
   it('names the offending field', () => {
@@ -25,6 +31,7 @@ describe('config', () => {
     expect(() => configFor('tiny', 300, { activation: 'tanh' as 'gelu' })).toThrow(/activation/);
     expect(() => configFor('huge' as 'tiny', 300)).toThrow(/unknown model preset "huge"/);
     expect(() => validateConfig({ ...configFor('tiny', 300), initStd: -1 })).toThrow(/initStd/);
+    expect(() => configFor('tiny', 300, { previousToken: 'yes' as unknown as boolean })).toThrow(/previousToken must be true or false/);
   });
 });
 

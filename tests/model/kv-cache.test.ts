@@ -32,6 +32,7 @@ function logSoftmax(row: Float32Array): number[] {
 const variants = [
   { name: 'tied head, GELU', overrides: {} },
   { name: 'separate head, ReLU', overrides: { tiedEmbeddings: false, activation: 'relu' as const } },
+  { name: 'previous-token embedding', overrides: { previousToken: true } },
 ];
 
 for (const backend of ['cpu', 'wasm'] as const)
@@ -80,6 +81,10 @@ for (const backend of ['cpu', 'wasm'] as const)
               'int32',
             ),
             slot,
+            tf.tensor1d(
+              Array.from({ length: B }, (_, b) => (t === 0 ? (prompts[b]?.at(-1) ?? 0) : (continuations[b]?.[t - 1] ?? 0))),
+              'int32',
+            ),
           );
           await check(step, t + 1);
         }
@@ -117,6 +122,10 @@ for (const backend of ['cpu', 'wasm'] as const)
           ),
           tf.tensor1d(new Array(B).fill(P), 'int32'),
           P,
+          tf.tensor1d(
+            rows.map((r) => r[P - 1]!),
+            'int32',
+          ),
         );
         const second = (await step.data()) as Float32Array;
         step.dispose();
