@@ -20,6 +20,7 @@ export interface ModelConfig {
    * Also embed each position's previous token (a second table, `wtp`), so that attention can
    * match "the token after this one" in its first layer: copying a string or an argument is then
    * one attention lookup, where without it the first layer must first learn a previous-token head.
+   * Off in every preset: it lifted the supervised ceiling but not self-play (README, run 25).
    * Absent in configs saved before it existed: read as false.
    */
   previousToken?: boolean;
@@ -37,7 +38,7 @@ export type PresetName = 'tiny' | 'small' | 'base';
 
 type Shape = Omit<ModelConfig, 'vocabSize'>;
 
-const common = { tiedEmbeddings: true, previousToken: true, activation: 'gelu', normEps: 1e-5, initStd: 0.02, seed: 1 } as const;
+const common = { tiedEmbeddings: true, previousToken: false, activation: 'gelu', normEps: 1e-5, initStd: 0.02, seed: 1 } as const;
 
 /**
  * tiny: ~0.5M parameters, trains on a CPU/WASM backend and in tests.
