@@ -214,7 +214,8 @@ const SHARED = {
   averageDecay: 0.99,
   hindsight: true,
   hindsightWeight: 1,
-  replayDeductionWeight: 1,
+  // 2: 32 programs an update instead of 21, each a deduction example (README, Learning, run 26).
+  replayDeductionWeight: 2,
   replayCopyShare: 0.03,
   replayGroup: 1,
   replayBalance: false,
