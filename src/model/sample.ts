@@ -177,7 +177,8 @@ async function sampleCached(model: Model, rows: Row[], options: SampleOptions, i
     cache = pre.cache;
     await pickTokens(pre.logits, rows, options, interner);
     const tokenIds = new Int32Array(B);
-    const previousIds = new Int32Array(B);
+    // Only a model that embeds the previous token reads it (config.previousToken).
+    const previousIds = model.wtp ? new Int32Array(B) : null;
     const positionIds = new Int32Array(B);
     for (let t = 0; cache && rows.some((r) => !r.done); t++) {
       const slot = Pb + t;
@@ -185,12 +186,12 @@ async function sampleCached(model: Model, rows: Row[], options: SampleOptions, i
         const row = rows[b];
         const live = row && !row.done;
         tokenIds[b] = live ? row.tokens[t]! : 0;
-        previousIds[b] = live ? (t === 0 ? row.prompt[row.prompt.length - 1]! : row.tokens[t - 1]!) : NO_PREVIOUS;
+        if (previousIds) previousIds[b] = live ? (t === 0 ? row.prompt[row.prompt.length - 1]! : row.tokens[t - 1]!) : NO_PREVIOUS;
         positionIds[b] = Math.min(slot - pads[b]!, C - 1);
       }
       const tokens = tf.tensor1d(tokenIds, 'int32');
       const positions = tf.tensor1d(positionIds, 'int32');
-      const previous = model.wtp ? tf.tensor1d(previousIds, 'int32') : undefined;
+      const previous = previousIds ? tf.tensor1d(previousIds, 'int32') : undefined;
       const logits = decodeStep(model, cache, tokens, positions, slot, previous);
       tf.dispose([tokens, positions, ...(previous ? [previous] : [])]);
       await pickTokens(logits, rows, options, interner);
