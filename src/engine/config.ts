@@ -82,6 +82,12 @@ export interface EngineConfig {
    * at most the held-out set's share (OutputCaps, heldout.ts).
    */
   replayBalance: boolean;
+  /**
+   * Replay's programs: half at the curriculum's level, half uniform over the levels up to the
+   * higher of the level reached and this one, so that replay shows the model programs of levels
+   * its curriculum has not reached (0: only those reached). A fixed `level` fixes replay's too.
+   */
+  replayLevel: number;
   /** Program curriculum: 0 lets the engine move the level by the solver's success; 1-4 fixes it. */
   level: number;
   /**
@@ -182,6 +188,12 @@ export const FIELDS: Readonly<Record<Field, FieldSpec>> = {
   },
   replayGroup: { kind: 'int', min: 1, max: 16, doc: 'replay programs drawn per prompt, which is prefilled once for them (1: a prompt each)' },
   replayBalance: { kind: 'bool', doc: "balance each replay update's deduction answers: every output value once" },
+  replayLevel: {
+    kind: 'int',
+    min: 0,
+    max: 4,
+    doc: 'replay writes half its programs over the levels up to this one, whatever the curriculum has reached (0: only those reached)',
+  },
   level: { kind: 'int', min: 0, max: 4, doc: 'program level: 0 = automatic curriculum, 1 (one-line) to 4 (full grammar)' },
   examTasks: {
     kind: 'int',
@@ -219,6 +231,7 @@ const SHARED = {
   replayCopyShare: 0.03,
   replayGroup: 1,
   replayBalance: false,
+  replayLevel: 0,
   level: 0,
   examTasks: 32,
   drawSignatures: true,

@@ -78,11 +78,15 @@ export class Curriculum {
     return { ...this.state };
   }
 
-  /** Levels for `count` proposals: the first half at the current level, the rest uniform over 1..reached. */
-  levelsFor(count: number, rng: Rng): number[] {
+  /**
+   * Levels for `count` proposals: the first half at the current level, the rest uniform over
+   * 1..reached, or over 1..`reachAtLeast` where that is higher (replay's look ahead, `replayLevel`).
+   */
+  levelsFor(count: number, rng: Rng, reachAtLeast = 0): number[] {
     if (!this.auto) return new Array<number>(count).fill(this.fixed);
     const current = Math.ceil(count / 2);
-    return Array.from({ length: count }, (_, i) => (i < current ? this.state.level : 1 + randomInt(rng, this.state.reached)));
+    const reach = Math.min(MAX_LEVEL, Math.max(this.state.reached, reachAtLeast));
+    return Array.from({ length: count }, (_, i) => (i < current ? this.state.level : 1 + randomInt(rng, reach)));
   }
 
   /** Records one step's solver success on tasks of the current level (null: none were solved at it). */

@@ -665,14 +665,15 @@ export class SelfPlay {
   }
 
   /**
-   * `count` new programs the proposer writes for replay (at the curriculum's levels, alternating
-   * the deduction and abduction prompts), run on new argument lists: those that pass (checkedPrograms).
+   * `count` new programs the proposer writes for replay (at the curriculum's levels, half of them
+   * up to `replayLevel`; alternating the deduction and abduction prompts), run on new argument
+   * lists: those that pass (checkedPrograms).
    */
   private async replayPrograms(count: number): Promise<CheckedProgram[]> {
     const c = this.config;
     const writers = (['deduction', 'abduction'] as const).filter((t) => c[t]);
     const jobs = this.curriculum
-      .levelsFor(Math.ceil(count / c.replayGroup), this.rng)
+      .levelsFor(Math.ceil(count / c.replayGroup), this.rng, c.replayLevel)
       .flatMap((level, k) => {
         const type = writers[k % writers.length]!;
         const { followedBy: _input, ...programOnly } = this.proposalJob(type, level);

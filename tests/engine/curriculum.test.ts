@@ -51,6 +51,19 @@ describe('the program curriculum', () => {
     expect(rest.every((l) => l >= 1 && l <= 3)).toBe(true);
   });
 
+  it('lets replay look ahead: half over the levels up to replayLevel, the other half at the current level', () => {
+    const c = new Curriculum(0);
+    const levels = c.levelsFor(400, createRng(1), 3);
+    expect(levels.slice(0, 200).every((l) => l === 1)).toBe(true);
+    const rest = levels.slice(200);
+    for (const l of [1, 2, 3]) expect(rest.filter((x) => x === l).length).toBeGreaterThan(40);
+    expect(rest.every((l) => l <= 3)).toBe(true);
+    // a level already reached is not lowered by a smaller look ahead
+    for (let i = 0; i < 6; i++) c.observe(1);
+    expect(Math.max(...c.levelsFor(400, createRng(2), 2))).toBe(3);
+    expect(new Curriculum(2).levelsFor(4, createRng(1), 4)).toEqual([2, 2, 2, 2]);
+  });
+
   it('keeps a fixed level whatever the solver does, and resumes from a saved state', () => {
     const fixed = new Curriculum(2);
     for (let i = 0; i < 20; i++) fixed.observe(1);
