@@ -231,7 +231,8 @@ const SHARED = {
   replayCopyShare: 0.03,
   replayGroup: 1,
   replayBalance: false,
-  replayLevel: 0,
+  // 2: level-2 programs in a quarter of replay; induction +6 points on levels 1-2 (run 27, README, Learning).
+  replayLevel: 2,
   level: 0,
   examTasks: 32,
   drawSignatures: true,
@@ -340,6 +341,7 @@ export function upgradeConfig(saved: Partial<EngineConfig> & { preset: PresetNam
     threads: 1,
     averageDecay: 0,
     replayDeductionWeight: 1,
+    replayLevel: 0,
     replayCopyShare: 1,
     rejectCopies: false,
     examTasks: 0,

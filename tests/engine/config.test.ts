@@ -69,6 +69,7 @@ describe('the engine config', () => {
     delete saved.averageDecay;
     delete saved.replayUpdates;
     delete saved.replayDeductionWeight;
+    delete saved.replayLevel;
     delete saved.examTasks;
     delete saved.drawSignatures;
     const upgraded = upgradeConfig(saved);
@@ -81,6 +82,9 @@ describe('the engine config', () => {
     expect(upgraded.averageDecay).toBe(0);
     expect(upgraded.replayUpdates).toBe(0);
     expect(upgraded.replayDeductionWeight).toBe(1);
+    // nor did its replay write programs above the curriculum's level
+    expect(upgraded.replayLevel).toBe(0);
+    expect(defaultConfig('tiny').replayLevel).toBe(2);
     expect(upgraded.learningRate).toBe(defaultConfig('tiny').learningRate);
     expect(defaultConfig('tiny').averageDecay).toBe(0.99);
     expect(optimizerOptions(applySettings(defaultConfig('tiny'), ['averageDecay=0.5', 'learningRate=0.002']))).toEqual({

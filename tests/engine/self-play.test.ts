@@ -204,8 +204,9 @@ describe('a seeded self-play run', () => {
   }, 600_000);
 
   it('with replayBalance, replay drops the deduction rows whose answer an update already has', async () => {
-    // The balance draws no random numbers, so both runs write and run the same programs in their first step.
-    const train = async (balance: boolean) => (await firstStep(['evalEvery=0', 'replayRows=30', `replayBalance=${balance}`])).train!;
+    // The balance draws no random numbers, so both runs write and run the same programs in their
+    // first step; level-1 programs only, whose answers repeat within an update (True, 0, '').
+    const train = async (balance: boolean) => (await firstStep(['evalEvery=0', 'replayRows=30', 'replayLevel=0', `replayBalance=${balance}`])).train!;
     const [plain, balanced] = [await train(false), await train(true)];
     expect(plain.replayUpdates).toBe(balanced.replayUpdates);
     // 10 programs an update, each a deduction, an abduction and an induction row; the balance
