@@ -73,6 +73,34 @@ describe('a helper thread (threads=2)', () => {
     expect(two.memory().heapBytes).toBeNull(); // this service was given no way to measure its heap
   }, 120_000);
 
+  it('gives the one-thread update on TRR++ rows too: advantages, old log-probs and the clip', async () => {
+    const [one, two] = [await service(1), await service(2)];
+    // Half the rows are policy rows: an advantage of either sign, and old log-probs of which
+    // some fall outside the clip range, so the clipped surrogate and its statistics are used.
+    const rng = createRng(5);
+    const b = batch(one.tokenizer.size);
+    const policy = b.tokens.map((_, i) => i % 2 === 0);
+    const mixed: TrainBatch = {
+      ...b,
+      hindsight: policy.map((p) => !p),
+      advantages: policy.map((p, i) => (p ? (i % 4 === 0 ? 1.5 : -0.8) : 0)),
+      oldLogProbs: b.tokens.map((t, i) => (policy[i] ? Array.from({ length: t.length - b.promptLengths[i]! }, () => -4 - randomInt(rng, 4)) : [])),
+    };
+    for (let k = 0; k < 2; k++) {
+      const [a, c] = [await one.train(mixed, options), await two.train(mixed, options)];
+      expect(a.skipped).toBe(false);
+      expect(c.skipped).toBe(false);
+      expect(c.loss).toBeCloseTo(a.loss, 5);
+      expect(c.entropy).toBeCloseTo(a.entropy, 4);
+      expect(c.clipFraction).toBeCloseTo(a.clipFraction, 6);
+      expect(a.clipFraction).toBeGreaterThan(0);
+      expect(c.approxKl).toBeCloseTo(a.approxKl, 4);
+      expect(c.hindsightLoss).toBeCloseTo(a.hindsightLoss!, 5);
+      expect(c.gradNorm).toBeCloseTo(a.gradNorm, 4);
+      expect(c.tokens).toBe(a.tokens);
+    }
+  }, 120_000);
+
   it('is reproducible: two seeded services with helpers sample and train alike', async () => {
     const [x, y] = [await service(2), await service(2)];
     const [sx, sy] = [await x.sample(jobs(x), { temperature: 1 }), await y.sample(jobs(y), { temperature: 1 })];
