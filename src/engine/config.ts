@@ -88,6 +88,14 @@ export interface EngineConfig {
    * its curriculum has not reached (0: only those reached). A fixed `level` fixes replay's too.
    */
   replayLevel: number;
+  /** Share of replay's programs drawn uniformly over the levels up to `replayLevel`; the rest are at the curriculum's level. */
+  replaySpread: number;
+  /**
+   * K for replay's prompts: reference triplets shown to the proposer when it writes replay's
+   * programs. Those prompts are most of what a step prefills (about 45k of a step's 50k prompt
+   * positions with 2), yet without references replay's programs taught far less (run 30).
+   */
+  replayReferences: number;
   /** Program curriculum: 0 lets the engine move the level by the solver's success; 1-4 fixes it. */
   level: number;
   /**
@@ -194,6 +202,13 @@ export const FIELDS: Readonly<Record<Field, FieldSpec>> = {
     max: 4,
     doc: 'replay writes half its programs over the levels up to this one, whatever the curriculum has reached (0: only those reached)',
   },
+  replaySpread: {
+    kind: 'number',
+    min: 0,
+    max: 1,
+    doc: "share of replay's programs drawn uniformly over the levels up to replayLevel; the rest are at the curriculum's level",
+  },
+  replayReferences: { kind: 'int', min: 0, max: 16, doc: "K for replay's prompts: reference triplets shown to the proposer when it writes replay's programs" },
   level: { kind: 'int', min: 0, max: 4, doc: 'program level: 0 = automatic curriculum, 1 (one-line) to 4 (full grammar)' },
   examTasks: {
     kind: 'int',
@@ -233,6 +248,7 @@ const SHARED = {
   replayBalance: false,
   // 2: level-2 programs in a quarter of replay; induction +6 points on levels 1-2 (run 27, README, Learning).
   replayLevel: 2,
+  replaySpread: 0.5,
   level: 0,
   examTasks: 32,
   drawSignatures: true,
@@ -250,6 +266,8 @@ const PER_PRESET: Record<PresetName, Omit<EngineConfig, keyof typeof SHARED | 'p
   tiny: {
     batchSize: 8,
     references: 2,
+    // as many as a proposal: without them a step was 27% shorter but learnt far less (run 30, README, Learning)
+    replayReferences: 2,
     inductionInputs: 4,
     learnabilitySamples: 4,
     learningRate: 1e-3,
@@ -265,6 +283,7 @@ const PER_PRESET: Record<PresetName, Omit<EngineConfig, keyof typeof SHARED | 'p
   small: {
     batchSize: 16,
     references: 4,
+    replayReferences: 4,
     inductionInputs: 6,
     learnabilitySamples: 6,
     learningRate: 3e-4,
@@ -280,6 +299,7 @@ const PER_PRESET: Record<PresetName, Omit<EngineConfig, keyof typeof SHARED | 'p
   base: {
     batchSize: 32,
     references: 6,
+    replayReferences: 6,
     inductionInputs: 10,
     learnabilitySamples: 8,
     learningRate: 1e-4,
@@ -349,7 +369,9 @@ export function upgradeConfig(saved: Partial<EngineConfig> & { preset: PresetNam
   };
   const base = defaultConfig(saved.preset);
   const missing = Object.fromEntries((Object.keys(FIELDS) as Field[]).filter((f) => !(f in saved)).map((f) => [f, f in legacy ? legacy[f] : base[f]]));
-  return { ...base, ...missing, ...saved } as EngineConfig;
+  const upgraded = { ...base, ...missing, ...saved } as EngineConfig;
+  // Replay's prompts showed the run's own K references before they had a setting of their own.
+  return 'replayReferences' in saved ? upgraded : { ...upgraded, replayReferences: upgraded.references };
 }
 
 /** The optimiser's settings of a run (the rest are the optimiser's defaults). */

@@ -81,10 +81,11 @@ export class Curriculum {
   /**
    * Levels for `count` proposals: the first half at the current level, the rest uniform over
    * 1..reached, or over 1..`reachAtLeast` where that is higher (replay's look ahead, `replayLevel`).
+   * `spread` is the share drawn uniformly (replay's `replaySpread`; a half for proposals).
    */
-  levelsFor(count: number, rng: Rng, reachAtLeast = 0): number[] {
+  levelsFor(count: number, rng: Rng, reachAtLeast = 0, spread = 0.5): number[] {
     if (!this.auto) return new Array<number>(count).fill(this.fixed);
-    const current = Math.ceil(count / 2);
+    const current = count - Math.floor(count * spread);
     const reach = Math.min(MAX_LEVEL, Math.max(this.state.reached, reachAtLeast));
     return Array.from({ length: count }, (_, i) => (i < current ? this.state.level : 1 + randomInt(rng, reach)));
   }

@@ -433,9 +433,9 @@ export class SelfPlay {
    * A deduction/abduction proposal prompt with references from its buffer, at `level`, and with
    * parameter types drawn from the grammar when `drawSignatures` is on.
    */
-  private proposalJob(type: 'deduction' | 'abduction', level: number): SampleJob {
+  private proposalJob(type: 'deduction' | 'abduction', level: number, referenceCount = this.config.references): SampleJob {
     const c = this.config;
-    const references = this.buffers[type].uniformDistinct(c.references, this.rng);
+    const references = this.buffers[type].uniformDistinct(referenceCount, this.rng);
     if (!c.drawSignatures) return this.prompts.propose(type, references, level);
     const tokenizer = this.model.tokenizer;
     this.walkWeights ??= structuredWeights(tokenizer);
@@ -665,18 +665,18 @@ export class SelfPlay {
   }
 
   /**
-   * `count` new programs the proposer writes for replay (at the curriculum's levels, half of them
-   * up to `replayLevel`; alternating the deduction and abduction prompts), run on new argument
-   * lists: those that pass (checkedPrograms).
+   * `count` new programs the proposer writes for replay (at the curriculum's levels,
+   * `replaySpread` of them over the levels up to `replayLevel`; alternating the deduction and
+   * abduction prompts), run on new argument lists: those that pass (checkedPrograms).
    */
   private async replayPrograms(count: number): Promise<CheckedProgram[]> {
     const c = this.config;
     const writers = (['deduction', 'abduction'] as const).filter((t) => c[t]);
     const jobs = this.curriculum
-      .levelsFor(Math.ceil(count / c.replayGroup), this.rng, c.replayLevel)
+      .levelsFor(Math.ceil(count / c.replayGroup), this.rng, c.replayLevel, c.replaySpread)
       .flatMap((level, k) => {
         const type = writers[k % writers.length]!;
-        const { followedBy: _input, ...programOnly } = this.proposalJob(type, level);
+        const { followedBy: _input, ...programOnly } = this.proposalJob(type, level, c.replayReferences);
         return Array.from({ length: c.replayGroup }, () => ({ ...programOnly }));
       })
       .slice(0, count);

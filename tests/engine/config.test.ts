@@ -70,6 +70,8 @@ describe('the engine config', () => {
     delete saved.replayUpdates;
     delete saved.replayDeductionWeight;
     delete saved.replayLevel;
+    delete saved.replayReferences;
+    saved.references = 3;
     delete saved.examTasks;
     delete saved.drawSignatures;
     const upgraded = upgradeConfig(saved);
@@ -85,6 +87,10 @@ describe('the engine config', () => {
     // nor did its replay write programs above the curriculum's level
     expect(upgraded.replayLevel).toBe(0);
     expect(defaultConfig('tiny').replayLevel).toBe(2);
+    // and its replay prompts showed the run's own references
+    expect(upgraded.replayReferences).toBe(3);
+    expect(upgradeConfig({ ...saved, replayReferences: 1 }).replayReferences).toBe(1);
+    expect(defaultConfig('tiny').replayReferences).toBe(defaultConfig('tiny').references);
     expect(upgraded.learningRate).toBe(defaultConfig('tiny').learningRate);
     expect(defaultConfig('tiny').averageDecay).toBe(0.99);
     expect(optimizerOptions(applySettings(defaultConfig('tiny'), ['averageDecay=0.5', 'learningRate=0.002']))).toEqual({

@@ -64,6 +64,16 @@ describe('the program curriculum', () => {
     expect(new Curriculum(2).levelsFor(4, createRng(1), 4)).toEqual([2, 2, 2, 2]);
   });
 
+  it('draws replaySpread of the levels over the look ahead and the rest at the current level', () => {
+    const levels = new Curriculum(0).levelsFor(400, createRng(3), 2, 0.25);
+    expect(levels.slice(0, 300).every((l) => l === 1)).toBe(true);
+    const spread = levels.slice(300);
+    expect(spread.filter((l) => l === 2).length).toBeGreaterThan(30);
+    expect(spread.filter((l) => l === 1).length).toBeGreaterThan(30);
+    expect(new Curriculum(0).levelsFor(8, createRng(3), 2, 0).every((l) => l === 1)).toBe(true);
+    expect(new Curriculum(0).levelsFor(3, createRng(3), 2, 0.5).slice(0, 2)).toEqual([1, 1]);
+  });
+
   it('keeps a fixed level whatever the solver does, and resumes from a saved state', () => {
     const fixed = new Curriculum(2);
     for (let i = 0; i < 20; i++) fixed.observe(1);

@@ -167,6 +167,36 @@ describe('a seeded self-play run', () => {
     expect(chosen.every((d) => d.signature === undefined)).toBe(true);
   }, 600_000);
 
+  it('shows replayReferences references in the prompts that write replay programs, and proposals keep their K', async () => {
+    const referencesPerPrompt = async (replayReferences: number) => {
+      const counts = { proposals: [] as number[], replay: [] as number[] };
+      await firstStep(['evalEvery=0', 'batchSize=4', 'references=2', `replayReferences=${replayReferences}`], (session) => {
+        const tokenizer = session.model.tokenizer;
+        const writers = new Set([tokenizer.id('<propose:deduction>'), tokenizer.id('<propose:abduction>')]);
+        const sample = session.model.sample.bind(session.model);
+        session.model.sample = async (jobs, settings) => {
+          for (const job of jobs) {
+            if (!writers.has(job.prompt[0]!)) continue;
+            const references = job.prompt.filter((t) => t === tokenizer.id('<reference>')).length;
+            // a proposal writes its input after the program; replay's jobs write the program only
+            (job.followedBy ? counts.proposals : counts.replay).push(references);
+          }
+          return sample(jobs, settings);
+        };
+      });
+      return counts;
+    };
+    const none = await referencesPerPrompt(0);
+    // seeding's proposals see the one or two triplets its buffers hold; the step's see K = 2
+    expect(none.proposals.length).toBeGreaterThanOrEqual(8);
+    expect(none.proposals.slice(-8).every((n) => n === 2)).toBe(true);
+    expect(none.replay.length).toBeGreaterThan(8);
+    expect(none.replay.every((n) => n === 0)).toBe(true);
+    const two = await referencesPerPrompt(2);
+    expect(two.replay.length).toBeGreaterThan(8);
+    expect(two.replay.every((n) => n === 2)).toBe(true);
+  }, 600_000);
+
   it('keeps held-out programs out of its buffers under other names too', async () => {
     const settings = ['evalEvery=0', 'batchSize=8'];
     const bufferedCodes = (session: Session) =>
