@@ -83,9 +83,10 @@ export interface EngineConfig {
    */
   replayBalance: boolean;
   /**
-   * Replay's programs: half at the curriculum's level, half uniform over the levels up to the
-   * higher of the level reached and this one, so that replay shows the model programs of levels
-   * its curriculum has not reached (0: only those reached). A fixed `level` fixes replay's too.
+   * Replay's programs: `replaySpread` of them (a half) uniform over the levels up to the higher
+   * of the level reached and this one, the rest at the curriculum's level, so that replay shows
+   * the model programs of levels its curriculum has not reached (0: only those reached). A fixed
+   * `level` fixes replay's too.
    */
   replayLevel: number;
   /** Share of replay's programs drawn uniformly over the levels up to `replayLevel`; the rest are at the curriculum's level. */
@@ -200,7 +201,7 @@ export const FIELDS: Readonly<Record<Field, FieldSpec>> = {
     kind: 'int',
     min: 0,
     max: 4,
-    doc: 'replay writes half its programs over the levels up to this one, whatever the curriculum has reached (0: only those reached)',
+    doc: 'replay writes replaySpread of its programs over the levels up to this one, whatever the curriculum has reached (0: only those reached)',
   },
   replaySpread: {
     kind: 'number',
