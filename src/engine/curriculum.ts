@@ -79,9 +79,9 @@ export class Curriculum {
   }
 
   /**
-   * Levels for `count` proposals: the first half at the current level, the rest uniform over
-   * 1..reached, or over 1..`reachAtLeast` where that is higher (replay's look ahead, `replayLevel`).
-   * `spread` is the share drawn uniformly (replay's `replaySpread`; a half for proposals).
+   * Levels for `count` proposals: all but a `spread` share (a half for proposals; replay's
+   * `replaySpread`) at the current level, that share uniform over 1..reached, or over
+   * 1..`reachAtLeast` where that is higher (replay's look ahead, `replayLevel`).
    */
   levelsFor(count: number, rng: Rng, reachAtLeast = 0, spread = 0.5): number[] {
     if (!this.auto) return new Array<number>(count).fill(this.fixed);

@@ -430,8 +430,9 @@ export class SelfPlay {
   }
 
   /**
-   * A deduction/abduction proposal prompt with references from its buffer, at `level`, and with
-   * parameter types drawn from the grammar when `drawSignatures` is on.
+   * A deduction/abduction proposal prompt with `referenceCount` references from its buffer (K
+   * unless replay asks for its own count), at `level`, and with parameter types drawn from the
+   * grammar when `drawSignatures` is on.
    */
   private proposalJob(type: 'deduction' | 'abduction', level: number, referenceCount = this.config.references): SampleJob {
     const c = this.config;

@@ -15,7 +15,7 @@ import { heldoutMatcher, renameTypedNames } from '../../src/engine/heldout';
 import type { StepMetrics } from '../../src/engine/metrics';
 import { PROBE_REQUESTS, type SpeedProbe } from '../../src/engine/speed-probe';
 import { type ParamType, parseSignature, TYPED_NAMES } from '../../src/lang/types';
-import type { SampleJob } from '../../src/model-service/model-service';
+import type { SampleJob, SampleOutcome } from '../../src/model-service/model-service';
 
 const config = applySettings(defaultConfig('tiny'), [
   'batchSize=2',
@@ -70,6 +70,16 @@ async function firstStep(
   } finally {
     session.close();
   }
+}
+
+/** A spy on the session's real sampler: `see` gets every batch of jobs with what was written for them. */
+function watchSampler(session: Session, see: (jobs: SampleJob[], written: SampleOutcome[]) => void): void {
+  const sample = session.model.sample.bind(session.model);
+  session.model.sample = async (jobs, settings) => {
+    const written = await sample(jobs, settings);
+    see(jobs, written);
+    return written;
+  };
 }
 
 /** `code` with each typed name replaced by another name of its type that the code does not use. */
@@ -140,18 +150,15 @@ describe('a seeded self-play run', () => {
   it('with drawSignatures, every proposal and replay program takes the parameter types drawn for it', async () => {
     const programJobs = async (draw: boolean) => {
       const seen: { signature: SampleJob['signature']; code: string | undefined }[] = [];
-      await firstStep(['evalEvery=0', 'batchSize=8', `drawSignatures=${draw}`], (session) => {
-        const sample = session.model.sample.bind(session.model);
-        // a spy on the real sampler: which proposal jobs it is given, and what it writes for them
-        session.model.sample = async (jobs, settings) => {
-          const out = await sample(jobs, settings);
+      await firstStep(['evalEvery=0', 'batchSize=8', `drawSignatures=${draw}`], (session) =>
+        // which proposal jobs the sampler is given, and what it writes for them
+        watchSampler(session, (jobs, out) =>
           jobs.forEach((job, i) => {
             if (job.kind === 'program' && job.prompt[0] !== session.model.tokenizer.id('<solve:induction>'))
               seen.push({ signature: job.signature, code: out[i]!.parts[0] });
-          });
-          return out;
-        };
-      });
+          }),
+        ),
+      );
       return seen;
     };
     const drawn = await programJobs(true);
@@ -173,16 +180,14 @@ describe('a seeded self-play run', () => {
       await firstStep(['evalEvery=0', 'batchSize=4', 'references=2', `replayReferences=${replayReferences}`], (session) => {
         const tokenizer = session.model.tokenizer;
         const writers = new Set([tokenizer.id('<propose:deduction>'), tokenizer.id('<propose:abduction>')]);
-        const sample = session.model.sample.bind(session.model);
-        session.model.sample = async (jobs, settings) => {
+        const reference = tokenizer.id('<reference>');
+        watchSampler(session, (jobs) => {
           for (const job of jobs) {
             if (!writers.has(job.prompt[0]!)) continue;
-            const references = job.prompt.filter((t) => t === tokenizer.id('<reference>')).length;
             // a proposal writes its input after the program; replay's jobs write the program only
-            (job.followedBy ? counts.proposals : counts.replay).push(references);
+            (job.followedBy ? counts.proposals : counts.replay).push(job.prompt.filter((t) => t === reference).length);
           }
-          return sample(jobs, settings);
-        };
+        });
       });
       return counts;
     };
@@ -215,16 +220,12 @@ describe('a seeded self-play run', () => {
     const buffered: string[] = [];
     await firstStep(
       settings,
-      (session) => {
-        const sample = session.model.sample.bind(session.model);
-        session.model.sample = async (jobs, sampleSettings) => {
-          const out = await sample(jobs, sampleSettings);
+      (session) =>
+        watchSampler(session, (jobs, out) =>
           jobs.forEach((job, i) => {
             if (job.kind === 'program' && job.followedBy !== undefined) written.push(out[i]!.parts[0] ?? '');
-          });
-          return out;
-        };
-      },
+          }),
+        ),
       { heldout, after: (session) => buffered.push(...bufferedCodes(session)) },
     );
     // written again under their first names: only a comparison up to renaming knows them
