@@ -20,8 +20,14 @@ export interface EngineConfig {
   references: number;
   /** N: inputs an induction proposer writes; the first half is shown, the rest hidden (paper: 10). */
   inductionInputs: number;
-  /** n: solver attempts per valid proposal for its learnability, not trained on (paper: 8). */
+  /** n: solver attempts per valid proposal for its learnability (paper: 8; not trained on there). */
   learnabilitySamples: number;
+  /**
+   * Our addition, off by default: the n learnability attempts also train the solver, each valid
+   * proposal's attempts a group of their own (advantage against that task's mean, as GRPO does),
+   * beside TRR++'s solver rows. Rewards stay the executor's verdicts: no hindsight targets.
+   */
+  trainAttempts: boolean;
   temperature: number;
   learningRate: number;
   /**
@@ -155,6 +161,7 @@ export const FIELDS: Readonly<Record<Field, FieldSpec>> = {
   references: { kind: 'int', min: 0, max: 16, doc: 'K, reference triplets shown to a proposer' },
   inductionInputs: { kind: 'int', min: 2, max: 16, doc: 'N, inputs per induction task (half shown)' },
   learnabilitySamples: { kind: 'int', min: 2, max: 32, doc: 'n, solver attempts per proposal for its learnability' },
+  trainAttempts: { kind: 'bool', doc: "the learnability attempts also train the solver, each proposal's n attempts a group of their own" },
   temperature: { kind: 'number', min: 0.05, max: 4, doc: 'sampling temperature' },
   learningRate: { kind: 'number', min: 1e-7, max: 0.1, doc: 'AdamW learning rate' },
   averageDecay: {
@@ -233,6 +240,7 @@ const SHARED = {
   abduction: true,
   induction: true,
   trainProposer: true,
+  trainAttempts: false,
   temperature: 1,
   clipEpsilon: 0.2,
   entropyCoef: 0,

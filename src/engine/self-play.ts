@@ -1,10 +1,10 @@
 /**
  * The Absolute Zero loop (SPEC §1) over the model service and the executor. One step:
  * propose (three task types, at the curriculum's program levels), validate every proposal
- * (constant programs are rejected), measure each valid proposal's learnability with n untrained
- * solver attempts, append the valid ones to their buffers, solve a batch per task type (newest
- * tasks first, then balanced by answer), reward both roles, TRR++ advantages over the six
- * groups, and one update: the PPO loss plus, with `hindsight`, cross-entropy on the answers the
+ * (constant programs are rejected), measure each valid proposal's learnability with n solver
+ * attempts (untrained, as in the paper, unless `trainAttempts`), append the valid ones to their
+ * buffers, solve a batch per task type (newest tasks first, then balanced by answer), reward both
+ * roles, TRR++ advantages over the six groups, and one update: the PPO loss plus, with `hindsight`, cross-entropy on the answers the
  * executor vouches for. No DOM, no React: it runs in Node and in the model worker alike.
  */
 import type { ExecRequest, Verdict } from '../executor/types';
@@ -56,6 +56,8 @@ interface Learnability {
   value: number;
   successes: number;
   attempts: FeedAttempt[];
+  /** the attempts as solver rows, rewarded like any solver answer (trained on with `trainAttempts`) */
+  rows: Row[];
 }
 
 type SolverTask = GradedSolveTask & { level?: number };
@@ -249,7 +251,8 @@ export class SelfPlay {
     const exam = this.curriculum.examDue ? await this.levelExam(level) : null;
     if (exam !== null) this.curriculum.observeExam(exam);
 
-    let train = await this.update(rows, c.hindsight ? hindsightTargets(graded, this.extraHindsightTasks()) : []);
+    const attemptGroups = c.trainAttempts ? [...learn.values()].map((l) => l.rows) : [];
+    let train = await this.update(rows, c.hindsight ? hindsightTargets(graded, this.extraHindsightTasks()) : [], attemptGroups);
     if (c.hindsight && c.replayUpdates > 0) train = await this.replay(train);
     const metrics = this.metrics(proposals, solved, rows, learn, train);
     metrics.curriculum = { level, reached: this.curriculum.reached, auto: this.curriculum.auto, exam };
@@ -474,7 +477,7 @@ export class SelfPlay {
     return true;
   }
 
-  /** n solver attempts per valid proposal at the sampling temperature; not trained on. */
+  /** n solver attempts per valid proposal at the sampling temperature (trained on only with `trainAttempts`). */
   private async measureLearnability(valid: Proposal[]): Promise<Map<Proposal, Learnability>> {
     const n = this.config.learnabilitySamples;
     const tasks = valid.map((p) => solverTaskOf(p));
@@ -489,7 +492,10 @@ export class SelfPlay {
       const attempts = Array.from({ length: n }, (_, k) => ({ answer: answers[i * n + k]!.text, outcome: outcomeOf(verdicts[i * n + k]!) }));
       for (const a of attempts) this.records.record(p.type, p.task!.id, this.step, a.outcome, a.answer);
       const successes = attempts.filter((a) => a.outcome === 'correct').length;
-      result.set(p, { value: learnability(successes, n), successes, attempts });
+      const rows = attempts.map(
+        (a, k): Row => ({ type: p.type, role: 'solve', job: jobs[i * n + k]!, sample: answers[i * n + k]!, reward: solverReward(a.outcome) }),
+      );
+      result.set(p, { value: learnability(successes, n), successes, attempts, rows });
     });
     return result;
   }
@@ -549,27 +555,32 @@ export class SelfPlay {
 
   /**
    * TRR++ over the six groups and one update: the PPO loss on the rows with a non-zero
-   * advantage, plus cross-entropy on the hindsight targets the grammar admits.
+   * advantage, plus cross-entropy on the hindsight targets the grammar admits. `ownGroups` (the
+   * learnability attempts, with `trainAttempts`) are normalised each on its own.
    */
-  private async update(rows: Row[], targets: readonly HindsightTarget[]): Promise<TrainFigures | null> {
+  private async update(rows: Row[], targets: readonly HindsightTarget[], ownGroups: readonly Row[][] = []): Promise<TrainFigures | null> {
     this.onPhase?.('update');
     const t0 = performance.now();
     const batch: TrainBatch = { tokens: [], promptLengths: [], advantages: [], oldLogProbs: [], masks: [], hindsight: [] };
+    const groups: Row[][] = [];
     for (const type of TASK_TYPES) {
       for (const role of ['propose', 'solve'] as const) {
         if (role === 'propose' && !this.config.trainProposer) continue;
-        const group = rows.filter((r) => r.type === type && r.role === role && r.sample.tokens.length > 0);
-        const advantages = groupAdvantages(group.map((r) => r.reward));
-        group.forEach((row, i) => {
-          if (advantages[i] === 0) return;
-          batch.tokens.push([...row.job.prompt, ...row.sample.tokens]);
-          batch.promptLengths.push(row.job.prompt.length);
-          batch.advantages.push(advantages[i]!);
-          batch.oldLogProbs.push(row.sample.logProbs);
-          batch.masks!.push(row.sample.masks);
-          batch.hindsight!.push(false);
-        });
+        groups.push(rows.filter((r) => r.type === type && r.role === role));
       }
+    }
+    for (const group of [...groups, ...ownGroups]) {
+      const rowsWithTokens = group.filter((r) => r.sample.tokens.length > 0);
+      const advantages = groupAdvantages(rowsWithTokens.map((r) => r.reward));
+      rowsWithTokens.forEach((row, i) => {
+        if (advantages[i] === 0) return;
+        batch.tokens.push([...row.job.prompt, ...row.sample.tokens]);
+        batch.promptLengths.push(row.job.prompt.length);
+        batch.advantages.push(advantages[i]!);
+        batch.oldLogProbs.push(row.sample.logProbs);
+        batch.masks!.push(row.sample.masks);
+        batch.hindsight!.push(false);
+      });
     }
     const hindsightRows = this.addHindsightRows(batch, targets);
     if (batch.tokens.length === 0) return null;

@@ -147,6 +147,54 @@ describe('a seeded self-play run', () => {
     }
   }, 600_000);
 
+  it('with trainAttempts, also trains on the learnability attempts, each proposal’s a zero-mean group after the TRR++ rows', async () => {
+    const n = 4;
+    const settings = ['hindsight=false', 'evalEvery=0', 'examTasks=0', 'batchSize=4', `learnabilitySamples=${n}`];
+    const solving = (session: Session, jobs: SampleJob[]) => {
+      const solveTokens = ['deduction', 'abduction', 'induction'].map((t) => session.model.tokenizer.id(`<solve:${t}>`));
+      return jobs.every((j) => solveTokens.includes(j.prompt[0]!));
+    };
+    const step = async (trainAttempts: boolean) => {
+      const trained: { row: string; advantage: number }[] = [];
+      const solveCalls: { jobs: SampleJob[]; written: SampleOutcome[] }[] = [];
+      await firstStep([...settings, `trainAttempts=${trainAttempts}`], (session) => {
+        watchSampler(session, (jobs, written) => {
+          if (solving(session, jobs)) solveCalls.push({ jobs, written });
+        });
+        const train = session.model.train.bind(session.model);
+        session.model.train = (batch, options) => {
+          batch.tokens.forEach((tokens, i) => trained.push({ row: tokens.join(' '), advantage: batch.advantages[i]! }));
+          return train(batch, options);
+        };
+      });
+      // the first solving call of a step is the learnability attempts (n a proposal), the next the solver's batch
+      const attempts = solveCalls[0]!;
+      return { trained, attempts };
+    };
+    const without = await step(false);
+    const withAttempts = await step(true);
+    // the same step up to the update: the TRR++ rows come first and unchanged
+    expect(withAttempts.trained.slice(0, without.trained.length)).toEqual(without.trained);
+    const extra = withAttempts.trained.slice(without.trained.length);
+    expect(extra.length).toBeGreaterThan(0);
+    const { jobs, written } = withAttempts.attempts;
+    expect(jobs.length % n).toBe(0);
+    const groupOf = new Map<string, number>();
+    jobs.forEach((job, j) => groupOf.set([...job.prompt, ...written[j]!.tokens].join(' '), Math.floor(j / n)));
+    const sums = new Map<number, number[]>();
+    for (const { row, advantage } of extra) {
+      const group = groupOf.get(row);
+      expect(group).toBeDefined();
+      sums.set(group!, [...(sums.get(group!) ?? []), advantage]);
+    }
+    for (const advantages of sums.values()) {
+      expect(advantages.reduce((a, b) => a + b, 0)).toBeCloseTo(0, 4);
+      expect(Math.min(...advantages)).toBeLessThan(0);
+      expect(Math.max(...advantages)).toBeGreaterThan(0);
+      expect(advantages.length).toBeLessThanOrEqual(n);
+    }
+  }, 600_000);
+
   it('with drawSignatures, every proposal and replay program takes the parameter types drawn for it', async () => {
     const programJobs = async (draw: boolean) => {
       const seen: { signature: SampleJob['signature']; code: string | undefined }[] = [];
