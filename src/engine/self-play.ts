@@ -4,8 +4,9 @@
  * (constant programs are rejected), measure each valid proposal's learnability with n solver
  * attempts (untrained, as in the paper, unless `trainAttempts`), append the valid ones to their
  * buffers, solve a batch per task type (newest tasks first, then balanced by answer), reward both
- * roles, TRR++ advantages over the six groups, and one update: the PPO loss plus, with `hindsight`, cross-entropy on the answers the
- * executor vouches for. No DOM, no React: it runs in Node and in the model worker alike.
+ * roles, TRR++ advantages over the six groups, and one update: the PPO loss plus, with
+ * `hindsight`, cross-entropy on the answers the executor vouches for. No DOM, no React: it runs
+ * in Node and in the model worker alike.
  */
 import type { ExecRequest, Verdict } from '../executor/types';
 import type { ProgramLevel } from '../lang/levels';
