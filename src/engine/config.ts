@@ -117,6 +117,13 @@ export interface EngineConfig {
    * one type. The model still writes the names, the body and the input.
    */
   drawSignatures: boolean;
+  /**
+   * Deduction/abduction proposals are programs only: the engine draws each one's argument list
+   * as the constant probes draw theirs (typed random values), instead of the model writing it.
+   * A departure from the paper, off by default: its pure AZR proposer wrote empty arguments for
+   * half its deduction programs (README, Learning, run 34).
+   */
+  drawInputs: boolean;
   /** Extra random inputs each proposal is run on; all outputs equal means it is rejected as `constant` (0: off). */
   constantProbes: number;
   /**
@@ -225,6 +232,7 @@ export const FIELDS: Readonly<Record<Field, FieldSpec>> = {
     doc: "fresh grammar programs of the curriculum's level answered every 5 steps; it rises at half right (0: rise on own tasks)",
   },
   drawSignatures: { kind: 'bool', doc: "proposals take parameter types drawn from the grammar's walk instead of the model's choice" },
+  drawInputs: { kind: 'bool', doc: 'deduction/abduction proposals are programs only; the engine draws their argument lists as the probes do' },
   constantProbes: { kind: 'int', min: 0, max: 8, doc: 'extra inputs a proposal runs on to reject constant programs (0: off)' },
   rejectCopies: { kind: 'bool', doc: 'reject copy proposals (every output one of its arguments, as `return x`); needs constantProbes > 0' },
   balanceTasks: { kind: 'bool', doc: 'balance solver batches by output type and value' },
@@ -261,6 +269,7 @@ const SHARED = {
   level: 0,
   examTasks: 32,
   drawSignatures: true,
+  drawInputs: false,
   constantProbes: 3,
   rejectCopies: true,
   balanceTasks: true,

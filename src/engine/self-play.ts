@@ -83,6 +83,8 @@ interface Proposal {
   reason: string;
   /** induction: the buffered program the inputs were written for */
   program?: string;
+  /** deduction/abduction with `drawInputs`: the argument list the engine drew for the program */
+  drawnInput?: string;
   /** program level the proposal was written at (induction: its program's) */
   level?: number;
 }
@@ -373,7 +375,9 @@ export class SelfPlay {
     const planned: { type: TaskType; job: SampleJob; program?: string; level?: number }[] = [];
     for (const type of ['deduction', 'abduction'] as const) {
       for (const level of this.curriculum.levelsFor(counts[type] ?? 0, this.rng)) {
-        planned.push({ type, level, job: this.proposalJob(type, level) });
+        const job = this.proposalJob(type, level);
+        const { followedBy: _input, ...programOnly } = job;
+        planned.push({ type, level, job: c.drawInputs ? programOnly : job });
       }
     }
     // Uniform over the deduction and abduction buffers together, without copying them.
@@ -387,15 +391,21 @@ export class SelfPlay {
       planned.map((p) => p.job),
       'propose',
     );
+    const complete = samples.map((s) => s.stopReason === 'eos' || s.stopReason === 'constraint');
+    // drawInputs: the model wrote only the program; its argument list is drawn as the probes' are.
+    const drawn = planned.map((p, i) =>
+      c.drawInputs && p.type !== 'induction' && complete[i] && samples[i]!.parts.length === 1 ? this.probeInputs(samples[i]!.parts[0]!, '', 1)[0] : undefined,
+    );
     const requests = planned.map((p, i) => {
       const s = samples[i]!;
-      const complete = s.stopReason === 'eos' || s.stopReason === 'constraint';
+      if (!complete[i]) return null;
       if (p.type === 'induction') {
-        if (!complete || s.parts.length !== c.inductionInputs + 1) return null;
+        if (s.parts.length !== c.inductionInputs + 1) return null;
         return { kind: 'validate' as const, code: p.program!, inputs: s.parts.slice(0, c.inductionInputs) };
       }
-      if (!complete || s.parts.length !== 2) return null;
-      return { kind: 'validate' as const, code: s.parts[0]!, inputs: [s.parts[1]!] };
+      const input = c.drawInputs ? drawn[i] : s.parts.length === 2 ? s.parts[1] : undefined;
+      if (input === undefined) return null;
+      return { kind: 'validate' as const, code: s.parts[0]!, inputs: [input] };
     });
     const verdicts = await this.execute(requests, 'validate');
     const { constant, copy, probes } = await this.timed('validate', () =>
@@ -404,7 +414,15 @@ export class SelfPlay {
     return planned.map((p, i) => {
       const s = samples[i]!;
       const verdict = verdicts[i];
-      const base = { type: p.type, job: p.job, sample: s, task: null, program: p.program, ...(p.level ? { level: p.level } : {}) };
+      const base = {
+        type: p.type,
+        job: p.job,
+        sample: s,
+        task: null,
+        program: p.program,
+        ...(p.level ? { level: p.level } : {}),
+        ...(drawn[i] !== undefined ? { drawnInput: drawn[i] } : {}),
+      };
       if (!verdict) return { ...base, reason: 'truncated' };
       if (!verdict.ok) return { ...base, reason: verdict.reason };
       const outputs = verdict.outputs ?? [];
@@ -429,7 +447,8 @@ export class SelfPlay {
         if (probe.at === i && this.model.tokenizer.encode(probe.output).length < c.outputTokens)
           this.probeTriplets.push({ code, input: probe.input, output: probe.output });
       }
-      return { ...base, reason: 'ok', task: { kind: 'triplet' as const, id, code, input: s.parts[1]!, output: outputs[0]!, step: this.step, ...level } };
+      const input = requests[i]!.inputs[0]!;
+      return { ...base, reason: 'ok', task: { kind: 'triplet' as const, id, code, input, output: outputs[0]!, step: this.step, ...level } };
     });
   }
 
@@ -740,7 +759,15 @@ function feedItemOf(p: Proposal, step: number, learn: Learnability | undefined, 
     type: p.type,
     taskId: task?.id ?? null,
     program: task?.code ?? (induction ? (p.program ?? '') : (p.sample.parts[0] ?? p.sample.text)),
-    inputs: task ? (task.kind === 'induction' ? task.inputs : [task.input]) : induction ? p.sample.parts.slice(0, -1) : p.sample.parts.slice(1, 2),
+    inputs: task
+      ? task.kind === 'induction'
+        ? task.inputs
+        : [task.input]
+      : induction
+        ? p.sample.parts.slice(0, -1)
+        : p.drawnInput !== undefined
+          ? [p.drawnInput]
+          : p.sample.parts.slice(1, 2),
     outputs: task ? (task.kind === 'induction' ? task.outputs : [task.output]) : [],
     ...(task?.kind === 'induction' ? { message: task.message } : {}),
     verdict: p.reason,
