@@ -222,6 +222,48 @@ describe('a seeded self-play run', () => {
     expect(chosen.every((d) => d.signature === undefined)).toBe(true);
   }, 600_000);
 
+  it('with drawInputs, proposals are programs only and their triplets take arguments the engine drew', async () => {
+    const proposals = async (draw: boolean) => {
+      const seen = { jobs: [] as SampleJob[], written: [] as SampleOutcome[], triplets: [] as { code: string; input: string }[] };
+      await firstStep(
+        ['hindsight=false', 'evalEvery=0', 'examTasks=0', 'batchSize=8', `drawInputs=${draw}`],
+        (session) => {
+          const writers = new Set([session.model.tokenizer.id('<propose:deduction>'), session.model.tokenizer.id('<propose:abduction>')]);
+          watchSampler(session, (jobs, written) =>
+            jobs.forEach((job, i) => {
+              if (!writers.has(job.prompt[0]!)) return;
+              seen.jobs.push(job);
+              seen.written.push(written[i]!);
+            }),
+          );
+        },
+        {
+          after: (session) => {
+            const { deduction, abduction } = session.engine.buffers;
+            seen.triplets = [...deduction.items, ...abduction.items].filter((t) => t.id !== IDENTITY_SEED.id);
+          },
+        },
+      );
+      return seen;
+    };
+    const drawn = await proposals(true);
+    expect(drawn.jobs.length).toBeGreaterThan(16);
+    expect(drawn.jobs.every((job) => job.followedBy === undefined)).toBe(true);
+    const complete = drawn.written.filter((w) => w.stopReason === 'eos' || w.stopReason === 'constraint');
+    expect(complete.length).toBeGreaterThan(8);
+    for (const w of complete) expect(w.parts).toHaveLength(1);
+    // every buffered triplet is a program the model wrote, on an argument list it did not write
+    expect(drawn.triplets.length).toBeGreaterThan(4);
+    const programs = new Set(complete.map((w) => w.parts[0]));
+    for (const t of drawn.triplets) expect(programs.has(t.code)).toBe(true);
+    expect(new Set(drawn.triplets.map((t) => t.input)).size).toBeGreaterThan(drawn.triplets.length / 2);
+    // without it, the model writes the input after the program, as in the paper
+    const written = await proposals(false);
+    expect(written.jobs.every((job) => job.followedBy?.[0]?.marker === '<input>')).toBe(true);
+    const pairs = written.written.filter((w) => w.parts.length === 2).map((w) => `${w.parts[0]}\u0000${w.parts[1]}`);
+    for (const t of written.triplets) expect(pairs).toContain(`${t.code}\u0000${t.input}`);
+  }, 600_000);
+
   it('shows replayReferences references in the prompts that write replay programs, and proposals keep their K', async () => {
     const referencesPerPrompt = async (replayReferences: number) => {
       const counts = { proposals: [] as number[], replay: [] as number[] };
