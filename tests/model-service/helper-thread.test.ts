@@ -111,6 +111,41 @@ describe('a helper thread (threads=2)', () => {
     expect(Buffer.from(await x.save()).equals(Buffer.from(await y.save()))).toBe(true);
   }, 120_000);
 
+  it('samples its half as this thread would, before and after updates: the same greedy answers and log-probs', async () => {
+    const [one, two] = [await service(1), await service(2)];
+    const t = one.tokenizer;
+    // Program, literal and chained (an induction proposal's) jobs, prompts all different: half go to the helper.
+    const mixed: SampleJob[] = [0, 1, 2, 3].flatMap((k): SampleJob[] => [
+      {
+        kind: 'program',
+        prompt: [t.id('<propose:deduction>'), t.id('<program>'), ...t.encode(String(k))],
+        maxTokens: 40,
+        level: 1,
+        signature: [k % 2 ? 'int' : 'str'],
+      },
+      { kind: 'literal', prompt: [t.id('<solve:deduction>'), ...t.encode(`def f(x):\n    return x + ${k}`), t.id('<output>')], maxTokens: 12 },
+      {
+        kind: 'arguments',
+        signature: ['int'],
+        prompt: [t.id('<propose:induction>'), ...t.encode(`def f(x):\n    return x * ${k}`), t.id('<input>')],
+        maxTokens: 8,
+        followedBy: [
+          { marker: '<sep>', kind: 'arguments', signature: ['int'], maxTokens: 8 },
+          { marker: '<message>', kind: 'message', maxTokens: 6 },
+        ],
+      },
+    ]);
+    const b = batch(t.size);
+    for (let round = 0; round < 3; round++) {
+      const [a, c] = [await one.sample(mixed, { temperature: 0 }), await two.sample(mixed, { temperature: 0 })];
+      expect(c.map((s) => s.parts)).toEqual(a.map((s) => s.parts));
+      a.forEach((s, i) => s.logProbs.forEach((p, j) => expect(c[i]!.logProbs[j]).toBeCloseTo(p, 4)));
+      // between rounds, a sampling batch at temperature 1 (the helper's weights synced) and two updates
+      await Promise.all([one.sample(mixed, { temperature: 1 }), two.sample(mixed, { temperature: 1 })]);
+      for (let u = 0; u < 2; u++) await Promise.all([one.train(b, options), two.train(b, options)]);
+    }
+  }, 120_000);
+
   it('splits a sampling batch in halves that keep jobs with one prompt together', () => {
     const job = (id: number): SampleJob => ({ kind: 'program', prompt: [1, id], maxTokens: 8 });
     // Single jobs alternate, this thread first.
