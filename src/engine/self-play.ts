@@ -375,9 +375,7 @@ export class SelfPlay {
     const planned: { type: TaskType; job: SampleJob; program?: string; level?: number }[] = [];
     for (const type of ['deduction', 'abduction'] as const) {
       for (const level of this.curriculum.levelsFor(counts[type] ?? 0, this.rng)) {
-        const job = this.proposalJob(type, level);
-        const { followedBy: _input, ...programOnly } = job;
-        planned.push({ type, level, job: c.drawInputs ? programOnly : job });
+        planned.push({ type, level, job: this.proposalJob(type, level, { withInput: !c.drawInputs }) });
       }
     }
     // Uniform over the deduction and abduction buffers together, without copying them.
@@ -455,16 +453,26 @@ export class SelfPlay {
   /**
    * A deduction/abduction proposal prompt with `referenceCount` references from its buffer (K
    * unless replay asks for its own count), at `level`, and with parameter types drawn from the
-   * grammar when `drawSignatures` is on.
+   * grammar when `drawSignatures` is on. Without `withInput` the model writes the program only
+   * (replay, and proposals under `drawInputs`).
    */
-  private proposalJob(type: 'deduction' | 'abduction', level: number, referenceCount = this.config.references): SampleJob {
+  private proposalJob(
+    type: 'deduction' | 'abduction',
+    level: number,
+    { withInput = true, referenceCount = this.config.references }: { withInput?: boolean; referenceCount?: number } = {},
+  ): SampleJob {
     const c = this.config;
     const references = this.buffers[type].uniformDistinct(referenceCount, this.rng);
-    if (!c.drawSignatures) return this.prompts.propose(type, references, level);
-    const tokenizer = this.model.tokenizer;
-    this.walkWeights ??= structuredWeights(tokenizer);
-    const signature = drawSignature(tokenizer, { maxTokens: c.programTokens, level: level as ProgramLevel }, this.rng, this.walkWeights);
-    return this.prompts.propose(type, references, level, signature);
+    let signature: ReturnType<typeof drawSignature> | undefined;
+    if (c.drawSignatures) {
+      const tokenizer = this.model.tokenizer;
+      this.walkWeights ??= structuredWeights(tokenizer);
+      signature = drawSignature(tokenizer, { maxTokens: c.programTokens, level: level as ProgramLevel }, this.rng, this.walkWeights);
+    }
+    const job = this.prompts.propose(type, references, level, signature);
+    if (withInput) return job;
+    const { followedBy: _input, ...programOnly } = job;
+    return programOnly;
   }
 
   /** Up to `count` random argument lists for a program's signature, none equal to `exclude`. */
@@ -708,7 +716,7 @@ export class SelfPlay {
       .levelsFor(Math.ceil(count / c.replayGroup), this.rng, c.replayLevel, c.replaySpread)
       .flatMap((level, k) => {
         const type = writers[k % writers.length]!;
-        const { followedBy: _input, ...programOnly } = this.proposalJob(type, level, c.replayReferences);
+        const programOnly = this.proposalJob(type, level, { withInput: false, referenceCount: c.replayReferences });
         return Array.from({ length: c.replayGroup }, () => ({ ...programOnly }));
       })
       .slice(0, count);
