@@ -84,6 +84,11 @@ export interface EngineConfig {
    */
   replayGroup: number;
   /**
+   * A replay group shares its prompt (the references, so one prefill) but each of its programs
+   * draws its own parameter types and level; off, the group's programs share those too.
+   */
+  replayGroupReferencesOnly: boolean;
+  /**
    * Replay's deduction answers balanced in each update: every output value once, an output class
    * at most the held-out set's share (OutputCaps, heldout.ts).
    */
@@ -210,6 +215,10 @@ export const FIELDS: Readonly<Record<Field, FieldSpec>> = {
     doc: "most share of replay's programs that may be copies of an argument (1: no cap); replay asks for more to make up the rest",
   },
   replayGroup: { kind: 'int', min: 1, max: 16, doc: 'replay programs drawn per prompt, which is prefilled once for them (1: a prompt each)' },
+  replayGroupReferencesOnly: {
+    kind: 'bool',
+    doc: "a replay group shares only its prompt's references (one prefill); each program draws its own parameter types and level",
+  },
   replayBalance: { kind: 'bool', doc: "balance each replay update's deduction answers: every output value once" },
   replayLevel: {
     kind: 'int',
@@ -262,6 +271,7 @@ const SHARED = {
   replayDeductionWeight: 2,
   replayCopyShare: 0.03,
   replayGroup: 1,
+  replayGroupReferencesOnly: false,
   replayBalance: false,
   // 2: level-2 programs in a quarter of replay; induction +6 points on levels 1-2 (run 27, README, Learning).
   replayLevel: 2,

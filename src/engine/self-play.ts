@@ -452,17 +452,20 @@ export class SelfPlay {
 
   /**
    * A deduction/abduction proposal prompt with `referenceCount` references from its buffer (K
-   * unless replay asks for its own count), at `level`, and with parameter types drawn from the
+   * unless replay asks for its own count) or the `references` given, at `level`, and with parameter types drawn from the
    * grammar when `drawSignatures` is on. Without `withInput` the model writes the program only
    * (replay, and proposals under `drawInputs`).
    */
   private proposalJob(
     type: 'deduction' | 'abduction',
     level: number,
-    { withInput = true, referenceCount = this.config.references }: { withInput?: boolean; referenceCount?: number } = {},
+    {
+      withInput = true,
+      referenceCount = this.config.references,
+      references = this.buffers[type].uniformDistinct(referenceCount, this.rng),
+    }: { withInput?: boolean; referenceCount?: number; references?: readonly Triplet[] } = {},
   ): SampleJob {
     const c = this.config;
-    const references = this.buffers[type].uniformDistinct(referenceCount, this.rng);
     let signature: ReturnType<typeof drawSignature> | undefined;
     if (c.drawSignatures) {
       const tokenizer = this.model.tokenizer;
@@ -712,14 +715,23 @@ export class SelfPlay {
   private async replayPrograms(count: number): Promise<CheckedProgram[]> {
     const c = this.config;
     const writers = (['deduction', 'abduction'] as const).filter((t) => c[t]);
-    const jobs = this.curriculum
-      .levelsFor(Math.ceil(count / c.replayGroup), this.rng, c.replayLevel, c.replaySpread)
-      .flatMap((level, k) => {
-        const type = writers[k % writers.length]!;
-        const programOnly = this.proposalJob(type, level, { withInput: false, referenceCount: c.replayReferences });
-        return Array.from({ length: c.replayGroup }, () => ({ ...programOnly }));
-      })
-      .slice(0, count);
+    const groups = Math.ceil(count / c.replayGroup);
+    // replayGroupReferencesOnly: a group shares its prompt (one prefill) but not the draws that
+    // are not in it, each program's parameter types and level.
+    const own = c.replayGroupReferencesOnly && c.replayGroup > 1;
+    const levels = this.curriculum.levelsFor(own ? count : groups, this.rng, c.replayLevel, c.replaySpread);
+    const jobs: SampleJob[] = [];
+    for (let g = 0; g < groups; g++) {
+      const type = writers[g % writers.length]!;
+      const size = Math.min(c.replayGroup, count - jobs.length);
+      if (own) {
+        const references = this.buffers[type].uniformDistinct(c.replayReferences, this.rng);
+        for (let k = 0; k < size; k++) jobs.push(this.proposalJob(type, levels[jobs.length]!, { withInput: false, references }));
+      } else {
+        const programOnly = this.proposalJob(type, levels[g]!, { withInput: false, referenceCount: c.replayReferences });
+        for (let k = 0; k < size; k++) jobs.push({ ...programOnly });
+      }
+    }
     const samples = await this.sample(jobs, 'replay');
     const codes = freshPrograms(samples, this.isHeldout);
     const requests = replayRequests(codes, (code) => this.probeInputs(code, '', c.inductionInputs));

@@ -292,6 +292,33 @@ describe('a seeded self-play run', () => {
     expect(two.replay.every((n) => n === 2)).toBe(true);
   }, 600_000);
 
+  it('draws replay programs in groups of replayGroup sharing one prompt, and with replayGroupReferencesOnly nothing else', async () => {
+    const replayGroups = async (referencesOnly: boolean) => {
+      const groups: SampleJob[][] = [];
+      await firstStep(['evalEvery=0', 'examTasks=0', 'replayGroup=4', `replayGroupReferencesOnly=${referencesOnly}`], (session) => {
+        const writers = new Set([session.model.tokenizer.id('<propose:deduction>'), session.model.tokenizer.id('<propose:abduction>')]);
+        watchSampler(session, (jobs) => {
+          const replay = jobs.filter((job) => writers.has(job.prompt[0]!) && job.followedBy === undefined);
+          for (let k = 0; k < replay.length; k += 4) groups.push(replay.slice(k, k + 4));
+        });
+      });
+      return groups;
+    };
+    const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+    const full = (groups: SampleJob[][]) => groups.filter((g) => g.length === 4);
+    const whole = full(await replayGroups(false));
+    expect(whole.length).toBeGreaterThanOrEqual(3);
+    for (const group of whole) for (const job of group) expect(same(job, group[0])).toBe(true);
+    const shared = full(await replayGroups(true));
+    expect(shared.length).toBeGreaterThanOrEqual(3);
+    for (const group of shared) for (const job of group) expect(job.prompt).toEqual(group[0]!.prompt);
+    // each program its own parameter types: some group's differ (drawn, so not every group's)
+    expect(shared.some((group) => group.some((job) => !same(job.signature, group[0]!.signature)))).toBe(true);
+    expect(shared.every((group) => group.every((job) => job.signature !== undefined))).toBe(true);
+    // and the groups' prompts still differ from one another (references drawn per group)
+    expect(new Set(shared.map((group) => JSON.stringify(group[0]!.prompt))).size).toBeGreaterThan(1);
+  }, 600_000);
+
   it('keeps held-out programs out of its buffers under other names too', async () => {
     const settings = ['evalEvery=0', 'batchSize=8'];
     const bufferedCodes = (session: Session) =>
