@@ -79,8 +79,9 @@ export interface EngineConfig {
    */
   replayCopyShare: number;
   /**
-   * Replay programs drawn per prompt (the same references and level): a prompt is prefilled once
-   * for its group, so larger groups sample faster; 1 gives every program a prompt of its own.
+   * Replay programs drawn per prompt (the same references, parameter types and level): a prompt
+   * is prefilled once for its group, so larger groups sample faster; 1 gives every program a
+   * prompt of its own. Groups of 2 or 4 learnt less (runs 39-40, README, Learning).
    */
   replayGroup: number;
   /**

@@ -452,9 +452,9 @@ export class SelfPlay {
 
   /**
    * A deduction/abduction proposal prompt with `referenceCount` references from its buffer (K
-   * unless replay asks for its own count) or the `references` given, at `level`, and with parameter types drawn from the
-   * grammar when `drawSignatures` is on. Without `withInput` the model writes the program only
-   * (replay, and proposals under `drawInputs`).
+   * unless replay asks for its own count) or the `references` given, at `level`, and with
+   * parameter types drawn from the grammar when `drawSignatures` is on. Without `withInput` the
+   * model writes the program only (replay, and proposals under `drawInputs`).
    */
   private proposalJob(
     type: 'deduction' | 'abduction',
