@@ -81,7 +81,7 @@ export interface EngineConfig {
   /**
    * Replay programs drawn per prompt (the same references, parameter types and level): a prompt
    * is prefilled once for its group, so larger groups sample faster; 1 gives every program a
-   * prompt of its own. Groups of 2 or 4 learnt less (runs 39-40, README, Learning).
+   * prompt of its own. Groups of 2 or 4 learnt less (runs 39-41, README, Learning).
    */
   replayGroup: number;
   /**

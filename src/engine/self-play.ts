@@ -451,9 +451,9 @@ export class SelfPlay {
   }
 
   /**
-   * A deduction/abduction proposal prompt with `referenceCount` references from its buffer (K
-   * unless replay asks for its own count) or the `references` given, at `level`, and with
-   * parameter types drawn from the grammar when `drawSignatures` is on. Without `withInput` the
+   * A deduction/abduction proposal prompt with the `references` given (K drawn from its buffer
+   * unless replay gives its own), at `level`, and with parameter types drawn from the grammar
+   * when `drawSignatures` is on. Without `withInput` the
    * model writes the program only (replay, and proposals under `drawInputs`).
    */
   private proposalJob(
@@ -461,9 +461,8 @@ export class SelfPlay {
     level: number,
     {
       withInput = true,
-      referenceCount = this.config.references,
-      references = this.buffers[type].uniformDistinct(referenceCount, this.rng),
-    }: { withInput?: boolean; referenceCount?: number; references?: readonly Triplet[] } = {},
+      references = this.buffers[type].uniformDistinct(this.config.references, this.rng),
+    }: { withInput?: boolean; references?: readonly Triplet[] } = {},
   ): SampleJob {
     const c = this.config;
     let signature: ReturnType<typeof drawSignature> | undefined;
@@ -724,13 +723,9 @@ export class SelfPlay {
     for (let g = 0; g < groups; g++) {
       const type = writers[g % writers.length]!;
       const size = Math.min(c.replayGroup, count - jobs.length);
-      if (own) {
-        const references = this.buffers[type].uniformDistinct(c.replayReferences, this.rng);
-        for (let k = 0; k < size; k++) jobs.push(this.proposalJob(type, levels[jobs.length]!, { withInput: false, references }));
-      } else {
-        const programOnly = this.proposalJob(type, levels[g]!, { withInput: false, referenceCount: c.replayReferences });
-        for (let k = 0; k < size; k++) jobs.push({ ...programOnly });
-      }
+      const references = this.buffers[type].uniformDistinct(c.replayReferences, this.rng);
+      const whole = own ? null : this.proposalJob(type, levels[g]!, { withInput: false, references });
+      for (let k = 0; k < size; k++) jobs.push(whole ? { ...whole } : this.proposalJob(type, levels[jobs.length]!, { withInput: false, references }));
     }
     const samples = await this.sample(jobs, 'replay');
     const codes = freshPrograms(samples, this.isHeldout);
