@@ -124,6 +124,12 @@ export interface EngineConfig {
    */
   drawSignatures: boolean;
   /**
+   * The engine's own argument lists (replay's, the constant probes', `drawInputs`') come from the
+   * weighted walk that writes the held-out set's (strings of every length up to 8 characters,
+   * ints of one or two digits), not a uniform walk (strings nearly all empty or 8 characters).
+   */
+  structuredArguments: boolean;
+  /**
    * Deduction/abduction proposals are programs only: the engine draws each one's argument list
    * as the constant probes draw theirs (typed random values), instead of the model writing it.
    * A departure from the paper, off by default: its pure AZR proposer wrote empty arguments for
@@ -242,6 +248,10 @@ export const FIELDS: Readonly<Record<Field, FieldSpec>> = {
     doc: "fresh grammar programs of the curriculum's level answered every 5 steps; it rises at half right (0: rise on own tasks)",
   },
   drawSignatures: { kind: 'bool', doc: "proposals take parameter types drawn from the grammar's walk instead of the model's choice" },
+  structuredArguments: {
+    kind: 'bool',
+    doc: "the engine's argument lists (replay's, the probes') come from the weighted walk that writes the held-out set's, strings of every length, instead of a uniform walk",
+  },
   drawInputs: { kind: 'bool', doc: 'deduction/abduction proposals are programs only; the engine draws their argument lists as the probes do' },
   constantProbes: { kind: 'int', min: 0, max: 8, doc: 'extra inputs a proposal runs on to reject constant programs (0: off)' },
   rejectCopies: { kind: 'bool', doc: 'reject copy proposals (every output one of its arguments, as `return x`); needs constantProbes > 0' },
@@ -280,6 +290,7 @@ const SHARED = {
   level: 0,
   examTasks: 32,
   drawSignatures: true,
+  structuredArguments: false,
   drawInputs: false,
   constantProbes: 3,
   rejectCopies: true,

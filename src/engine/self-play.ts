@@ -11,7 +11,7 @@
 import type { ExecRequest, Verdict } from '../executor/types';
 import type { ProgramLevel } from '../lang/levels';
 import { argumentsConstraint } from '../lang/literal-grammar';
-import { structuredWeights, uniformWalk } from '../lang/sampling';
+import { structuredWeights, uniformWalk, weightedWalk } from '../lang/sampling';
 import { drawSignature } from '../lang/signature-draw';
 import { parseSignature } from '../lang/types';
 import type { ModelService, SampleJob, SampleOutcome, TrainBatch, TrainOptions } from '../model-service/model-service';
@@ -133,7 +133,7 @@ export class SelfPlay {
   private programs = 0;
   /** the model has grown its memory to the largest step's (ModelService.reserveMemory) */
   private memoryReserved = false;
-  /** the grammar walk's token weights, for drawn signatures (made on first use) */
+  /** the held-out set's grammar walk weights, for drawn signatures and structuredArguments (made on first use) */
   private walkWeights: Float64Array | null = null;
 
   constructor(
@@ -468,8 +468,7 @@ export class SelfPlay {
     let signature: ReturnType<typeof drawSignature> | undefined;
     if (c.drawSignatures) {
       const tokenizer = this.model.tokenizer;
-      this.walkWeights ??= structuredWeights(tokenizer);
-      signature = drawSignature(tokenizer, { maxTokens: c.programTokens, level: level as ProgramLevel }, this.rng, this.walkWeights);
+      signature = drawSignature(tokenizer, { maxTokens: c.programTokens, level: level as ProgramLevel }, this.rng, this.structuredWeights());
     }
     const job = this.prompts.propose(type, references, level, signature);
     if (withInput) return job;
@@ -477,15 +476,26 @@ export class SelfPlay {
     return programOnly;
   }
 
-  /** Up to `count` random argument lists for a program's signature, none equal to `exclude`. */
+  private structuredWeights(): Float64Array {
+    this.walkWeights ??= structuredWeights(this.model.tokenizer);
+    return this.walkWeights;
+  }
+
+  /**
+   * Up to `count` random argument lists for a program's signature, none equal to `exclude`: a
+   * uniform walk of its argument grammar, or with `structuredArguments` the held-out set's
+   * weighted walk.
+   */
   private probeInputs(code: string, exclude: string, count: number): string[] {
     const signature = parseSignature(code);
     if (!signature) return [];
     const tokenizer = this.model.tokenizer;
     const budget = this.config.inputTokens;
     const inputs: string[] = [];
+    const weights = this.config.structuredArguments ? this.structuredWeights() : null;
     for (let tries = 0; tries < count * 3 && inputs.length < count; tries++) {
-      const walk = uniformWalk(argumentsConstraint(tokenizer, signature, { maxTokens: budget }), this.rng, tokenizer.eos, budget);
+      const constraint = argumentsConstraint(tokenizer, signature, { maxTokens: budget });
+      const walk = weights ? weightedWalk(constraint, this.rng, tokenizer.eos, budget, weights) : uniformWalk(constraint, this.rng, tokenizer.eos, budget);
       const text = tokenizer.decode(walk);
       if (text !== exclude && !inputs.includes(text)) inputs.push(text);
     }
