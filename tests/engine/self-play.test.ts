@@ -319,6 +319,37 @@ describe('a seeded self-play run', () => {
     expect(new Set(shared.map((group) => JSON.stringify(group[0]!.prompt))).size).toBeGreaterThan(1);
   }, 600_000);
 
+  it("with structuredArguments, draws replay's string arguments of every length, where a uniform walk writes them empty or of 8 characters", async () => {
+    // The string arguments (lengths, quotes left out: the argument grammar writes no quote inside
+    // a string) of the programs replay runs on new argument lists.
+    const replayStringLengths = async (structured: boolean) => {
+      const lengths: number[] = [];
+      await firstStep(['evalEvery=0', 'examTasks=0', 'replayRows=48', `structuredArguments=${structured}`], (session) => {
+        let phase = '';
+        session.engine.onPhase = (now) => {
+          phase = now;
+        };
+        const run = session.executor.run.bind(session.executor);
+        session.executor.run = async (requests) => {
+          for (const request of requests) {
+            if (phase !== 'replay' || request.kind !== 'validate') continue;
+            for (const input of request.inputs) for (const literal of input.match(/'[^']*'/g) ?? []) lengths.push(literal.length - 2);
+          }
+          return run(requests);
+        };
+      });
+      return lengths;
+    };
+    const share = (xs: number[], keep: (x: number) => boolean) => xs.filter(keep).length / xs.length;
+    const uniform = await replayStringLengths(false);
+    expect(uniform.length).toBeGreaterThan(40);
+    expect(share(uniform, (n) => n === 0 || n === 8)).toBeGreaterThan(0.75);
+    const structured = await replayStringLengths(true);
+    expect(structured.length).toBeGreaterThan(40);
+    expect(share(structured, (n) => n > 0 && n < 8)).toBeGreaterThan(0.35);
+    expect(new Set(structured).size).toBeGreaterThanOrEqual(6);
+  }, 600_000);
+
   it('keeps held-out programs out of its buffers under other names too', async () => {
     const settings = ['evalEvery=0', 'batchSize=8'];
     const bufferedCodes = (session: Session) =>
