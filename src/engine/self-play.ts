@@ -453,8 +453,8 @@ export class SelfPlay {
   /**
    * A deduction/abduction proposal prompt with the `references` given (K drawn from its buffer
    * unless replay gives its own), at `level`, and with parameter types drawn from the grammar
-   * when `drawSignatures` is on. Without `withInput` the
-   * model writes the program only (replay, and proposals under `drawInputs`).
+   * when `drawSignatures` is on. Without `withInput` the model writes the program only (replay,
+   * and proposals under `drawInputs`).
    */
   private proposalJob(
     type: 'deduction' | 'abduction',
@@ -468,7 +468,7 @@ export class SelfPlay {
     let signature: ReturnType<typeof drawSignature> | undefined;
     if (c.drawSignatures) {
       const tokenizer = this.model.tokenizer;
-      signature = drawSignature(tokenizer, { maxTokens: c.programTokens, level: level as ProgramLevel }, this.rng, this.structuredWeights());
+      signature = drawSignature(tokenizer, { maxTokens: c.programTokens, level: level as ProgramLevel }, this.rng, this.heldoutWalkWeights());
     }
     const job = this.prompts.propose(type, references, level, signature);
     if (withInput) return job;
@@ -476,7 +476,8 @@ export class SelfPlay {
     return programOnly;
   }
 
-  private structuredWeights(): Float64Array {
+  /** The held-out set's walk weights (lang/sampling's structuredWeights), made once. */
+  private heldoutWalkWeights(): Float64Array {
     this.walkWeights ??= structuredWeights(this.model.tokenizer);
     return this.walkWeights;
   }
@@ -492,7 +493,7 @@ export class SelfPlay {
     const tokenizer = this.model.tokenizer;
     const budget = this.config.inputTokens;
     const inputs: string[] = [];
-    const weights = this.config.structuredArguments ? this.structuredWeights() : null;
+    const weights = this.config.structuredArguments ? this.heldoutWalkWeights() : null;
     for (let tries = 0; tries < count * 3 && inputs.length < count; tries++) {
       const constraint = argumentsConstraint(tokenizer, signature, { maxTokens: budget });
       const walk = weights ? weightedWalk(constraint, this.rng, tokenizer.eos, budget, weights) : uniformWalk(constraint, this.rng, tokenizer.eos, budget);
