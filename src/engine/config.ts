@@ -124,11 +124,12 @@ export interface EngineConfig {
    */
   drawSignatures: boolean;
   /**
-   * The engine's own argument lists (replay's, the constant probes', `drawInputs`') come from the
-   * weighted walk that writes the held-out set's (strings of every length up to 8 characters,
-   * ints of one or two digits), not a uniform walk (strings nearly all empty or 8 characters).
+   * The share of the engine's own argument lists (replay's, the constant probes', `drawInputs`')
+   * drawn from the weighted walk that writes the held-out set's (strings of every length up to 8
+   * characters, ints of one or two digits); the rest come from a uniform walk (strings nearly all
+   * empty or 8 characters). Was a switch (true = 1) before 2026-12-07's sixteenth session.
    */
-  structuredArguments: boolean;
+  structuredArguments: number;
   /**
    * Deduction/abduction proposals are programs only: the engine draws each one's argument list
    * as the constant probes draw theirs (typed random values), instead of the model writing it.
@@ -249,8 +250,10 @@ export const FIELDS: Readonly<Record<Field, FieldSpec>> = {
   },
   drawSignatures: { kind: 'bool', doc: "proposals take parameter types drawn from the grammar's walk instead of the model's choice" },
   structuredArguments: {
-    kind: 'bool',
-    doc: "the engine's argument lists (replay's, the probes') come from the weighted walk that writes the held-out set's, strings of every length, instead of a uniform walk",
+    kind: 'number',
+    min: 0,
+    max: 1,
+    doc: "share of the engine's argument lists (replay's, the probes') from the weighted walk that writes the held-out set's, strings of every length; the rest from a uniform walk",
   },
   drawInputs: { kind: 'bool', doc: 'deduction/abduction proposals are programs only; the engine draws their argument lists as the probes do' },
   constantProbes: { kind: 'int', min: 0, max: 8, doc: 'extra inputs a proposal runs on to reject constant programs (0: off)' },
@@ -290,7 +293,7 @@ const SHARED = {
   level: 0,
   examTasks: 32,
   drawSignatures: true,
-  structuredArguments: false,
+  structuredArguments: 0,
   drawInputs: false,
   constantProbes: 3,
   rejectCopies: true,
@@ -410,6 +413,9 @@ export function upgradeConfig(saved: Partial<EngineConfig> & { preset: PresetNam
   const base = defaultConfig(saved.preset);
   const missing = Object.fromEntries((Object.keys(FIELDS) as Field[]).filter((f) => !(f in saved)).map((f) => [f, f in legacy ? legacy[f] : base[f]]));
   const upgraded = { ...base, ...missing, ...saved } as EngineConfig;
+  // structuredArguments was a switch before it was a share.
+  const structured: unknown = upgraded.structuredArguments;
+  if (typeof structured === 'boolean') upgraded.structuredArguments = structured ? 1 : 0;
   // Replay's prompts showed the run's own K references before they had a setting of their own.
   return 'replayReferences' in saved ? upgraded : { ...upgraded, replayReferences: upgraded.references };
 }

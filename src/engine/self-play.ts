@@ -483,9 +483,9 @@ export class SelfPlay {
   }
 
   /**
-   * Up to `count` random argument lists for a program's signature, none equal to `exclude`: a
-   * uniform walk of its argument grammar, or with `structuredArguments` the held-out set's
-   * weighted walk.
+   * Up to `count` random argument lists for a program's signature, none equal to `exclude`: each
+   * the held-out set's weighted walk of its argument grammar with chance `structuredArguments`,
+   * else a uniform walk (at 0 or 1 no coin is drawn, so a run of either draws as it always did).
    */
   private probeInputs(code: string, exclude: string, count: number): string[] {
     const signature = parseSignature(code);
@@ -493,10 +493,12 @@ export class SelfPlay {
     const tokenizer = this.model.tokenizer;
     const budget = this.config.inputTokens;
     const inputs: string[] = [];
-    const weights = this.config.structuredArguments ? this.heldoutWalkWeights() : null;
+    const share = this.config.structuredArguments;
+    const weights = share > 0 ? this.heldoutWalkWeights() : null;
     for (let tries = 0; tries < count * 3 && inputs.length < count; tries++) {
       const constraint = argumentsConstraint(tokenizer, signature, { maxTokens: budget });
-      const walk = weights ? weightedWalk(constraint, this.rng, tokenizer.eos, budget, weights) : uniformWalk(constraint, this.rng, tokenizer.eos, budget);
+      const structured = weights !== null && (share >= 1 || this.rng() < share);
+      const walk = structured ? weightedWalk(constraint, this.rng, tokenizer.eos, budget, weights) : uniformWalk(constraint, this.rng, tokenizer.eos, budget);
       const text = tokenizer.decode(walk);
       if (text !== exclude && !inputs.includes(text)) inputs.push(text);
     }

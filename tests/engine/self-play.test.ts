@@ -324,7 +324,7 @@ describe('a seeded self-play run', () => {
     // a string) of the programs replay runs on new argument lists.
     const replayStringLengths = async (structured: boolean) => {
       const lengths: number[] = [];
-      await firstStep(['evalEvery=0', 'examTasks=0', 'replayRows=48', `structuredArguments=${structured}`], (session) => {
+      await firstStep(['evalEvery=0', 'examTasks=0', 'replayRows=48', `structuredArguments=${structured ? 1 : 0}`], (session) => {
         let phase = '';
         session.engine.onPhase = (now) => {
           phase = now;
