@@ -99,4 +99,18 @@ describe('the engine config', () => {
     });
     expect(() => applySettings(defaultConfig('tiny'), ['averageDecay=1'])).toThrow(/averageDecay/);
   });
+
+  it('reads a run saved when structuredArguments was a switch as the share it meant', () => {
+    const saved = { ...defaultConfig('tiny') } as Record<string, unknown>;
+    for (const [was, share] of [
+      [true, 1],
+      [false, 0],
+    ] as const) {
+      const upgraded = upgradeConfig({ ...saved, structuredArguments: was } as unknown as Parameters<typeof upgradeConfig>[0]);
+      expect(upgraded.structuredArguments).toBe(share);
+      expect(() => validateConfig(upgraded)).not.toThrow();
+    }
+    expect(applySettings(defaultConfig('tiny'), ['structuredArguments=0.5']).structuredArguments).toBe(0.5);
+    expect(() => applySettings(defaultConfig('tiny'), ['structuredArguments=2'])).toThrow(/structuredArguments/);
+  });
 });
