@@ -28,6 +28,13 @@ export interface EngineConfig {
    * beside TRR++'s solver rows. Rewards stay the executor's verdicts: no hindsight targets.
    */
   trainAttempts: boolean;
+  /**
+   * Our addition, off by default (0): a wrong deduction or abduction answer earns -0.5 + this x
+   * how close its value came to the right one (1 - edit distance of the reprs over the longer),
+   * so that a group of wrong answers still carries a signal. Aimed at pure AZR, whose binary
+   * reward from its own tasks left its solver under its floors (runs 34, 36).
+   */
+  partialCredit: number;
   temperature: number;
   learningRate: number;
   /**
@@ -182,6 +189,12 @@ export const FIELDS: Readonly<Record<Field, FieldSpec>> = {
   inductionInputs: { kind: 'int', min: 2, max: 16, doc: 'N, inputs per induction task (half shown)' },
   learnabilitySamples: { kind: 'int', min: 2, max: 32, doc: 'n, solver attempts per proposal for its learnability' },
   trainAttempts: { kind: 'bool', doc: "the learnability attempts also train the solver, each proposal's n attempts a group of their own" },
+  partialCredit: {
+    kind: 'number',
+    min: 0,
+    max: 1,
+    doc: "a wrong deduction/abduction answer earns -0.5 + this x its closeness to the right value (0: the paper's rewards)",
+  },
   temperature: { kind: 'number', min: 0.05, max: 4, doc: 'sampling temperature' },
   learningRate: { kind: 'number', min: 1e-7, max: 0.1, doc: 'AdamW learning rate' },
   averageDecay: {
@@ -272,6 +285,7 @@ const SHARED = {
   induction: true,
   trainProposer: true,
   trainAttempts: false,
+  partialCredit: 0,
   temperature: 1,
   clipEpsilon: 0.2,
   entropyCoef: 0,

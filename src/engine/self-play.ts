@@ -21,7 +21,7 @@ import { commonOutput } from './collapse';
 import { contextLength, type EngineConfig } from './config';
 import { constantPrograms } from './constant';
 import { Curriculum, type CurriculumState } from './curriculum';
-import { type EvalSummary, type EvalTask, type Executor, evaluate, gradingRequest, outcomeOf, runSome } from './evaluate';
+import { answerCloseness, type EvalSummary, type EvalTask, type Executor, evaluate, gradingRequest, outcomeOf, runSome } from './evaluate';
 import { type FeedAttempt, type FeedItem, type TaskRecord, TaskRecords } from './feed';
 import { trivialFloors } from './floors';
 import { CLASS_SHARE, heldoutMatcher, OutputCaps } from './heldout';
@@ -30,7 +30,7 @@ import { examTasks } from './level-exam';
 import { emptyPhases, type LevelEval, type PerType, type PhaseTimes, type StepMetrics, type TrainFigures } from './metrics';
 import { type GradedSolveTask, inductionSolveTask, Prompts, type SolveTask } from './prompts';
 import { type CheckedProgram, capCopies, checkedPrograms, freshPrograms, nextRoundSize, replayRequests, replayRoles, replayTargets } from './replay';
-import { groupAdvantages, learnability, proposerReward, type Role, solverReward, TASK_TYPES, type TaskType } from './rewards';
+import { creditedSolverReward, groupAdvantages, learnability, proposerReward, type Role, TASK_TYPES, type TaskType } from './rewards';
 import { probeSpeed, type SpeedProbe } from './speed-probe';
 
 /** Everything a run needs to continue exactly where it stopped (besides the model checkpoint). */
@@ -520,6 +520,14 @@ export class SelfPlay {
     return true;
   }
 
+  /** A graded answer's reward: the paper's, plus `partialCredit` for how close a wrong one came. */
+  private solverReward(type: TaskType, task: GradedSolveTask, answer: SampleOutcome, verdict: Verdict | null): number {
+    const credit = this.config.partialCredit;
+    const outcome = outcomeOf(verdict);
+    const closeness = credit > 0 && outcome === 'wrong' ? answerCloseness(type, task, answer, verdict) : null;
+    return creditedSolverReward(outcome, closeness, credit);
+  }
+
   /** n solver attempts per valid proposal at the sampling temperature (trained on only with `trainAttempts`). */
   private async measureLearnability(valid: Proposal[]): Promise<Map<Proposal, Learnability>> {
     const n = this.config.learnabilitySamples;
@@ -535,9 +543,10 @@ export class SelfPlay {
       const attempts = Array.from({ length: n }, (_, k) => ({ answer: answers[i * n + k]!.text, outcome: outcomeOf(verdicts[i * n + k]!) }));
       for (const a of attempts) this.records.record(p.type, p.task!.id, this.step, a.outcome, a.answer);
       const successes = attempts.filter((a) => a.outcome === 'correct').length;
-      const rows = attempts.map(
-        (a, k): Row => ({ type: p.type, role: 'solve', job: jobs[i * n + k]!, sample: answers[i * n + k]!, reward: solverReward(a.outcome) }),
-      );
+      const rows = Array.from({ length: n }, (_, k): Row => {
+        const j = i * n + k;
+        return { type: p.type, role: 'solve', job: jobs[j]!, sample: answers[j]!, reward: this.solverReward(p.type, tasks[i]!, answers[j]!, verdicts[j]!) };
+      });
       result.set(p, { value: learnability(successes, n), successes, attempts, rows });
     });
     return result;
@@ -590,7 +599,7 @@ export class SelfPlay {
     const rows = planned.map((p, i): Row => {
       const outcome = outcomeOf(verdicts[i]!);
       this.records.record(p.type, p.task.id, this.step, outcome, answers[i]!.text);
-      return { type: p.type, role: 'solve', job: p.job, sample: answers[i]!, reward: solverReward(outcome) };
+      return { type: p.type, role: 'solve', job: p.job, sample: answers[i]!, reward: this.solverReward(p.type, p.task, answers[i]!, verdicts[i]!) };
     });
     const graded = planned.map((p, i) => ({ type: p.type, task: p.task, answer: answers[i]!, verdict: verdicts[i]!, level: p.task.level }));
     return { rows, graded };

@@ -319,12 +319,12 @@ describe('a seeded self-play run', () => {
     expect(new Set(shared.map((group) => JSON.stringify(group[0]!.prompt))).size).toBeGreaterThan(1);
   }, 600_000);
 
-  it("with structuredArguments, draws replay's string arguments of every length, where a uniform walk writes them empty or of 8 characters", async () => {
+  it("with structuredArguments, draws replay's string arguments of every length, where a uniform walk writes them empty or of 8 characters; a share mixes the two", async () => {
     // The string arguments (lengths, quotes left out: the argument grammar writes no quote inside
     // a string) of the programs replay runs on new argument lists.
-    const replayStringLengths = async (structured: boolean) => {
+    const replayStringLengths = async (structured: number) => {
       const lengths: number[] = [];
-      await firstStep(['evalEvery=0', 'examTasks=0', 'replayRows=48', `structuredArguments=${structured ? 1 : 0}`], (session) => {
+      await firstStep(['evalEvery=0', 'examTasks=0', 'replayRows=48', `structuredArguments=${structured}`], (session) => {
         let phase = '';
         session.engine.onPhase = (now) => {
           phase = now;
@@ -341,13 +341,34 @@ describe('a seeded self-play run', () => {
       return lengths;
     };
     const share = (xs: number[], keep: (x: number) => boolean) => xs.filter(keep).length / xs.length;
-    const uniform = await replayStringLengths(false);
+    const uniform = await replayStringLengths(0);
     expect(uniform.length).toBeGreaterThan(40);
     expect(share(uniform, (n) => n === 0 || n === 8)).toBeGreaterThan(0.75);
-    const structured = await replayStringLengths(true);
+    const structured = await replayStringLengths(1);
     expect(structured.length).toBeGreaterThan(40);
     expect(share(structured, (n) => n > 0 && n < 8)).toBeGreaterThan(0.35);
     expect(new Set(structured).size).toBeGreaterThanOrEqual(6);
+    // a share of 0.5 draws each list from either walk: between the two
+    const mixed = await replayStringLengths(0.5);
+    const between = share(mixed, (n) => n > 0 && n < 8);
+    expect(between).toBeGreaterThan(share(uniform, (n) => n > 0 && n < 8) + 0.05);
+    expect(between).toBeLessThan(share(structured, (n) => n > 0 && n < 8) - 0.05);
+  }, 600_000);
+
+  it('with partialCredit, pays wrong deduction and abduction answers by closeness, on the same answers', async () => {
+    // One seeded first step, so both runs sample the same answers before any update.
+    const settings = (credit: number) => ['evalEvery=0', 'examTasks=0', 'batchSize=8', 'hindsight=false', 'replayUpdates=0', `partialCredit=${credit}`];
+    const paper = await firstStep(settings(0));
+    const credited = await firstStep(settings(1));
+    expect(credited.solveRate).toEqual(paper.solveRate);
+    for (const type of ['deduction', 'abduction'] as const) {
+      const [before, after] = [paper.rewards[type].solve!, credited.rewards[type].solve!];
+      expect(after).toBeGreaterThan(before);
+      // at most the full credit on every answer
+      expect(after - before).toBeLessThanOrEqual(1);
+    }
+    // induction's verdict has no value to compare: its rewards stay the paper's
+    expect(credited.rewards.induction.solve).toBe(paper.rewards.induction.solve);
   }, 600_000);
 
   it('keeps held-out programs out of its buffers under other names too', async () => {
