@@ -307,7 +307,8 @@ const SHARED = {
   level: 0,
   examTasks: 32,
   drawSignatures: true,
-  structuredArguments: 0,
+  // 0.5: level-1 deduction +6 and abduction +5 points over 0 side by side (runs 44 and 46, README, Learning).
+  structuredArguments: 0.5,
   drawInputs: false,
   constantProbes: 3,
   rejectCopies: true,
@@ -423,6 +424,7 @@ export function upgradeConfig(saved: Partial<EngineConfig> & { preset: PresetNam
     rejectCopies: false,
     examTasks: 0,
     drawSignatures: false,
+    structuredArguments: 0,
   };
   const base = defaultConfig(saved.preset);
   const missing = Object.fromEntries((Object.keys(FIELDS) as Field[]).filter((f) => !(f in saved)).map((f) => [f, f in legacy ? legacy[f] : base[f]]));

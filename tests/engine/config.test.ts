@@ -74,9 +74,13 @@ describe('the engine config', () => {
     saved.references = 3;
     delete saved.examTasks;
     delete saved.drawSignatures;
+    delete saved.structuredArguments;
     const upgraded = upgradeConfig(saved);
     // nor did its proposer have its parameter types drawn for it
     expect(upgraded.drawSignatures).toBe(false);
+    // nor were its engine's argument lists drawn from the held-out walk
+    expect(upgraded.structuredArguments).toBe(0);
+    expect(defaultConfig('tiny').structuredArguments).toBe(0.5);
     expect(defaultConfig('tiny').drawSignatures).toBe(true);
     // the curriculum of a run saved before exams rises on the solver's own tasks, as it did
     expect(upgraded.examTasks).toBe(0);
