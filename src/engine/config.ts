@@ -307,7 +307,7 @@ const SHARED = {
   level: 0,
   examTasks: 32,
   drawSignatures: true,
-  // 0.5: level-1 deduction +6 and abduction +5 points over 0 side by side (runs 44 and 46, README, Learning).
+  // 0.5: level-1 deduction +4 and abduction +7 points, induction -3.5, over 0 side by side (run 46, README, Learning).
   structuredArguments: 0.5,
   drawInputs: false,
   constantProbes: 3,
