@@ -149,7 +149,7 @@ describe('a seeded self-play run', () => {
 
   it('with trainAttempts, also trains on the learnability attempts, each proposal’s a zero-mean group after the TRR++ rows', async () => {
     const n = 4;
-    const settings = ['hindsight=false', 'evalEvery=0', 'examTasks=0', 'batchSize=4', `learnabilitySamples=${n}`];
+    const settings = ['hindsight=false', 'evalEvery=0', 'examTasks=0', 'batchSize=8', `learnabilitySamples=${n}`];
     const solving = (session: Session, jobs: SampleJob[]) => {
       const solveTokens = ['deduction', 'abduction', 'induction'].map((t) => session.model.tokenizer.id(`<solve:${t}>`));
       return jobs.every((j) => solveTokens.includes(j.prompt[0]!));
