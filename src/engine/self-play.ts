@@ -30,7 +30,7 @@ import { examTasks } from './level-exam';
 import { emptyPhases, type LevelEval, type PerType, type PhaseTimes, type StepMetrics, type TrainFigures } from './metrics';
 import { type GradedSolveTask, inductionSolveTask, Prompts, type SolveTask } from './prompts';
 import { type CheckedProgram, capCopies, checkedPrograms, freshPrograms, nextRoundSize, replayRequests, replayRoles, replayTargets } from './replay';
-import { creditedSolverReward, groupAdvantages, learnability, proposerReward, type Role, TASK_TYPES, type TaskType } from './rewards';
+import { type AnswerOutcome, creditedSolverReward, groupAdvantages, learnability, proposerReward, type Role, TASK_TYPES, type TaskType } from './rewards';
 import { probeSpeed, type SpeedProbe } from './speed-probe';
 
 /** Everything a run needs to continue exactly where it stopped (besides the model checkpoint). */
@@ -521,9 +521,8 @@ export class SelfPlay {
   }
 
   /** A graded answer's reward: the paper's, plus `partialCredit` for how close a wrong one came. */
-  private solverReward(type: TaskType, task: GradedSolveTask, answer: SampleOutcome, verdict: Verdict | null): number {
+  private gradedReward(type: TaskType, task: GradedSolveTask, answer: SampleOutcome, verdict: Verdict | null, outcome: AnswerOutcome): number {
     const credit = this.config.partialCredit;
-    const outcome = outcomeOf(verdict);
     const closeness = credit > 0 && outcome === 'wrong' ? answerCloseness(type, task, answer, verdict) : null;
     return creditedSolverReward(outcome, closeness, credit);
   }
@@ -543,9 +542,15 @@ export class SelfPlay {
       const attempts = Array.from({ length: n }, (_, k) => ({ answer: answers[i * n + k]!.text, outcome: outcomeOf(verdicts[i * n + k]!) }));
       for (const a of attempts) this.records.record(p.type, p.task!.id, this.step, a.outcome, a.answer);
       const successes = attempts.filter((a) => a.outcome === 'correct').length;
-      const rows = Array.from({ length: n }, (_, k): Row => {
+      const rows = attempts.map((a, k): Row => {
         const j = i * n + k;
-        return { type: p.type, role: 'solve', job: jobs[j]!, sample: answers[j]!, reward: this.solverReward(p.type, tasks[i]!, answers[j]!, verdicts[j]!) };
+        return {
+          type: p.type,
+          role: 'solve',
+          job: jobs[j]!,
+          sample: answers[j]!,
+          reward: this.gradedReward(p.type, tasks[i]!, answers[j]!, verdicts[j]!, a.outcome),
+        };
       });
       result.set(p, { value: learnability(successes, n), successes, attempts, rows });
     });
@@ -599,7 +604,7 @@ export class SelfPlay {
     const rows = planned.map((p, i): Row => {
       const outcome = outcomeOf(verdicts[i]!);
       this.records.record(p.type, p.task.id, this.step, outcome, answers[i]!.text);
-      return { type: p.type, role: 'solve', job: p.job, sample: answers[i]!, reward: this.solverReward(p.type, p.task, answers[i]!, verdicts[i]!) };
+      return { type: p.type, role: 'solve', job: p.job, sample: answers[i]!, reward: this.gradedReward(p.type, p.task, answers[i]!, verdicts[i]!, outcome) };
     });
     const graded = planned.map((p, i) => ({ type: p.type, task: p.task, answer: answers[i]!, verdict: verdicts[i]!, level: p.task.level }));
     return { rows, graded };
