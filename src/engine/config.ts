@@ -138,6 +138,13 @@ export interface EngineConfig {
    */
   structuredArguments: number;
   /**
+   * Replay's induction examples show pairs on argument lists of their own, all from the uniform
+   * walk, while its deduction and abduction pairs keep the `structuredArguments` mix (each
+   * program runs on both sets; its induction falls back to the mixed pairs when the uniform ones
+   * fail or are constant). Off: every role takes its pairs from the mixed lists.
+   */
+  uniformInductionArguments: boolean;
+  /**
    * Deduction/abduction proposals are programs only: the engine draws each one's argument list
    * as the constant probes draw theirs (typed random values), instead of the model writing it.
    * A departure from the paper, off by default: its pure AZR proposer wrote empty arguments for
@@ -268,6 +275,10 @@ export const FIELDS: Readonly<Record<Field, FieldSpec>> = {
     max: 1,
     doc: "share of the engine's argument lists (replay's, the probes') from the weighted walk that writes the held-out set's, strings of every length; the rest from a uniform walk",
   },
+  uniformInductionArguments: {
+    kind: 'bool',
+    doc: "replay's induction examples show pairs on argument lists of their own from the uniform walk; deduction and abduction keep the structuredArguments mix",
+  },
   drawInputs: { kind: 'bool', doc: 'deduction/abduction proposals are programs only; the engine draws their argument lists as the probes do' },
   constantProbes: { kind: 'int', min: 0, max: 8, doc: 'extra inputs a proposal runs on to reject constant programs (0: off)' },
   rejectCopies: { kind: 'bool', doc: 'reject copy proposals (every output one of its arguments, as `return x`); needs constantProbes > 0' },
@@ -309,6 +320,7 @@ const SHARED = {
   drawSignatures: true,
   // 0.5: level-1 deduction +4 and abduction +7 points, induction -3.5, over 0 side by side (run 46, README, Learning).
   structuredArguments: 0.5,
+  uniformInductionArguments: false,
   drawInputs: false,
   constantProbes: 3,
   rejectCopies: true,

@@ -27,6 +27,8 @@ import type { TaskType } from './rewards';
 export interface CheckedProgram {
   code: string;
   pairs: [string, string][];
+  /** Pairs on argument lists of their own for its induction example (`uniformInductionArguments`); else `pairs`. */
+  inductionPairs?: [string, string][];
 }
 
 /**
@@ -52,22 +54,32 @@ export function replayRequests(codes: readonly string[], argumentsFor: (code: st
 
 /**
  * The programs whose run succeeded on every argument list and that are not constant on them (two
- * or more distinct outputs), with the pairs whose outputs fit `fitsOutput`.
+ * or more distinct outputs), with the pairs whose outputs fit `fitsOutput`. With `induction`
+ * (requests and verdicts aligned with `requests`, the same programs on other argument lists),
+ * a program whose other run passes the same checks takes those pairs as its `inductionPairs`.
  */
 export function checkedPrograms(
   requests: readonly ValidateRequest[],
   verdicts: readonly (Verdict | null)[],
   fitsOutput: (output: string) => boolean,
+  induction?: { requests: readonly ValidateRequest[]; verdicts: readonly (Verdict | null)[] },
 ): CheckedProgram[] {
   const out: CheckedProgram[] = [];
   requests.forEach((request, k) => {
-    const verdict = verdicts[k];
-    const outputs = verdict?.ok ? (verdict.outputs ?? []) : [];
-    if (outputs.length !== request.inputs.length || new Set(outputs).size < 2) return;
-    const pairs = request.inputs.map((input, j): [string, string] => [input, outputs[j]!]).filter(([, output]) => fitsOutput(output));
-    if (pairs.length >= 2) out.push({ code: request.code, pairs });
+    const pairs = passingPairs(request, verdicts[k], fitsOutput);
+    if (!pairs) return;
+    const other = induction ? passingPairs(induction.requests[k]!, induction.verdicts[k], fitsOutput) : null;
+    out.push(other ? { code: request.code, pairs, inductionPairs: other } : { code: request.code, pairs });
   });
   return out;
+}
+
+/** A run's pairs whose outputs fit, or null when it failed, is constant, or leaves fewer than two. */
+function passingPairs(request: ValidateRequest, verdict: Verdict | null | undefined, fitsOutput: (output: string) => boolean): [string, string][] | null {
+  const outputs = verdict?.ok ? (verdict.outputs ?? []) : [];
+  if (outputs.length !== request.inputs.length || new Set(outputs).size < 2) return null;
+  const pairs = request.inputs.map((input, j): [string, string] => [input, outputs[j]!]).filter(([, output]) => fitsOutput(output));
+  return pairs.length >= 2 ? pairs : null;
 }
 
 /**
@@ -126,7 +138,8 @@ export function replayRoles(rows: number, types: readonly TaskType[], deductionW
 /**
  * The hindsight targets of one checked program for the given roles: a deduction pair and a
  * different abduction pair (both drawn with `rng`), and an induction task showing the first half
- * of the pairs with an empty message (the held-out set's induction format) and hiding the rest.
+ * of the pairs (its `inductionPairs` when it has them) with an empty message (the held-out set's
+ * induction format) and hiding the rest.
  * With a `balance`, deduction takes the first pair from its drawn one on whose output the balance
  * admits, and the program gives no deduction target when none is (`replayBalance`: random
  * programs answer True, False, 0 and '' far more often than the held-out set, whose values all
@@ -146,7 +159,7 @@ export function replayTargets(program: CheckedProgram, types: readonly TaskType[
   const targets: HindsightTarget[] = [];
   for (const type of types) {
     if (type === 'induction') {
-      const { shown, hidden } = splitPairs(pairs);
+      const { shown, hidden } = splitPairs(program.inductionPairs ?? pairs);
       const [input, output] = hidden[0] ?? shown[0]!;
       targets.push({ type, task: { code, input, output, shown, message: '' }, answer: code, relabelled: false });
     } else if (type === 'abduction') {

@@ -8,7 +8,7 @@
  * `hindsight`, cross-entropy on the answers the executor vouches for. No DOM, no React: it runs
  * in Node and in the model worker alike.
  */
-import type { ExecRequest, Verdict } from '../executor/types';
+import type { ExecRequest, ValidateRequest, Verdict } from '../executor/types';
 import type { ProgramLevel } from '../lang/levels';
 import { argumentsConstraint } from '../lang/literal-grammar';
 import { structuredWeights, uniformWalk, weightedWalk } from '../lang/sampling';
@@ -485,15 +485,15 @@ export class SelfPlay {
   /**
    * Up to `count` random argument lists for a program's signature, none equal to `exclude`: each
    * the held-out set's weighted walk of its argument grammar with chance `structuredArguments`,
-   * else a uniform walk (at 0 or 1 no coin is drawn, so a run of either draws as it always did).
+   * else a uniform walk (at 0 or 1 no coin is drawn, so a run of either draws as it always did);
+   * `share` overrides that chance.
    */
-  private probeInputs(code: string, exclude: string, count: number): string[] {
+  private probeInputs(code: string, exclude: string, count: number, share = this.config.structuredArguments): string[] {
     const signature = parseSignature(code);
     if (!signature) return [];
     const tokenizer = this.model.tokenizer;
     const budget = this.config.inputTokens;
     const inputs: string[] = [];
-    const share = this.config.structuredArguments;
     const weights = share > 0 ? this.heldoutWalkWeights() : null;
     for (let tries = 0; tries < count * 3 && inputs.length < count; tries++) {
       const constraint = argumentsConstraint(tokenizer, signature, { maxTokens: budget });
@@ -757,8 +757,14 @@ export class SelfPlay {
     const samples = await this.sample(jobs, 'replay');
     const codes = freshPrograms(samples, this.isHeldout);
     const requests = replayRequests(codes, (code) => this.probeInputs(code, '', c.inductionInputs));
-    const verdicts = await this.execute(requests, 'replay');
-    return checkedPrograms(requests, verdicts, (o) => this.model.tokenizer.encode(o).length < c.outputTokens);
+    // uniformInductionArguments: each program also runs on lists of the uniform walk alone, for its induction example.
+    const inductionRequests: ValidateRequest[] = c.uniformInductionArguments
+      ? requests.map((r) => ({ kind: 'validate', code: r.code, inputs: this.probeInputs(r.code, '', c.inductionInputs, 0) }))
+      : [];
+    const verdicts = await this.execute([...requests, ...inductionRequests], 'replay');
+    const fits = (o: string) => this.model.tokenizer.encode(o).length < c.outputTokens;
+    const induction = c.uniformInductionArguments ? { requests: inductionRequests, verdicts: verdicts.slice(requests.length) } : undefined;
+    return checkedPrograms(requests, verdicts.slice(0, requests.length), fits, induction);
   }
 
   private metrics(proposals: Proposal[], solved: Row[], rows: Row[], learn: Map<Proposal, Learnability>, train: TrainFigures | null): StepMetrics {
