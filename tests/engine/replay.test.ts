@@ -15,6 +15,7 @@ import {
   replayTargets,
 } from '../../src/engine/replay';
 import type { TaskType } from '../../src/engine/rewards';
+import type { ValidateRequest, Verdict } from '../../src/executor/types';
 import { createRng } from '../../src/shared/rng';
 import { sharedExecutor } from '../support/executor';
 
@@ -73,6 +74,74 @@ describe('checked programs with the real executor', () => {
   });
 });
 
+describe('checkedPrograms with induction runs of their own', () => {
+  const request = (code: string, inputs: string[]): ValidateRequest => ({ kind: 'validate', code, inputs });
+  const ran = (outputs: string[]): Verdict => ({ ok: true, reason: 'ok', detail: '', outputs, ms: 1 });
+  const failed: Verdict = { ok: false, reason: 'runtime-error', detail: 'ZeroDivisionError', ms: 1 };
+  const codes = ['def f(n):\n    return n + 1', 'def f(n):\n    return n * 0', 'def f(n):\n    return 10 // n', 'def f(n):\n    return -n'];
+  const main = codes.map((code) => request(code, ['1', '2']));
+  const mainVerdicts = [ran(['2', '3']), ran(['0', '0']), ran(['10', '5']), ran(['-1', '-2'])];
+  const other = codes.map((code) => request(code, ['0', '7', '9']));
+  const otherVerdicts = [ran(['1', '8', '10']), ran(['0', '0', '0']), failed, ran(['0', '-7', '-9'])];
+
+  it("gives a program the pairs of its other run when that run passes, and drops a program whose own run fails whatever the other's", () => {
+    const checked = checkedPrograms(main, mainVerdicts, () => true, { requests: other, verdicts: otherVerdicts });
+    expect(checked).toEqual([
+      {
+        code: codes[0],
+        pairs: [
+          ['1', '2'],
+          ['2', '3'],
+        ],
+        inductionPairs: [
+          ['0', '1'],
+          ['7', '8'],
+          ['9', '10'],
+        ],
+      },
+      // its other run raised: no pairs of its own for induction
+      {
+        code: codes[2],
+        pairs: [
+          ['1', '10'],
+          ['2', '5'],
+        ],
+      },
+      {
+        code: codes[3],
+        pairs: [
+          ['1', '-1'],
+          ['2', '-2'],
+        ],
+        inductionPairs: [
+          ['0', '0'],
+          ['7', '-7'],
+          ['9', '-9'],
+        ],
+      },
+    ]);
+    // codes[1] is constant on its own run: dropped, though its other run is constant too
+    expect(checked.map((p) => p.code)).not.toContain(codes[1]);
+  });
+
+  it('keeps none for induction when the other run leaves fewer than two outputs that fit', () => {
+    const [only] = checkedPrograms([main[0]!], [mainVerdicts[0]!], (o) => o !== '8' && o !== '10', { requests: [other[0]!], verdicts: [otherVerdicts[0]!] });
+    expect(only).toEqual({
+      code: codes[0],
+      pairs: [
+        ['1', '2'],
+        ['2', '3'],
+      ],
+    });
+  });
+
+  it('without them, gives the same programs and pairs and no inductionPairs', () => {
+    const plain = checkedPrograms(main, mainVerdicts, () => true);
+    expect(plain.map((p) => p.code)).toEqual([codes[0], codes[2], codes[3]]);
+    expect(plain.every((p) => p.inductionPairs === undefined)).toBe(true);
+  });
+});
+
 describe('replayTargets', () => {
   const program = {
     code: 'def f(n):\n    return n * 2',
@@ -107,6 +176,24 @@ describe('replayTargets', () => {
       ['2', '4'],
     ]);
     expect(induction!.task.message).toBe('');
+  });
+
+  it('shows induction its own pairs when the program has them, while deduction and abduction keep theirs', () => {
+    const own: [string, string][] = [
+      ['10', '20'],
+      ['11', '22'],
+      ['12', '24'],
+      ['13', '26'],
+    ];
+    for (let seed = 0; seed < 10; seed++) {
+      const targets = replayTargets({ ...program, inductionPairs: own }, ['deduction', 'abduction', 'induction'], createRng(seed));
+      const plain = replayTargets(program, ['deduction', 'abduction', 'induction'], createRng(seed));
+      expect(targets[2]!.task.shown).toEqual(own.slice(0, 2));
+      expect([targets[2]!.task.input, targets[2]!.task.output]).toEqual(own[2]);
+      // the same draws: deduction's and abduction's pairs are the program's own
+      expect(targets.slice(0, 2)).toEqual(plain.slice(0, 2));
+      for (const t of targets.slice(0, 2)) expect(program.pairs).toContainEqual([t.task.input, t.task.output]);
+    }
   });
 
   it('gives one target per role that is on', () => {

@@ -355,6 +355,40 @@ describe('a seeded self-play run', () => {
     expect(between).toBeLessThan(share(structured, (n) => n > 0 && n < 8) - 0.05);
   }, 600_000);
 
+  it('with uniformInductionArguments, runs each replay program a second time on uniform-walk argument lists of its own', async () => {
+    // Each replay executor call: the programs on their structured lists, then the same programs
+    // on lists of the uniform walk (strings empty or of 8 characters), for their induction examples.
+    const calls: { codes: string[]; lengths: number[] }[][] = [];
+    await firstStep(['evalEvery=0', 'examTasks=0', 'replayRows=48', 'structuredArguments=1', 'uniformInductionArguments=true'], (session) => {
+      let phase = '';
+      session.engine.onPhase = (now) => {
+        phase = now;
+      };
+      const run = session.executor.run.bind(session.executor);
+      session.executor.run = async (requests) => {
+        const validates = requests.flatMap((r) => (r?.kind === 'validate' ? [r] : []));
+        if (phase === 'replay' && validates.length > 0) {
+          const half = validates.length / 2;
+          const part = (from: number, to: number) => {
+            const slice = validates.slice(from, to);
+            const lengths = slice.flatMap((r) => r.inputs.flatMap((input) => (input.match(/'[^']*'/g) ?? []).map((literal) => literal.length - 2)));
+            return { codes: slice.map((r) => r.code), lengths };
+          };
+          calls.push([part(0, half), part(half, validates.length)]);
+        }
+        return run(requests);
+      };
+    });
+    expect(calls.length).toBeGreaterThan(0);
+    const share = (xs: number[], keep: (x: number) => boolean) => xs.filter(keep).length / xs.length;
+    for (const [structured, uniform] of calls) expect(uniform!.codes).toEqual(structured!.codes);
+    const structuredLengths = calls.flatMap(([structured]) => structured!.lengths);
+    const uniformLengths = calls.flatMap(([, uniform]) => uniform!.lengths);
+    expect(uniformLengths.length).toBeGreaterThan(40);
+    expect(share(uniformLengths, (n) => n === 0 || n === 8)).toBeGreaterThan(0.75);
+    expect(share(structuredLengths, (n) => n > 0 && n < 8)).toBeGreaterThan(0.35);
+  }, 600_000);
+
   it('with partialCredit, pays wrong deduction and abduction answers by closeness, on the same answers', async () => {
     // One seeded first step, so both runs sample the same answers before any update.
     const settings = (credit: number) => ['evalEvery=0', 'examTasks=0', 'batchSize=8', 'hindsight=false', 'replayUpdates=0', `partialCredit=${credit}`];
