@@ -8,8 +8,9 @@
  * fixed pool of 200 programs (scripts/supervised-ceiling.ts pool=200), the tiny model stayed at
  * its held-out floor, where new programs every time gave twice the floor in the same minutes.
  *
- * Still zero human data: the programs are the proposer's, the arguments are uniform walks of
- * each program's own argument grammar (as the constant probes are), and every answer is what
+ * Still zero human data: the programs are the proposer's, the arguments are random walks of
+ * each program's own argument grammar (as the constant probes' are: uniform, or the held-out
+ * set's weighted walk for a `structuredArguments` share of them), and every answer is what
  * the executor computed. One program run on N new argument lists is an example for every role:
  *   deduction  (p, i) -> o          one pair
  *   abduction  (p, o) -> i          another pair
