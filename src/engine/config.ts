@@ -42,6 +42,11 @@ export interface EngineConfig {
    * update (optimizer.ts); 0 answers with the live weights. Training never uses the average.
    */
   averageDecay: number;
+  /**
+   * How fast the average's decay rises to averageDecay: (1 + t) / (averageRamp + t) at update t,
+   * so that it spans about the last t / (averageRamp - 1) updates until then (optimizer.ts).
+   */
+  averageRamp: number;
   clipEpsilon: number;
   entropyCoef: number;
   /** The official code's rule: a valid but trivial or impossible proposal gets -0.5, not 0. */
@@ -210,6 +215,12 @@ export const FIELDS: Readonly<Record<Field, FieldSpec>> = {
     max: 0.9999,
     doc: 'held-out evaluation answers with a moving average of the weights, this decay per update (0: the live weights)',
   },
+  averageRamp: {
+    kind: 'number',
+    min: 1.5,
+    max: 1000,
+    doc: "the average's decay is (1 + t) / (averageRamp + t) at update t until it reaches averageDecay: it spans about the last t / (averageRamp - 1) updates",
+  },
   clipEpsilon: { kind: 'number', min: 0.01, max: 1, doc: 'PPO clip range' },
   entropyCoef: { kind: 'number', min: 0, max: 1, doc: 'weight of the entropy bonus' },
   trivialPenalty: { kind: 'bool', doc: 'give trivial/impossible proposals -0.5 (official code) instead of 0 (paper)' },
@@ -304,6 +315,7 @@ const SHARED = {
   constrained: true,
   timeoutMs: 1000,
   averageDecay: 0.99,
+  averageRamp: 10,
   hindsight: true,
   hindsightWeight: 1,
   // 2: 32 programs an update instead of 21, each a deduction example (README, Learning, run 26).
@@ -449,8 +461,8 @@ export function upgradeConfig(saved: Partial<EngineConfig> & { preset: PresetNam
 }
 
 /** The optimiser's settings of a run (the rest are the optimiser's defaults). */
-export function optimizerOptions(config: EngineConfig): { learningRate: number; averageDecay: number } {
-  return { learningRate: config.learningRate, averageDecay: config.averageDecay };
+export function optimizerOptions(config: EngineConfig): { learningRate: number; averageDecay: number; averageRamp: number } {
+  return { learningRate: config.learningRate, averageDecay: config.averageDecay, averageRamp: config.averageRamp };
 }
 
 /** Whether two configs set every field alike. */

@@ -25,6 +25,8 @@ export interface OptimizerOptions {
   maxGradNorm: number;
   /** decay of the weights' moving average per update (0: none kept); see averageDecayAt */
   averageDecay: number;
+  /** how the average's decay rises to averageDecay: (1 + t) / (averageRamp + t) at update t; see averageDecayAt */
+  averageRamp: number;
 }
 
 export const DEFAULT_OPTIMIZER: Readonly<OptimizerOptions> = {
@@ -35,6 +37,7 @@ export const DEFAULT_OPTIMIZER: Readonly<OptimizerOptions> = {
   weightDecay: 0.1,
   maxGradNorm: 1.0,
   averageDecay: 0,
+  averageRamp: 10,
 };
 
 export interface Optimizer {
@@ -62,15 +65,18 @@ function validateOptions(o: OptimizerOptions): void {
   check('weightDecay', o.weightDecay >= 0 && Number.isFinite(o.weightDecay));
   check('maxGradNorm', o.maxGradNorm > 0);
   check('averageDecay', o.averageDecay >= 0 && o.averageDecay < 1);
+  check('averageRamp', o.averageRamp > 1 && Number.isFinite(o.averageRamp));
 }
 
 /**
- * The average's decay at update `step` (from 1): (1 + step) / (10 + step) until that reaches
+ * The average's decay at update `step` (from 1): (1 + step) / (ramp + step) until that reaches
  * `decay`, so that early on the average follows the weights instead of staying near the random
- * initial ones (TensorFlow's ExponentialMovingAverage with num_updates does the same).
+ * initial ones (TensorFlow's ExponentialMovingAverage with num_updates does the same, ramp 10).
+ * Until the cap, update s of t weighs about (s / t)^(ramp - 2): the average spans roughly the
+ * last t / (ramp - 1) updates (ramp 10: a ninth of them; 3: half; 2: all alike).
  */
-export function averageDecayAt(decay: number, step: number): number {
-  return Math.min(decay, (1 + step) / (10 + step));
+export function averageDecayAt(decay: number, step: number, ramp = DEFAULT_OPTIMIZER.averageRamp): number {
+  return Math.min(decay, (1 + step) / (ramp + step));
 }
 
 /**
@@ -147,7 +153,7 @@ export function applyAdamW(model: Model, optimizer: Optimizer, grads: tf.Tensor[
       param.assign(tf.sub(decayed, tf.mul(update, lr)));
     });
     if (optimizer.average) {
-      const d = averageDecayAt(optimizer.options.averageDecay, t);
+      const d = averageDecayAt(optimizer.options.averageDecay, t, optimizer.options.averageRamp);
       for (const name of optimizer.names) {
         const average = optimizer.average.params.get(name)!;
         average.assign(tf.add(tf.mul(average, d), tf.mul(model.params.get(name)!, 1 - d)));

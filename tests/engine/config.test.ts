@@ -100,7 +100,10 @@ describe('the engine config', () => {
     expect(optimizerOptions(applySettings(defaultConfig('tiny'), ['averageDecay=0.5', 'learningRate=0.002']))).toEqual({
       learningRate: 0.002,
       averageDecay: 0.5,
+      averageRamp: 10,
     });
+    expect(optimizerOptions(applySettings(defaultConfig('tiny'), ['averageRamp=3'])).averageRamp).toBe(3);
+    expect(() => applySettings(defaultConfig('tiny'), ['averageRamp=1'])).toThrow(/averageRamp/);
     expect(() => applySettings(defaultConfig('tiny'), ['averageDecay=1'])).toThrow(/averageDecay/);
   });
 

@@ -44,6 +44,25 @@ describe("the weights' moving average", () => {
     expect(averageDecayAt(0.5, 20)).toBe(0.5);
   });
 
+  it('rises to its decay along the ramp asked for, and a ramp of 1 or less is refused', async () => {
+    // ramp 3 weighs update s of t about s / t: the average keeps far more of the older weights.
+    expect(averageDecayAt(0.999, 1, 3)).toBeCloseTo(2 / 4);
+    expect(averageDecayAt(0.999, 97, 3)).toBeCloseTo(98 / 100);
+    expect(averageDecayAt(0.99, 297, 3)).toBe(0.99);
+    expect(averageDecayAt(0.999, 97, 3)).toBeGreaterThan(averageDecayAt(0.999, 97));
+    const model = createModel(microConfig());
+    const optimizer = createOptimizer(model, { learningRate: 1e-2, averageDecay: 0.999, averageRamp: 3 });
+    made.push({ model, optimizer });
+    const before = values(optimizer.average!);
+    await trainStep(model, optimizer, batch(1), OPTIONS);
+    const after = values(optimizer.average!);
+    for (const [name, weights] of values(model)) {
+      const got = after.get(name)!;
+      for (let i = 0; i < got.length; i++) expect(got[i]).toBeCloseTo(0.5 * before.get(name)![i]! + 0.5 * weights[i]!, 6);
+    }
+    expect(() => createOptimizer(model, { averageDecay: 0.9, averageRamp: 1 })).toThrow(/averageRamp is out of range/);
+  });
+
   it('is kept only when asked for, and a decay of 1 or more is refused', () => {
     expect(make(0).optimizer.average).toBeNull();
     const { model, optimizer } = make(0.9);
