@@ -4,6 +4,7 @@
  * validation that names the field at fault.
  */
 import { isPresetName, PRESETS, type PresetName } from '../model/config';
+import type { TaskType } from './rewards';
 
 export interface EngineConfig {
   preset: PresetName;
@@ -70,8 +71,10 @@ export interface EngineConfig {
   hindsight: boolean;
   /** Weight of the hindsight cross-entropy term beside the TRR++ loss. */
   hindsightWeight: number;
-  /** Extra buffered tasks per task type learnt by hindsight each step, without sampling an answer. */
+  /** Extra buffered abduction and induction tasks each learnt by hindsight each step, without sampling an answer. */
   hindsightTasks: number;
+  /** The same for deduction, apart so that deduction can take more without induction's share growing (runs 49-50). */
+  hindsightDeductionTasks: number;
   /**
    * Hindsight replay (with `hindsight`): extra cross-entropy updates per step, each on examples
    * made fresh: new programs the proposer writes, run on new arguments (replay.ts). 0: off.
@@ -233,7 +236,8 @@ export const FIELDS: Readonly<Record<Field, FieldSpec>> = {
   messageTokens: { kind: 'int', min: 1, max: 128, doc: 'longest induction message, in tokens' },
   hindsight: { kind: 'bool', doc: "also learn the executor's correct answers by cross-entropy (false: the paper's pure AZR)" },
   hindsightWeight: { kind: 'number', min: 0, max: 10, doc: 'weight of the hindsight cross-entropy term' },
-  hindsightTasks: { kind: 'int', min: 0, max: 256, doc: 'extra buffered tasks per type learnt by hindsight each step' },
+  hindsightTasks: { kind: 'int', min: 0, max: 256, doc: 'extra buffered abduction tasks, and as many induction ones, learnt by hindsight each step' },
+  hindsightDeductionTasks: { kind: 'int', min: 0, max: 256, doc: 'extra buffered deduction tasks learnt by hindsight each step' },
   replayUpdates: {
     kind: 'int',
     min: 0,
@@ -355,6 +359,7 @@ const PER_PRESET: Record<PresetName, Omit<EngineConfig, keyof typeof SHARED | 'p
     learningRate: 1e-3,
     seedBufferSize: 8,
     hindsightTasks: 32,
+    hindsightDeductionTasks: 32,
     replayUpdates: 16,
     replayRows: 64,
     programTokens: 72,
@@ -371,6 +376,7 @@ const PER_PRESET: Record<PresetName, Omit<EngineConfig, keyof typeof SHARED | 'p
     learningRate: 3e-4,
     seedBufferSize: 16,
     hindsightTasks: 32,
+    hindsightDeductionTasks: 32,
     replayUpdates: 4,
     replayRows: 64,
     programTokens: 128,
@@ -387,6 +393,7 @@ const PER_PRESET: Record<PresetName, Omit<EngineConfig, keyof typeof SHARED | 'p
     learningRate: 1e-4,
     seedBufferSize: 32,
     hindsightTasks: 64,
+    hindsightDeductionTasks: 64,
     replayUpdates: 4,
     replayRows: 128,
     programTokens: 192,
@@ -456,8 +463,15 @@ export function upgradeConfig(saved: Partial<EngineConfig> & { preset: PresetNam
   // structuredArguments was a switch before it was a share.
   const structured: unknown = upgraded.structuredArguments;
   if (typeof structured === 'boolean') upgraded.structuredArguments = structured ? 1 : 0;
+  // Deduction's buffered hindsight tasks were hindsightTasks, as the other types', before they had a setting of their own.
+  if (!('hindsightDeductionTasks' in saved)) upgraded.hindsightDeductionTasks = upgraded.hindsightTasks;
   // Replay's prompts showed the run's own K references before they had a setting of their own.
   return 'replayReferences' in saved ? upgraded : { ...upgraded, replayReferences: upgraded.references };
+}
+
+/** Buffered tasks of a type learnt by hindsight only each step. */
+export function hindsightTaskCount(config: EngineConfig, type: TaskType): number {
+  return type === 'deduction' ? config.hindsightDeductionTasks : config.hindsightTasks;
 }
 
 /** The optimiser's settings of a run (the rest are the optimiser's defaults). */

@@ -18,7 +18,7 @@ import type { ModelService, SampleJob, SampleOutcome, TrainBatch, TrainOptions }
 import { createRng, type Rng, randomInt } from '../shared/rng';
 import { IDENTITY_SEED, type InductionTask, TaskBuffer, type Triplet } from './buffers';
 import { commonOutput } from './collapse';
-import { contextLength, type EngineConfig } from './config';
+import { contextLength, type EngineConfig, hindsightTaskCount } from './config';
 import { constantPrograms } from './constant';
 import { Curriculum, type CurriculumState } from './curriculum';
 import { answerCloseness, type EvalSummary, type EvalTask, type Executor, evaluate, gradingRequest, outcomeOf, runSome } from './evaluate';
@@ -573,14 +573,14 @@ export class SelfPlay {
   }
 
   /**
-   * Tasks learnt by hindsight only (no answer is sampled for them), `hindsightTasks` per type:
+   * Tasks learnt by hindsight only (no answer is sampled for them), `hindsightTaskCount` per type:
    * for deduction and abduction this step's probe triplets first (new inputs to known programs),
    * then buffered tasks.
    */
   private extraHindsightTasks(): { type: TaskType; task: SolverTask }[] {
-    const count = this.config.hindsightTasks;
-    if (count === 0) return [];
     return this.types.flatMap((type) => {
+      const count = hindsightTaskCount(this.config, type);
+      if (count === 0) return [];
       const probes = type === 'induction' ? [] : this.probeTriplets.slice(0, count);
       const tasks = [...probes, ...this.solverTasks(type, count - probes.length, 0)];
       return tasks.map((task) => ({ type, task }));

@@ -4,6 +4,7 @@ import {
   ConfigError,
   checkSettings,
   defaultConfig,
+  hindsightTaskCount,
   longestSequences,
   optimizerOptions,
   upgradeConfig,
@@ -64,6 +65,12 @@ describe('the engine config', () => {
     expect(config.batchSize).toBe(3);
   });
 
+  it('gives deduction its own count of buffered hindsight tasks, the other types hindsightTasks each', () => {
+    const config = applySettings(defaultConfig('tiny'), ['hindsightTasks=5', 'hindsightDeductionTasks=40']);
+    expect([hindsightTaskCount(config, 'deduction'), hindsightTaskCount(config, 'abduction'), hindsightTaskCount(config, 'induction')]).toEqual([40, 5, 5]);
+    for (const preset of ['tiny', 'small', 'base'] as const) expect(defaultConfig(preset).hindsightDeductionTasks).toBe(defaultConfig(preset).hindsightTasks);
+  });
+
   it('completes a config saved before newer settings so that the run keeps training as it did', () => {
     const saved = { ...defaultConfig('tiny') } as Partial<ReturnType<typeof defaultConfig>> & { preset: 'tiny' };
     delete saved.averageDecay;
@@ -75,7 +82,13 @@ describe('the engine config', () => {
     delete saved.examTasks;
     delete saved.drawSignatures;
     delete saved.structuredArguments;
+    delete saved.hindsightDeductionTasks;
+    saved.hindsightTasks = 7;
     const upgraded = upgradeConfig(saved);
+    // its deduction took as many buffered hindsight tasks as the other types
+    expect(upgraded.hindsightDeductionTasks).toBe(7);
+    expect(hindsightTaskCount(upgraded, 'deduction')).toBe(7);
+    expect(upgradeConfig({ ...saved, hindsightDeductionTasks: 2 }).hindsightDeductionTasks).toBe(2);
     // nor did its proposer have its parameter types drawn for it
     expect(upgraded.drawSignatures).toBe(false);
     // nor were its engine's argument lists drawn from the held-out walk

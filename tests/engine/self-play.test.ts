@@ -195,6 +195,32 @@ describe('a seeded self-play run', () => {
     }
   }, 600_000);
 
+  it('gives deduction hindsightDeductionTasks buffered hindsight tasks and the other types hindsightTasks each', async () => {
+    // Hindsight rows of the step's own update (replay off), counted by their prompt's task type.
+    const hindsightRows = async (deductionTasks: number) => {
+      const counts = { deduction: 0, abduction: 0, induction: 0 };
+      await firstStep(['replayUpdates=0', 'evalEvery=0', 'examTasks=0', 'hindsightTasks=3', `hindsightDeductionTasks=${deductionTasks}`], (session) => {
+        const types = (['deduction', 'abduction', 'induction'] as const).map((t) => [session.model.tokenizer.id(`<solve:${t}>`), t] as const);
+        const train = session.model.train.bind(session.model);
+        session.model.train = (batch, options) => {
+          batch.tokens.forEach((tokens, i) => {
+            const type = types.find(([id]) => id === tokens[0])?.[1];
+            if (batch.hindsight?.[i] && type) counts[type] += 1;
+          });
+          return train(batch, options);
+        };
+      });
+      return counts;
+    };
+    const none = await hindsightRows(0);
+    const eight = await hindsightRows(8);
+    expect(eight.abduction).toBe(none.abduction);
+    expect(eight.induction).toBe(none.induction);
+    // eight more tasks, less those whose answer the grammar or the length limit refuses
+    expect(eight.deduction - none.deduction).toBeGreaterThanOrEqual(4);
+    expect(eight.deduction - none.deduction).toBeLessThanOrEqual(8);
+  }, 600_000);
+
   it('with drawSignatures, every proposal and replay program takes the parameter types drawn for it', async () => {
     const programJobs = async (draw: boolean) => {
       const seen: { signature: SampleJob['signature']; code: string | undefined }[] = [];
