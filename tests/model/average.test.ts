@@ -20,10 +20,20 @@ function batch(seed: number): TrainBatch {
 const values = (model: Model): Map<string, Float32Array> => new Map([...model.params].map(([name, v]) => [name, v.dataSync().slice() as Float32Array]));
 
 let made: { model: Model; optimizer: Optimizer }[] = [];
-function make(averageDecay: number, model = createModel(microConfig())): { model: Model; optimizer: Optimizer } {
-  const pair = { model, optimizer: createOptimizer(model, { learningRate: 1e-2, averageDecay }) };
+function make(averageDecay: number, model = createModel(microConfig()), averageRamp?: number): { model: Model; optimizer: Optimizer } {
+  const pair = { model, optimizer: createOptimizer(model, { learningRate: 1e-2, averageDecay, ...(averageRamp ? { averageRamp } : {}) }) };
   made.push(pair);
   return pair;
+}
+
+/** The average after an update is `d` x the average before it plus (1 - d) x the new weights. */
+function expectAverageMoved(before: Map<string, Float32Array>, { model, optimizer }: { model: Model; optimizer: Optimizer }, d: number): void {
+  const after = values(optimizer.average!);
+  for (const [name, weights] of values(model)) {
+    const expected = before.get(name)!.map((x, i) => d * x + (1 - d) * weights[i]!);
+    const got = after.get(name)!;
+    for (let i = 0; i < got.length; i++) expect(got[i]).toBeCloseTo(expected[i]!, 6);
+  }
 }
 
 beforeAll(() => useBackend('cpu'));
@@ -50,17 +60,11 @@ describe("the weights' moving average", () => {
     expect(averageDecayAt(0.999, 97, 3)).toBeCloseTo(98 / 100);
     expect(averageDecayAt(0.99, 297, 3)).toBe(0.99);
     expect(averageDecayAt(0.999, 97, 3)).toBeGreaterThan(averageDecayAt(0.999, 97));
-    const model = createModel(microConfig());
-    const optimizer = createOptimizer(model, { learningRate: 1e-2, averageDecay: 0.999, averageRamp: 3 });
-    made.push({ model, optimizer });
-    const before = values(optimizer.average!);
-    await trainStep(model, optimizer, batch(1), OPTIONS);
-    const after = values(optimizer.average!);
-    for (const [name, weights] of values(model)) {
-      const got = after.get(name)!;
-      for (let i = 0; i < got.length; i++) expect(got[i]).toBeCloseTo(0.5 * before.get(name)![i]! + 0.5 * weights[i]!, 6);
-    }
-    expect(() => createOptimizer(model, { averageDecay: 0.9, averageRamp: 1 })).toThrow(/averageRamp is out of range/);
+    const ramped = make(0.999, createModel(microConfig()), 3);
+    const before = values(ramped.optimizer.average!);
+    await trainStep(ramped.model, ramped.optimizer, batch(1), OPTIONS);
+    expectAverageMoved(before, ramped, 0.5);
+    expect(() => createOptimizer(ramped.model, { averageDecay: 0.9, averageRamp: 1 })).toThrow(/averageRamp is out of range/);
   });
 
   it('is kept only when asked for, and a decay of 1 or more is refused', () => {
@@ -79,13 +83,7 @@ describe("the weights' moving average", () => {
       const a = await trainStep(model, optimizer, batch(step), OPTIONS);
       const b = await trainStep(plain.model, plain.optimizer, batch(step), OPTIONS);
       expect(a).toEqual(b);
-      const d = averageDecayAt(0.9, step);
-      const after = values(optimizer.average!);
-      for (const [name, weights] of values(model)) {
-        const expected = before.get(name)!.map((x, i) => d * x + (1 - d) * weights[i]!);
-        const got = after.get(name)!;
-        for (let i = 0; i < got.length; i++) expect(got[i]).toBeCloseTo(expected[i]!, 6);
-      }
+      expectAverageMoved(before, { model, optimizer }, averageDecayAt(0.9, step));
     }
     // After three updates the average is neither the live weights nor the initial ones.
     const live = values(model).get('wte')!;
