@@ -31,11 +31,18 @@ export interface EngineConfig {
   trainAttempts: boolean;
   /**
    * Our addition, off by default (0): a wrong deduction or abduction answer earns -0.5 + this x
-   * how close its value came to the right one (1 - edit distance of the reprs over the longer),
+   * how close its value came to the right one (1 - edit distance of the reprs over the longer, or
+   * by value with `creditByValue`),
    * so that a group of wrong answers still carries a signal. Aimed at pure AZR, whose binary
    * reward from its own tasks left its solver under its floors (runs 34, 36).
    */
   partialCredit: number;
+  /**
+   * How `partialCredit` measures closeness: by value (ints by their distance, strings by their
+   * characters, lists item by item; closeness.ts), instead of by the edit distance of the reprs,
+   * which pays a wrong answer for sharing its type's quotes and brackets (run 45).
+   */
+  creditByValue: boolean;
   temperature: number;
   learningRate: number;
   /**
@@ -210,6 +217,7 @@ export const FIELDS: Readonly<Record<Field, FieldSpec>> = {
     max: 1,
     doc: "a wrong deduction/abduction answer earns -0.5 + this x its closeness to the right value (0: the paper's rewards)",
   },
+  creditByValue: { kind: 'bool', doc: 'partialCredit measures closeness by value (numbers by distance, strings by characters) instead of by repr' },
   temperature: { kind: 'number', min: 0.05, max: 4, doc: 'sampling temperature' },
   learningRate: { kind: 'number', min: 1e-7, max: 0.1, doc: 'AdamW learning rate' },
   averageDecay: {
@@ -312,6 +320,7 @@ const SHARED = {
   trainProposer: true,
   trainAttempts: false,
   partialCredit: 0,
+  creditByValue: false,
   temperature: 1,
   clipEpsilon: 0.2,
   entropyCoef: 0,
@@ -504,12 +513,12 @@ function fieldProblem(field: Field, value: unknown, typed?: string): string | nu
   return null;
 }
 
-/** Problems between fields (task types, context length); only asked once every field is in range. */
 /** Tokens the run's model reads at once (its preset's context). */
 export function contextLength(config: EngineConfig): number {
   return PRESETS[config.preset].contextLength;
 }
 
+/** Problems between fields (task types, context length); only asked once every field is in range. */
 function crossFieldProblems(config: EngineConfig): SettingProblem[] {
   const problems: SettingProblem[] = [];
   if (!config.deduction && !config.abduction && !config.induction) problems.push({ field: 'deduction', message: 'at least one task type must be on' });

@@ -5,8 +5,9 @@
  */
 import type { ExecRequest, Verdict } from '../executor/types';
 import type { ModelService, SampleOutcome } from '../model-service/model-service';
+import { reprCloseness, valueCloseness } from './closeness';
 import { type GradedSolveTask, inductionSolveTask, type Prompts } from './prompts';
-import { type AnswerOutcome, reprCloseness, type TaskType } from './rewards';
+import type { AnswerOutcome, TaskType } from './rewards';
 
 export interface Executor {
   run(requests: ExecRequest[]): Promise<Verdict[]>;
@@ -58,15 +59,16 @@ export function outcomeOf(verdict: Verdict | null): AnswerOutcome {
 }
 
 /**
- * How close a graded answer's value came to the task's output (rewards.ts's reprCloseness), or
- * null where there is no value to compare: induction (its verdict stops at the first wrong pair)
- * and an abduction answer whose input raised. Deduction compares the answer itself, abduction
- * the output its input gives.
+ * How close a graded answer's value came to the task's output (closeness.ts: by repr, or by value),
+ * or null where there is no value to compare: induction (its verdict stops at the first wrong
+ * pair) and an abduction answer whose input raised. Deduction compares the answer itself,
+ * abduction the output its input gives.
  */
-export function answerCloseness(type: TaskType, task: GradedSolveTask, answer: SampleOutcome, verdict: Verdict | null): number | null {
-  if (type === 'deduction') return reprCloseness(answer.text, task.output);
+export function answerCloseness(type: TaskType, task: GradedSolveTask, answer: SampleOutcome, verdict: Verdict | null, byValue = false): number | null {
+  const closeness = byValue ? valueCloseness : reprCloseness;
+  if (type === 'deduction') return closeness(answer.text, task.output);
   const given = type === 'abduction' ? verdict?.outputs?.[0] : undefined;
-  return given === undefined ? null : reprCloseness(given, task.output);
+  return given === undefined ? null : closeness(given, task.output);
 }
 
 /** Runs the requests that exist; null requests get a null verdict. */

@@ -17,25 +17,6 @@ export function solverReward(outcome: AnswerOutcome): number {
 }
 
 /**
- * How close a wrong answer's value is to the right one, from 0 to 1: 1 - the edit distance of
- * their reprs over the longer one's length (`'abc'` and `'abd'`: 0.8; `12` and `13`: 0.5).
- */
-export function reprCloseness(got: string, want: string): number {
-  const longer = Math.max(got.length, want.length);
-  if (longer === 0) return 1;
-  // One row of the Levenshtein table at a time.
-  let row = Array.from({ length: want.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= got.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= want.length; j++) {
-      next.push(Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (got[i - 1] === want[j - 1] ? 0 : 1)));
-    }
-    row = next;
-  }
-  return 1 - row[want.length]! / longer;
-}
-
-/**
  * Our `partialCredit`, not the paper's: a wrong answer whose value is `closeness` (0-1) from the
  * right one earns -0.5 + credit x closeness, so that a group of wrong answers still ranks them.
  * Correct and malformed answers keep the paper's rewards; at credit 0 it is solverReward.

@@ -523,7 +523,7 @@ export class SelfPlay {
   /** A graded answer's reward: the paper's, plus `partialCredit` for how close a wrong one came. */
   private gradedReward(type: TaskType, task: GradedSolveTask, answer: SampleOutcome, verdict: Verdict | null, outcome: AnswerOutcome): number {
     const credit = this.config.partialCredit;
-    const closeness = credit > 0 && outcome === 'wrong' ? answerCloseness(type, task, answer, verdict) : null;
+    const closeness = credit > 0 && outcome === 'wrong' ? answerCloseness(type, task, answer, verdict, this.config.creditByValue) : null;
     return creditedSolverReward(outcome, closeness, credit);
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { creditedSolverReward, groupAdvantages, learnability, proposerReward, reprCloseness, solverReward } from '../../src/engine/rewards';
+import { creditedSolverReward, groupAdvantages, learnability, proposerReward, solverReward } from '../../src/engine/rewards';
 
 describe('reward rules', () => {
   it('pays the solver 1 when correct, -0.5 when wrong, -1 when malformed', () => {
@@ -30,17 +30,6 @@ describe('reward rules', () => {
 });
 
 describe('partial credit', () => {
-  it('measures closeness as 1 - edit distance over the longer repr', () => {
-    expect(reprCloseness("'abc'", "'abd'")).toBeCloseTo(0.8);
-    expect(reprCloseness('12', '13')).toBeCloseTo(0.5);
-    expect(reprCloseness('[1, 2]', '[1, 2]')).toBe(1);
-    expect(reprCloseness('7', "'xyz'")).toBe(0);
-    // a dropped character and an insertion each cost one edit
-    expect(reprCloseness("'vrw'", "'vdrw'")).toBeCloseTo(1 - 1 / 6);
-    expect(reprCloseness('', '')).toBe(1);
-    expect(reprCloseness('', '42')).toBe(0);
-  });
-
   it("ranks wrong answers by closeness under the right one's reward, and leaves the paper's rewards at credit 0", () => {
     expect(creditedSolverReward('wrong', 0.8, 1)).toBeCloseTo(0.3);
     expect(creditedSolverReward('wrong', 0.8, 0.5)).toBeCloseTo(-0.1);

@@ -415,20 +415,35 @@ describe('a seeded self-play run', () => {
     expect(share(structuredLengths, (n) => n > 0 && n < 8)).toBeGreaterThan(0.35);
   }, 600_000);
 
-  it('with partialCredit, pays wrong deduction and abduction answers by closeness, on the same answers', async () => {
-    // One seeded first step, so both runs sample the same answers before any update.
-    const settings = (credit: number) => ['evalEvery=0', 'examTasks=0', 'batchSize=8', 'hindsight=false', 'replayUpdates=0', `partialCredit=${credit}`];
+  it('with partialCredit, pays wrong deduction and abduction answers by closeness, by repr or by value, on the same answers', async () => {
+    // One seeded first step, so every run samples the same answers before any update.
+    const settings = (credit: number, byValue = false) => [
+      'evalEvery=0',
+      'examTasks=0',
+      'batchSize=8',
+      'hindsight=false',
+      'replayUpdates=0',
+      `partialCredit=${credit}`,
+      `creditByValue=${byValue}`,
+    ];
     const paper = await firstStep(settings(0));
     const credited = await firstStep(settings(1));
+    const byValue = await firstStep(settings(1, true));
     expect(credited.solveRate).toEqual(paper.solveRate);
+    expect(byValue.solveRate).toEqual(paper.solveRate);
     for (const type of ['deduction', 'abduction'] as const) {
-      const [before, after] = [paper.rewards[type].solve!, credited.rewards[type].solve!];
-      expect(after).toBeGreaterThan(before);
-      // at most the full credit on every answer
-      expect(after - before).toBeLessThanOrEqual(1);
+      for (const run of [credited, byValue]) {
+        const [before, after] = [paper.rewards[type].solve!, run.rewards[type].solve!];
+        expect(after).toBeGreaterThan(before);
+        // at most the full credit on every answer
+        expect(after - before).toBeLessThanOrEqual(1);
+      }
     }
+    // the same wrong answers, measured another way
+    expect(byValue.rewards.deduction.solve).not.toBe(credited.rewards.deduction.solve);
     // induction's verdict has no value to compare: its rewards stay the paper's
     expect(credited.rewards.induction.solve).toBe(paper.rewards.induction.solve);
+    expect(byValue.rewards.induction.solve).toBe(paper.rewards.induction.solve);
   }, 600_000);
 
   it('keeps held-out programs out of its buffers under other names too', async () => {
