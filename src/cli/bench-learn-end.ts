@@ -6,7 +6,7 @@
  * evaluations, 10% apart: after minutes 8, 9 and 10). The clock stops while it evaluates.
  */
 import type { LevelEval } from '../engine/metrics';
-import { TASK_TYPES } from '../engine/rewards';
+import { TASK_TYPES, type TaskType } from '../engine/rewards';
 
 export const END_SPACING = 0.1;
 
@@ -34,4 +34,16 @@ export function meanLevelEvals(evals: readonly (readonly LevelEval[])[]): LevelE
     }
     return { ...entry, accuracy };
   });
+}
+
+/** A run's level-1 end scores in one line, so that a long bench shows each seed as it finishes. */
+export function levelOneLine(end: readonly LevelEval[]): string {
+  const one = end.find((e) => e.level === 1);
+  if (!one) return 'no level-1 tasks';
+  const cell = (type: TaskType): string => {
+    const a = one.accuracy[type];
+    const f = one.floor[type];
+    return `${type} ${a === null ? '-' : `${(a * 100).toFixed(1)}%`}${f === null ? '' : ` (floor ${(f * 100).toFixed(1)}%)`}`;
+  };
+  return `level 1 (end mean): ${TASK_TYPES.map(cell).join(', ')}`;
 }

@@ -20,7 +20,7 @@ import { TASK_TYPES, type TaskType } from '../engine/rewards';
 import { createNodeExecutor } from '../executor/node-executor';
 import { isPresetName } from '../model/config';
 import { intOption, numberOption, parseArgs, UsageError } from './args';
-import { endEvalMinutes, meanLevelEvals } from './bench-learn-end';
+import { endEvalMinutes, levelOneLine, meanLevelEvals } from './bench-learn-end';
 import { openSession, shippedHeldout } from './engine-session';
 import { takeSettings } from './train';
 
@@ -241,12 +241,14 @@ async function runOne(plan: RunPlan, seed: number, variant: (typeof VARIANTS)[nu
           `  ${variant.name}, seed ${seed}: step ${m.step}: ${(trainedMs() / 1000).toFixed(0)} s, ${(m.timing.stepMs / 1000).toFixed(1)} s/step, level ${level}`,
         );
     }
+    const end = meanLevelEvals(ends);
+    log(`bench learn: ${variant.name}, seed ${seed}: done, ${engine.step} steps; ${levelOneLine(end)}`);
     return {
       seed,
       variant: variant.name,
       steps: engine.step,
       seconds: trainedMs() / 1000,
-      end: meanLevelEvals(ends),
+      end,
       endLive: liveEnds.length ? meanLevelEvals(liveEnds) : null,
       level,
       simpleEnd: mean(simpleEnds)!,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { endEvalMinutes, meanLevelEvals } from '../../src/cli/bench-learn-end';
+import { endEvalMinutes, levelOneLine, meanLevelEvals } from '../../src/cli/bench-learn-end';
 import type { LevelEval } from '../../src/engine/metrics';
 
 const levelEval = (level: number, deduction: number | null, abduction: number | null): LevelEval => ({
@@ -38,5 +38,12 @@ describe('bench learn: where a run is scored', () => {
   it('refuses evaluations of different levels and an empty list', () => {
     expect(() => meanLevelEvals([])).toThrow(/no evaluations/);
     expect(() => meanLevelEvals([[levelEval(1, 0, 0), levelEval(2, 0, 0)], [levelEval(1, 0, 0)]])).toThrow(/level 2 is not in every/);
+  });
+
+  it("prints a run's level-1 end scores beside their floors, a type it did not score as a dash", () => {
+    expect(levelOneLine([levelEval(2, 0.5, 0.5), levelEval(1, 0.281, 0.4)])).toBe(
+      'level 1 (end mean): deduction 28.1% (floor 12.5%), abduction 40.0% (floor 20.0%), induction -',
+    );
+    expect(levelOneLine([levelEval(2, 0.5, 0.5)])).toBe('no level-1 tasks');
   });
 });
