@@ -36,14 +36,16 @@ export function meanLevelEvals(evals: readonly (readonly LevelEval[])[]): LevelE
   });
 }
 
+/** A share as a percentage with one decimal, `-` for none: the bench's tables and its per-run lines. */
+export const pct = (x: number | null): string => (x === null ? '-' : `${(x * 100).toFixed(1)}%`);
+
 /** A run's level-1 end scores in one line, so that a long bench shows each seed as it finishes. */
 export function levelOneLine(end: readonly LevelEval[]): string {
   const one = end.find((e) => e.level === 1);
   if (!one) return 'no level-1 tasks';
   const cell = (type: TaskType): string => {
-    const a = one.accuracy[type];
-    const f = one.floor[type];
-    return `${type} ${a === null ? '-' : `${(a * 100).toFixed(1)}%`}${f === null ? '' : ` (floor ${(f * 100).toFixed(1)}%)`}`;
+    const floor = one.floor[type];
+    return `${type} ${pct(one.accuracy[type])}${floor === null ? '' : ` (floor ${pct(floor)})`}`;
   };
   return `level 1 (end mean): ${TASK_TYPES.map(cell).join(', ')}`;
 }

@@ -20,7 +20,7 @@ import { TASK_TYPES, type TaskType } from '../engine/rewards';
 import { createNodeExecutor } from '../executor/node-executor';
 import { isPresetName } from '../model/config';
 import { intOption, numberOption, parseArgs, UsageError } from './args';
-import { endEvalMinutes, levelOneLine, meanLevelEvals } from './bench-learn-end';
+import { endEvalMinutes, levelOneLine, meanLevelEvals, pct } from './bench-learn-end';
 import { openSession, shippedHeldout } from './engine-session';
 import { takeSettings } from './train';
 
@@ -467,7 +467,6 @@ function summarise(variants: { name: string; settings: string[]; runs: SeedRun[]
   });
 }
 
-const pct = (x: number | null) => (x === null ? '-' : `${(x * 100).toFixed(1)}%`);
 const points = (x: number | null) => (x === null ? '-' : `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}`);
 
 /** Each seed's end figures and final level, one row per variant and seed. */
