@@ -32,7 +32,8 @@ export interface EngineConfig {
   /**
    * Our addition, off by default (0): a wrong deduction or abduction answer earns -0.5 + this x
    * how close its value came to the right one (1 - edit distance of the reprs over the longer, or
-   * by value with `creditByValue`),
+   * by value with `creditByValue`), a wrong induction program this x the share of the hidden
+   * pairs it reproduces (graded on every pair, `everyPair`),
    * so that a group of wrong answers still carries a signal. Aimed at pure AZR, whose binary
    * reward from its own tasks left its solver under its floors (runs 34, 36).
    */
@@ -215,7 +216,7 @@ export const FIELDS: Readonly<Record<Field, FieldSpec>> = {
     kind: 'number',
     min: 0,
     max: 1,
-    doc: "a wrong deduction/abduction answer earns -0.5 + this x its closeness to the right value (0: the paper's rewards)",
+    doc: "a wrong answer earns -0.5 + this x its closeness: deduction/abduction to the right value, induction the share of hidden pairs it reproduces (0: the paper's rewards)",
   },
   creditByValue: { kind: 'bool', doc: 'partialCredit measures closeness by value (numbers by distance, strings by characters) instead of by repr' },
   temperature: { kind: 'number', min: 0.05, max: 4, doc: 'sampling temperature' },

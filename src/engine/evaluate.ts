@@ -44,12 +44,16 @@ export interface EvalSummary {
 /** Executor verdicts that mean the answer could not be read at all (the format rule's -1). */
 const MALFORMED = new Set(['syntax', 'no-function', 'non-literal-input', 'non-literal-output', 'malformed']);
 
-/** The executor request that grades an answer, or null when the answer is cut off (malformed). */
-export function gradingRequest(type: TaskType, task: GradedSolveTask, answer: SampleOutcome): ExecRequest | null {
+/**
+ * The executor request that grades an answer, or null when the answer is cut off (malformed).
+ * `everyPair` has an induction answer run on every hidden pair, for partial credit.
+ */
+export function gradingRequest(type: TaskType, task: GradedSolveTask, answer: SampleOutcome, everyPair = false): ExecRequest | null {
   if (answer.stopReason === 'length' || answer.stopReason === 'dead-end') return null;
   if (type === 'deduction') return { kind: 'deduction', answer: answer.text, output: task.output };
   if (type === 'abduction') return { kind: 'abduction', code: task.code, answer: answer.text, output: task.output };
-  return { kind: 'induction', code: answer.text, pairs: task.hidden ?? [] };
+  const pairs = task.hidden ?? [];
+  return everyPair ? { kind: 'induction', code: answer.text, pairs, everyPair } : { kind: 'induction', code: answer.text, pairs };
 }
 
 export function outcomeOf(verdict: Verdict | null): AnswerOutcome {
@@ -59,15 +63,19 @@ export function outcomeOf(verdict: Verdict | null): AnswerOutcome {
 }
 
 /**
- * How close a graded answer's value came to the task's output (closeness.ts: by repr, or by value),
- * or null where there is no value to compare: induction (its verdict stops at the first wrong
- * pair) and an abduction answer whose input raised. Deduction compares the answer itself,
- * abduction the output its input gives.
+ * How close a graded answer came to the right one, or null where there is nothing to compare.
+ * Deduction compares the answer's value with the task's output (closeness.ts: by repr, or by
+ * value), abduction the output its input gives (none when it raised). Induction counts the
+ * hidden pairs its program reproduced, when the verdict has that count (`everyPair`).
  */
 export function answerCloseness(type: TaskType, task: GradedSolveTask, answer: SampleOutcome, verdict: Verdict | null, byValue = false): number | null {
   const closeness = byValue ? valueCloseness : reprCloseness;
   if (type === 'deduction') return closeness(answer.text, task.output);
-  const given = type === 'abduction' ? verdict?.outputs?.[0] : undefined;
+  if (type === 'induction') {
+    const pairs = task.hidden?.length ?? 0;
+    return verdict?.passed === undefined || pairs === 0 ? null : verdict.passed / pairs;
+  }
+  const given = verdict?.outputs?.[0];
   return given === undefined ? null : closeness(given, task.output);
 }
 

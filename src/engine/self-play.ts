@@ -534,7 +534,7 @@ export class SelfPlay {
     const jobs = valid.flatMap((p, i) => Array.from({ length: n }, () => this.prompts.solve(p.type, tasks[i]!)));
     const answers = await this.sample(jobs, 'learnability');
     const verdicts = await this.execute(
-      answers.map((a, j) => gradingRequest(valid[Math.floor(j / n)]!.type, tasks[Math.floor(j / n)]!, a)),
+      answers.map((a, j) => gradingRequest(valid[Math.floor(j / n)]!.type, tasks[Math.floor(j / n)]!, a, this.config.partialCredit > 0)),
       'learnability',
     );
     const result = new Map<Proposal, Learnability>();
@@ -598,7 +598,7 @@ export class SelfPlay {
       'solve',
     );
     const verdicts = await this.execute(
-      planned.map((p, i) => gradingRequest(p.type, p.task, answers[i]!)),
+      planned.map((p, i) => gradingRequest(p.type, p.task, answers[i]!, this.config.partialCredit > 0)),
       'solve',
     );
     const rows = planned.map((p, i): Row => {

@@ -55,11 +55,12 @@ LIMITS = {
 class Rejected(Exception):
     """A verdict reached inside the harness; carries the reason code."""
 
-    def __init__(self, reason, detail='', outputs=None):
+    def __init__(self, reason, detail='', outputs=None, passed=None):
         super().__init__(detail)
         self.reason = reason
         self.detail = detail
         self.outputs = outputs
+        self.passed = passed
 
 
 class SandboxViolation(Exception):
@@ -532,15 +533,28 @@ def _induction(request):
     pairs = request.get('pairs')
     if not isinstance(pairs, list) or not pairs:
         raise Rejected('non-literal-input', 'no pairs given')
+    # everyPair (partial credit): a wrong or raising pair does not stop the rest, and the verdict
+    # counts the pairs reproduced; its reason and detail stay the first failure's.
+    every = request.get('everyPair') is True
     outputs = []
+    first = None
+    passed = 0
     for index, pair in enumerate(pairs):
         if not isinstance(pair, list) or len(pair) != 2:
             raise Rejected('non-literal-input', f'pair {index} is not [input, output]')
-        result, result_repr = run_program(program, pair[0])
-        outputs.append(result_repr)
-        if not matches(result, result_repr, pair[1], 'non-literal-output'):
-            raise Rejected('mismatch', f'pair {index}: got {result_repr[:200]}')
-    return {'outputs': outputs}
+        try:
+            result, result_repr = run_program(program, pair[0])
+            outputs.append(result_repr)
+            if not matches(result, result_repr, pair[1], 'non-literal-output'):
+                raise Rejected('mismatch', f'pair {index}: got {result_repr[:200]}')
+            passed += 1
+        except Rejected as failure:
+            if not every or failure.reason not in ('mismatch', 'runtime-error'):
+                raise
+            first = first or failure
+    if first is not None:
+        raise Rejected(first.reason, first.detail, passed=passed)
+    return {'outputs': outputs, 'passed': passed} if every else {'outputs': outputs}
 
 
 def _equal(a, b):
@@ -570,6 +584,8 @@ def check(request):
         verdict = {'ok': False, 'reason': rejected.reason, 'detail': rejected.detail}
         if rejected.outputs is not None:
             verdict['outputs'] = rejected.outputs
+        if rejected.passed is not None:
+            verdict['passed'] = rejected.passed
         return verdict
     except KeyboardInterrupt:
         return {'ok': False, 'reason': 'timeout', 'detail': 'interrupted at the time limit'}

@@ -31,6 +31,8 @@ export interface InductionRequest {
   kind: 'induction';
   code: string;
   pairs: [input: string, output: string][];
+  /** Go on past a wrong or raising pair and count the pairs reproduced (Verdict.passed), for partial credit. */
+  everyPair?: boolean;
 }
 
 export type ExecRequest = ValidateRequest | VerifyRequest | DeductionRequest | AbductionRequest | InductionRequest;
@@ -62,6 +64,8 @@ export interface Verdict {
    * abduction answer carries the output its input does give.
    */
   outputs?: string[];
+  /** An induction request with `everyPair`: how many of its pairs the program reproduced. */
+  passed?: number;
   /** Wall time in the worker for this request, in milliseconds. */
   ms: number;
 }

@@ -415,7 +415,7 @@ describe('a seeded self-play run', () => {
     expect(share(structuredLengths, (n) => n > 0 && n < 8)).toBeGreaterThan(0.35);
   }, 600_000);
 
-  it('with partialCredit, pays wrong deduction and abduction answers by closeness, by repr or by value, on the same answers', async () => {
+  it('with partialCredit, pays wrong answers by closeness (deduction and abduction by repr or by value, induction by the pairs reproduced), on the same answers', async () => {
     // One seeded first step, so every run samples the same answers before any update.
     const settings = (credit: number, byValue = false) => [
       'evalEvery=0',
@@ -426,8 +426,27 @@ describe('a seeded self-play run', () => {
       `partialCredit=${credit}`,
       `creditByValue=${byValue}`,
     ];
-    const paper = await firstStep(settings(0));
-    const credited = await firstStep(settings(1));
+    // Each run's induction grading requests, and how many pairs each counted verdict reproduced.
+    const graded = (into: { everyPair: boolean[]; passed: number[]; pairs: number[] }) => (session: Session) => {
+      const run = session.executor.run.bind(session.executor);
+      session.executor.run = async (requests) => {
+        const verdicts = await run(requests);
+        requests.forEach((r, i) => {
+          if (r?.kind !== 'induction') return;
+          into.everyPair.push(r.everyPair === true);
+          if (verdicts[i]!.passed === undefined) return;
+          into.passed.push(verdicts[i]!.passed!);
+          into.pairs.push(r.pairs.length);
+        });
+        return verdicts;
+      };
+    };
+    const [paperInduction, creditedInduction] = [
+      { everyPair: [] as boolean[], passed: [] as number[], pairs: [] as number[] },
+      { everyPair: [] as boolean[], passed: [] as number[], pairs: [] as number[] },
+    ];
+    const paper = await firstStep(settings(0), graded(paperInduction));
+    const credited = await firstStep(settings(1), graded(creditedInduction));
     const byValue = await firstStep(settings(1, true));
     expect(credited.solveRate).toEqual(paper.solveRate);
     expect(byValue.solveRate).toEqual(paper.solveRate);
@@ -441,9 +460,18 @@ describe('a seeded self-play run', () => {
     }
     // the same wrong answers, measured another way
     expect(byValue.rewards.deduction.solve).not.toBe(credited.rewards.deduction.solve);
-    // induction's verdict has no value to compare: its rewards stay the paper's
-    expect(credited.rewards.induction.solve).toBe(paper.rewards.induction.solve);
-    expect(byValue.rewards.induction.solve).toBe(paper.rewards.induction.solve);
+    // Induction: graded on every hidden pair only with credit, and paid for the pairs reproduced.
+    expect(paperInduction.everyPair.length).toBeGreaterThan(0);
+    expect(paperInduction.everyPair.every((every) => !every)).toBe(true);
+    expect(paperInduction.passed).toEqual([]);
+    expect(creditedInduction.everyPair).toEqual(paperInduction.everyPair.map(() => true));
+    // Every credited verdict counts its pairs (a random model's programs reproduce few or none of
+    // them; grading.test.ts checks the count and the closeness it gives).
+    expect(creditedInduction.passed.length).toBeGreaterThan(0);
+    expect(creditedInduction.passed.every((n, i) => Number.isInteger(n) && n >= 0 && n <= creditedInduction.pairs[i]!)).toBe(true);
+    const [before, after] = [paper.rewards.induction.solve!, credited.rewards.induction.solve!];
+    expect(after).toBeGreaterThanOrEqual(before);
+    expect(after - before).toBeLessThanOrEqual(1);
   }, 600_000);
 
   it('keeps held-out programs out of its buffers under other names too', async () => {
