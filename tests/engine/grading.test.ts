@@ -139,7 +139,7 @@ describe('grading an induction program on every pair (real Python)', () => {
       {
         kind: 'induction',
         code: 'def f(n):\n    return n * n + 1',
-        pairs: [pairs[0]!, pairs[1]!, pairs[3]!.map((x, i) => (i ? '17' : x)) as [string, string]],
+        pairs: [pairs[0]!, pairs[1]!, ['4', '17']],
         everyPair: true,
       },
       { kind: 'induction', code: 'def f(n):\n    return -1', pairs, everyPair: true },
