@@ -52,8 +52,7 @@ export function gradingRequest(type: TaskType, task: GradedSolveTask, answer: Sa
   if (answer.stopReason === 'length' || answer.stopReason === 'dead-end') return null;
   if (type === 'deduction') return { kind: 'deduction', answer: answer.text, output: task.output };
   if (type === 'abduction') return { kind: 'abduction', code: task.code, answer: answer.text, output: task.output };
-  const pairs = task.hidden ?? [];
-  return everyPair ? { kind: 'induction', code: answer.text, pairs, everyPair } : { kind: 'induction', code: answer.text, pairs };
+  return { kind: 'induction', code: answer.text, pairs: task.hidden ?? [], ...(everyPair ? { everyPair } : {}) };
 }
 
 export function outcomeOf(verdict: Verdict | null): AnswerOutcome {

@@ -127,7 +127,7 @@ describe('grading an induction program on every pair (real Python)', () => {
   it('goes on past wrong and raising pairs and counts the ones reproduced, keeping the first failure as the reason', async () => {
     const code = 'def f(n):\n    return n + 1';
     const [every, paper] = await executor().run([request(code, true), request(code)]);
-    // pair 2 mismatches (3, not 5), pair 3 raises (str + int), pairs 1 and 4 match
+    // counting from 0, as the detail does: pair 1 mismatches (3, not 5), pair 2 raises (str + int), pairs 0 and 3 match
     expect(every).toMatchObject({ ok: false, reason: 'mismatch', detail: 'pair 1: got 3', passed: 2 });
     expect(paper).toMatchObject({ ok: false, reason: 'mismatch', detail: 'pair 1: got 3' });
     expect(paper!.passed).toBeUndefined();
