@@ -104,7 +104,7 @@ export interface EngineConfig {
   /**
    * Replay programs drawn per prompt (the same references, parameter types and level): a prompt
    * is prefilled once for its group, so larger groups sample faster; 1 gives every program a
-   * prompt of its own. Groups of 2 or 4 learnt less (runs 39-41, README, Learning).
+   * prompt of its own. Groups of 2 or 4 learnt less (runs 39-41, docs/learning-journal.md).
    */
   replayGroup: number;
   /**
@@ -164,7 +164,7 @@ export interface EngineConfig {
    * Deduction/abduction proposals are programs only: the engine draws each one's argument list
    * as the constant probes draw theirs (typed random values), instead of the model writing it.
    * A departure from the paper, off by default: its pure AZR proposer wrote empty arguments for
-   * half its deduction programs (README, Learning, run 34).
+   * half its deduction programs (docs/learning-journal.md, run 34).
    */
   drawInputs: boolean;
   /** Extra random inputs each proposal is run on; all outputs equal means it is rejected as `constant` (0: off). */
@@ -332,19 +332,19 @@ const SHARED = {
   averageRamp: 10,
   hindsight: true,
   hindsightWeight: 1,
-  // 2: 32 programs an update instead of 21, each a deduction example (README, Learning, run 26).
+  // 2: 32 programs an update instead of 21, each a deduction example (docs/learning-journal.md, run 26).
   replayDeductionWeight: 2,
   replayCopyShare: 0.03,
   replayGroup: 1,
   replayGroupReferencesOnly: false,
   replayBalance: false,
-  // 2: level-2 programs in a quarter of replay; induction +6 points on levels 1-2 (run 27, README, Learning).
+  // 2: level-2 programs in a quarter of replay; induction +6 points on levels 1-2 (run 27, docs/learning-journal.md).
   replayLevel: 2,
   replaySpread: 0.5,
   level: 0,
   examTasks: 32,
   drawSignatures: true,
-  // 0.5: level-1 deduction +4 and abduction +7 points, induction -3.5, over 0 side by side (run 46, README, Learning).
+  // 0.5: level-1 deduction +4 and abduction +7 points, induction -3.5, over 0 side by side (run 46, docs/learning-journal.md).
   structuredArguments: 0.5,
   uniformInductionArguments: false,
   drawInputs: false,
@@ -362,7 +362,7 @@ const PER_PRESET: Record<PresetName, Omit<EngineConfig, keyof typeof SHARED | 'p
   tiny: {
     batchSize: 8,
     references: 2,
-    // as many as a proposal: without them a step was 27% shorter but learnt far less (run 30, README, Learning)
+    // as many as a proposal: without them a step was 27% shorter but learnt far less (run 30, docs/learning-journal.md)
     replayReferences: 2,
     inductionInputs: 4,
     learnabilitySamples: 4,

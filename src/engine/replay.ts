@@ -122,7 +122,7 @@ const MAX_ROUND_FACTOR = 4;
  * a 64-row update has 32 programs, each a deduction example, and 16 abduction and 16 induction
  * examples taken from them in turn. Weight 1 is the even split: every program gives every role.
  * Each program gives a role at most once, so deduction's extra rows come from more programs, not
- * more pairs of one (two pairs of one program taught it less, README, Learning).
+ * more pairs of one (two pairs of one program taught it less, docs/learning-journal.md).
  */
 export function replayRoles(rows: number, types: readonly TaskType[], deductionWeight: number): TaskType[][] {
   const others = types.filter((t) => t !== 'deduction');
@@ -144,7 +144,7 @@ export function replayRoles(rows: number, types: readonly TaskType[], deductionW
  * With a `balance`, deduction takes the first pair from its drawn one on whose output the balance
  * admits, and the program gives no deduction target when none is (`replayBalance`: random
  * programs answer True, False, 0 and '' far more often than the held-out set, whose values all
- * differ; capped, the supervised ceiling learnt faster but self-play learnt less, README, Learning).
+ * differ; capped, the supervised ceiling learnt faster but self-play learnt less, docs/learning-journal.md).
  */
 export function replayTargets(program: CheckedProgram, types: readonly TaskType[], rng: Rng, balance?: OutputCaps): HindsightTarget[] {
   const { code, pairs } = program;

@@ -8,7 +8,7 @@
 // It also keeps, when asked (averageDecay > 0), an exponential moving average of the weights
 // (Polyak averaging): a model of its own that answers held-out tasks. The live weights of a
 // small, noisy update move by several points of held-out accuracy from minute to minute; their
-// average scored 6 points higher in the supervised ceiling (README, Learning).
+// average scored 6 points higher in the supervised ceiling (docs/learning-journal.md).
 
 import * as tf from '@tensorflow/tfjs';
 import { paramSpecs } from './config';
