@@ -4,7 +4,8 @@
  * trained run with one thread and with two, answers the held-out level 1-2 tasks of each type
  * `repeats` times at temperature 1 in batches of 64, and grades each answer on the side that
  * `helperShare` sends its job to (with one thread both sides run here). The helper's side should
- * score, and have a mean log-probability per sampled token, as with one thread (docs/learning-journal.md, run 55).
+ * score, and have a mean log-probability per sampled token, as with one thread
+ * (docs/learning-journal.md, run 55).
  *
  *   npx tsx scripts/helper-samples.ts RUN_DIR [repeats=4]
  */

@@ -1,9 +1,10 @@
 /**
  * Where `bench learn` scores a run. One evaluation at the end moves by several points with the
- * step the clock happens to stop after (the same seeds gave 19.5% and 15.6%, docs/learning-journal.md),
- * so a run is evaluated `count` times over its last minutes and scored by the mean: at
- * 100% - (count - 1 - j) x `spacing` of its training time, j = 0 .. count - 1 (10 minutes, 3
- * evaluations, 10% apart: after minutes 8, 9 and 10). The clock stops while it evaluates.
+ * step the clock happens to stop after (the same seeds gave 19.5% and 15.6%,
+ * docs/learning-journal.md), so a run is evaluated `count` times over its last minutes and
+ * scored by the mean: at 100% - (count - 1 - j) x `spacing` of its training time, j = 0 ..
+ * count - 1 (10 minutes, 3 evaluations, 10% apart: after minutes 8, 9 and 10). The clock stops
+ * while it evaluates.
  */
 import type { LevelEval } from '../engine/metrics';
 import { TASK_TYPES, type TaskType } from '../engine/rewards';

@@ -144,7 +144,8 @@ export function replayRoles(rows: number, types: readonly TaskType[], deductionW
  * With a `balance`, deduction takes the first pair from its drawn one on whose output the balance
  * admits, and the program gives no deduction target when none is (`replayBalance`: random
  * programs answer True, False, 0 and '' far more often than the held-out set, whose values all
- * differ; capped, the supervised ceiling learnt faster but self-play learnt less, docs/learning-journal.md).
+ * differ; capped, the supervised ceiling learnt faster but self-play learnt less,
+ * docs/learning-journal.md).
  */
 export function replayTargets(program: CheckedProgram, types: readonly TaskType[], rng: Rng, balance?: OutputCaps): HindsightTarget[] {
   const { code, pairs } = program;

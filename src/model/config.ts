@@ -20,7 +20,8 @@ export interface ModelConfig {
    * Also embed each position's previous token (a second table, `wtp`), so that attention can
    * match "the token after this one" in its first layer: copying a string or an argument is then
    * one attention lookup, where without it the first layer must first learn a previous-token head.
-   * Off in every preset: it lifted the supervised ceiling but not self-play (docs/learning-journal.md, run 25).
+   * Off in every preset: it lifted the supervised ceiling but not self-play
+   * (docs/learning-journal.md, run 25).
    * Absent in configs saved before it existed: read as false.
    */
   previousToken?: boolean;
